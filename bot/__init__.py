@@ -1,0 +1,1 @@
+"""Telegram-facing code of the sciatica stretching coach: application, handlers, rendering."""

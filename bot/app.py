@@ -1,0 +1,104 @@
+"""The one factory that wires the Application: settings, content, database, handlers, jobs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from types import ModuleType
+
+from telegram import BotCommand
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, ApplicationBuilder
+from telegram.request import BaseRequest
+
+from bot.clock import Clock, SystemClock
+from bot.errors import on_error
+from bot.handlers import basic, fallbacks, text
+from bot.runtime import CONTEXT_TYPES, RUNTIME_KEY, BotApp, Runtime, runtime_of
+from bot.settings import Settings
+from content import Content
+from storage.db import create_engine, create_sessionmaker, is_sqlite, prepare_sqlite_file
+
+log = logging.getLogger(__name__)
+
+CONSOLE_TOKEN = "1000000:console-chat-token-not-for-telegram"  # noqa: S105 (not a secret)
+
+StartupHook = Callable[[BotApp], Awaitable[None]]
+STARTUP_HOOKS_KEY = "startup_hooks"
+
+# Each feature module offers register(app); the order is the order handlers get to match.
+FEATURE_MODULES: tuple[ModuleType, ...] = (basic,)
+
+# The commands shown in Telegram's menu, with their catalog keys.
+MENU_COMMANDS: tuple[str, ...] = ("start", "help", "exercise")
+
+
+def add_startup_hook(app: BotApp, hook: StartupHook) -> None:
+    """Run ``hook`` once the database is open, before updates are processed."""
+    app.bot_data.setdefault(STARTUP_HOOKS_KEY, []).append(hook)
+
+
+async def open_runtime(app: BotApp) -> None:
+    """Open the database and run the features' start-up hooks (the Application's post_init)."""
+    runtime = runtime_of(app)
+    url = runtime.settings.database_url
+    if is_sqlite(url):
+        await asyncio.to_thread(prepare_sqlite_file, url)
+    runtime.engine = create_engine(url)
+    runtime.sessionmaker = create_sessionmaker(runtime.engine)
+    for hook in app.bot_data.get(STARTUP_HOOKS_KEY, []):
+        await hook(app)
+
+
+async def close_runtime(app: BotApp) -> None:
+    """Dispose of the database engine (the Application's post_shutdown)."""
+    runtime = runtime_of(app)
+    if runtime.engine is not None:
+        await runtime.engine.dispose()
+        runtime.engine = None
+        runtime.sessionmaker = None
+
+
+async def register_menu(app: BotApp) -> None:
+    """Tell Telegram the command menu; a failure is logged, never fatal."""
+    content = runtime_of(app).content
+    commands = [BotCommand(name, content.t(f"cmd.{name}")) for name in MENU_COMMANDS]
+    try:
+        await app.bot.set_my_commands(commands)
+    except TelegramError as error:
+        log.warning("could not register the command menu: %s", error)
+
+
+def build_application(
+    settings: Settings,
+    content: Content,
+    *,
+    request: BaseRequest | None = None,
+    clock: Clock | None = None,
+) -> BotApp:
+    """The Application with every handler and job; the database opens in post_init."""
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
+    builder = (
+        ApplicationBuilder()
+        .token(token or CONSOLE_TOKEN)
+        .base_url(settings.telegram_api_base_url)
+        .context_types(CONTEXT_TYPES)
+        .post_init(open_runtime)
+        .post_shutdown(close_runtime)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if settings.rate_limit_enabled:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+    app: BotApp = builder.build()
+    app.bot_data[RUNTIME_KEY] = Runtime(
+        settings=settings, content=content, clock=clock or SystemClock()
+    )
+    add_startup_hook(app, register_menu)
+    text.register(app)
+    for module in FEATURE_MODULES:
+        module.register(app)
+    fallbacks.register(app)
+    app.add_error_handler(on_error)
+    return app

@@ -1,0 +1,86 @@
+"""The one codec for inline-button callback data: short, versioned, typed, within 64 bytes.
+
+Layout: ``<version>|<action>|<arg>|<arg>...``, e.g. ``1|hs|42|7``. Arguments are short
+tokens (digits, letters, ``_`` and ``-``). Anything that does not decode is treated as
+forged or stale on purpose, never as an error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+VERSION = "1"
+SEPARATOR = "|"
+MAX_BYTES = 64
+_ARG = re.compile(r"^[A-Za-z0-9_-]{1,24}$")
+
+
+class Action(StrEnum):
+    """Every kind of button the bot shows. Values are part of the wire format: never reuse one."""
+
+    NOOP = "nop"
+    # Exercises (card browser, issue 6 extends).
+    SHOW_EXERCISE = "ex"
+
+
+class CallbackDataError(ValueError):
+    """Callback data that this version of the bot did not make (forged, old or corrupt)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackData:
+    action: Action
+    args: tuple[str, ...] = ()
+
+    def int_arg(self, index: int) -> int:
+        """The argument at ``index`` as a whole number; CallbackDataError if it is not one."""
+        try:
+            value = self.args[index]
+        except IndexError:
+            raise CallbackDataError(f"{self.action}: missing argument {index}") from None
+        if not value.lstrip("-").isdigit():
+            raise CallbackDataError(f"{self.action}: argument {index} is not a number")
+        return int(value)
+
+    def str_arg(self, index: int) -> str:
+        try:
+            return self.args[index]
+        except IndexError:
+            raise CallbackDataError(f"{self.action}: missing argument {index}") from None
+
+
+def encode(action: Action, *args: int | str) -> str:
+    """Button data for ``action`` with ``args``; ValueError if it would not fit Telegram's limit."""
+    tokens = [str(arg) for arg in args]
+    for token in tokens:
+        if not _ARG.match(token):
+            raise ValueError(f"callback argument {token!r} is not a short token")
+    data = SEPARATOR.join([VERSION, action.value, *tokens])
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError(f"callback data {data!r} is longer than {MAX_BYTES} bytes")
+    return data
+
+
+def decode(data: str | None) -> CallbackData:
+    """Parse button data; CallbackDataError for anything this codec did not produce."""
+    if not data or len(data.encode()) > MAX_BYTES:
+        raise CallbackDataError("empty or oversized callback data")
+    version, _, rest = data.partition(SEPARATOR)
+    if version != VERSION:
+        raise CallbackDataError(f"unknown callback version {version!r}")
+    code, *tokens = rest.split(SEPARATOR) if rest else [""]
+    try:
+        action = Action(code)
+    except ValueError:
+        raise CallbackDataError(f"unknown callback action {code!r}") from None
+    if any(not _ARG.match(token) for token in tokens):
+        raise CallbackDataError("malformed callback argument")
+    return CallbackData(action, tuple(tokens))
+
+
+def pattern(*actions: Action) -> re.Pattern[str]:
+    """A ``CallbackQueryHandler`` pattern matching these actions of the current version."""
+    codes = "|".join(re.escape(action.value) for action in actions)
+    return re.compile(rf"^{re.escape(VERSION)}\|(?:{codes})(?:\||$)")

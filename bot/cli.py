@@ -1,0 +1,94 @@
+"""Command line: ``sciatica-bot [run | console | db upgrade]``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from bot.settings import Settings, SettingsError, load_settings
+from content import Content, ContentError, load_content
+from storage.migrate import DatabaseTooNewError, upgrade
+
+log = logging.getLogger(__name__)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sciatica-bot",
+        description="A Telegram coach for a daily sciatica stretching routine. With no "
+        "command: runs on Telegram when TELEGRAM_BOT_TOKEN is set, else the console chat.",
+    )
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="run on Telegram (polling); needs TELEGRAM_BOT_TOKEN")
+    commands.add_parser("console", help="chat with the bot in this terminal, no Telegram needed")
+    database = commands.add_parser("db", help="database commands")
+    database.add_argument("action", choices=["upgrade"], help="apply pending migrations")
+    return parser
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"sciatica-bot: {message}", file=sys.stderr)
+    return code
+
+
+def _prepare(settings: Settings) -> Content:
+    """Load content and migrate the database: both must succeed before the bot starts."""
+    content = load_content()
+    upgrade(settings.database_url)
+    return content
+
+
+def _run_telegram(settings: Settings, content: Content) -> None:
+    from telegram import Update
+
+    from bot.app import build_application
+
+    app = build_application(settings, content)
+    log.info("starting on Telegram (polling)")
+    app.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        return _fail(f"configuration error: {error}")
+    token = settings.telegram_bot_token
+    from bot.logs import configure_logging
+
+    command = arguments.command or ("run" if token else "console")
+    # The console prints the chat on the terminal: keep routine log lines out of it.
+    level = settings.log_level if command != "console" else "WARNING"
+    configure_logging(level, token.get_secret_value() if token else None)
+    if command == "run" and token is None:
+        return _fail(
+            "TELEGRAM_BOT_TOKEN is not set: get one from @BotFather (see README), "
+            "or run `sciatica-bot console` to try the bot without Telegram"
+        )
+    try:
+        if command == "db":
+            upgrade(settings.database_url)
+            print("database is up to date")
+            return 0
+        content = _prepare(settings)
+        if command == "console":
+            from bot.console import run_console
+
+            asyncio.run(run_console(settings, content))
+        else:
+            _run_telegram(settings, content)
+    except ContentError as error:
+        return _fail(f"content error: {error}")
+    except DatabaseTooNewError as error:
+        return _fail(f"database error: {error}")
+    except (OperationalError, DBAPIError, OSError) as error:
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        return _fail(f"cannot open the database ({settings.database_url.split('@')[-1]}): {reason}")
+    except KeyboardInterrupt:
+        return 0
+    return 0

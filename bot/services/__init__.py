@@ -1,0 +1,1 @@
+"""Services: the work behind each handler, on an AsyncSession and plain values, Telegram-free."""

@@ -1,0 +1,1 @@
+"""Database access: typed models, engine and session setup, queries and Alembic migrations."""

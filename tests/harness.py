@@ -1,0 +1,207 @@
+"""Drive the real Application through the fake Bot API, with a clock the test moves.
+
+A test reads like a conversation::
+
+    calls = await bot.send(ALICE, "/start")
+    await bot.tap(ALICE, "Start now")
+    await bot.advance(minutes=5)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from apscheduler.triggers.date import DateTrigger
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Update
+
+from bot.app import build_application, close_runtime, open_runtime
+from bot.clock import ManualClock
+from bot.fake_telegram import ApiCall, FakeMessage, FakeTelegram
+from bot.runtime import BotApp, BotContext, Runtime, runtime_of
+from bot.settings import Settings
+from content import Content, load_content
+
+T = TypeVar("T")
+
+DEFAULT_START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # a Monday, before Europe's DST change
+TEST_TOKEN = "123456:TEST-token-for-the-fake-bot-api-xyz"
+
+
+def make_settings(database_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "telegram_bot_token": TEST_TOKEN,
+        "database_url": database_url,
+        "rate_limit_enabled": False,
+        "_env_file": None,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+class BotHarness:
+    """A running Application on a real database, its fake Bot API, and a manual clock."""
+
+    def __init__(
+        self, settings: Settings, content: Content, clock: ManualClock, fake: FakeTelegram
+    ) -> None:
+        self.settings = settings
+        self.content = content
+        self.clock = clock
+        self.fake = fake
+        self.errors: list[BaseException] = []
+        self.app: BotApp = self._build()
+
+    def _build(self) -> BotApp:
+        app = build_application(self.settings, self.content, request=self.fake, clock=self.clock)
+
+        async def record_error(update: object, context: BotContext) -> None:
+            if context.error is not None:
+                self.errors.append(context.error)
+
+        app.add_error_handler(record_error)
+        return app
+
+    @classmethod
+    async def start(
+        cls,
+        settings: Settings,
+        *,
+        clock: ManualClock | None = None,
+        content: Content | None = None,
+        fake: FakeTelegram | None = None,
+    ) -> BotHarness:
+        clock = clock or ManualClock(DEFAULT_START)
+        harness = cls(settings, content or load_content(), clock, fake or FakeTelegram(clock))
+        await harness._open()
+        return harness
+
+    async def _open(self) -> None:
+        await self.app.initialize()
+        await open_runtime(self.app)
+
+    async def stop(self) -> None:
+        await close_runtime(self.app)
+        await self.app.shutdown()
+
+    async def restart(self) -> None:
+        """A new Application (a new process, as far as the bot knows) on the same database."""
+        await self.stop()
+        self.app = self._build()
+        await self._open()
+
+    @property
+    def runtime(self) -> Runtime:
+        return runtime_of(self.app)
+
+    # --- the user's side ---------------------------------------------------------------
+
+    async def feed(self, update_json: dict[str, Any]) -> list[ApiCall]:
+        """Process one raw update and return the Bot API calls it caused."""
+        before = len(self.fake.calls)
+        await self.app.process_update(Update.de_json(update_json, self.app.bot))
+        return self.fake.calls[before:]
+
+    async def send(self, user_id: int, text: str, *, chat_id: int | None = None) -> list[ApiCall]:
+        return await self.feed(self.fake.message_update(user_id, text, chat_id=chat_id))
+
+    async def share_location(
+        self, user_id: int, latitude: float, longitude: float
+    ) -> list[ApiCall]:
+        return await self.feed(self.fake.message_update(user_id, location=(latitude, longitude)))
+
+    async def tap(
+        self, user_id: int, label: str, *, message_id: int | None = None
+    ) -> list[ApiCall]:
+        """Press the inline button labelled ``label`` on the newest message that has it."""
+        message = self.message_with_button(user_id, label, message_id=message_id)
+        data = _inline_buttons(message)[label]
+        return await self.tap_data(user_id, message.message_id, data)
+
+    async def tap_data(self, user_id: int, message_id: int, data: str) -> list[ApiCall]:
+        return await self.feed(self.fake.callback_update(user_id, message_id, data))
+
+    def message_with_button(
+        self, user_id: int, label: str, *, message_id: int | None = None
+    ) -> FakeMessage:
+        messages = sorted(self.fake.messages[user_id].values(), key=lambda m: -m.message_id)
+        for message in messages:
+            if message_id is not None and message.message_id != message_id:
+                continue
+            if not message.deleted and label in _inline_buttons(message):
+                return message
+        shown = [list(_inline_buttons(m)) for m in messages[:3]]
+        raise AssertionError(f"no message for {user_id} has a button {label!r}; newest: {shown}")
+
+    # --- time --------------------------------------------------------------------------
+
+    async def advance(self, delta: timedelta | None = None, **units: float) -> list[ApiCall]:
+        """Move the clock forward, running every job that falls due on the way, in order."""
+        step = delta if delta is not None else timedelta(**units)
+        target = self.clock.now() + step
+        before = len(self.fake.calls)
+        while True:
+            next_due = self._next_one_off(target)
+            if next_due is None:
+                self.clock.set(target)
+                await self.run_due_jobs()
+                break
+            self.clock.set(max(next_due, self.clock.now()))
+            await self.run_due_jobs()
+        return self.fake.calls[before:]
+
+    def _next_one_off(self, limit: datetime) -> datetime | None:
+        dates = [
+            job.job.trigger.run_date
+            for job in self.app.job_queue.jobs()  # type: ignore[union-attr]
+            if isinstance(job.job.trigger, DateTrigger) and job.job.trigger.run_date <= limit
+        ]
+        return min(dates) if dates else None
+
+    async def run_due_jobs(self) -> None:
+        """Run one-off jobs that are due by the clock, and every repeating job once."""
+        assert self.app.job_queue is not None
+        now = self.clock.now()
+        for job in list(self.app.job_queue.jobs()):
+            trigger = job.job.trigger
+            if isinstance(trigger, DateTrigger):
+                if trigger.run_date > now:
+                    continue
+                job.schedule_removal()
+            await job.run(self.app)
+
+    # --- reading the outcome -----------------------------------------------------------
+
+    def session(self) -> AsyncSession:
+        return self.runtime.session()
+
+    async def rows(self, model: type[T], *where: Any) -> Sequence[T]:
+        async with self.session() as session:
+            result = await session.scalars(select(model).where(*where))  # type: ignore[arg-type]
+            return result.all()
+
+    async def count(self, model: type[Any], *where: Any) -> int:
+        async with self.session() as session:
+            return int(
+                await session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+            )
+
+    def sent_to(self, chat_id: int, method: str | None = None) -> list[ApiCall]:
+        return self.fake.sent(chat_id, method)
+
+
+def _inline_buttons(message: FakeMessage) -> dict[str, str]:
+    markup = message.reply_markup or {}
+    return {
+        str(button["text"]): str(button["callback_data"])
+        for row in markup.get("inline_keyboard") or []
+        for button in row
+        if "callback_data" in button
+    }
+
+
+def texts(calls: Sequence[ApiCall]) -> list[str]:
+    return [call.text or "" for call in calls if call.text is not None]
