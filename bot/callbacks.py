@@ -21,7 +21,12 @@ class Action(StrEnum):
     """Every kind of button the bot shows. Values are part of the wire format: never reuse one."""
 
     NOOP = "nop"
-    # Exercises (card browser, issue 6 extends).
+    # Shared between features (defined here first so each side can use them):
+    START_ROUTINE = "rs"  # args: delivery id (0 = opened by /routine); handled by the routine
+    START_SINGLE = "r1"  # args: exercise id; one exercise alone, handled by the routine
+    SETTINGS_ROUTINE = "sr"  # the /settings "Routine" section; handled by the routine feature
+    SETTINGS_WEEKLY = "sw"  # the /settings "Weekly summary" section; handled by the pain feature
+    # Exercises (card browser).
     SHOW_EXERCISE = "ex"
 
 
