@@ -37,7 +37,7 @@ def _fail(message: str, code: int = 2) -> int:
 
 def _prepare(settings: Settings) -> Content:
     """Load content and migrate the database: both must succeed before the bot starts."""
-    content = load_content()
+    content = load_content(settings.content_dir)
     upgrade(settings.database_url)
     return content
 

@@ -35,6 +35,19 @@ class Settings(BaseSettings):
     reminder_grace_minutes: int = Field(default=120, ge=0, le=24 * 60)
     reminder_sweep_seconds: int = Field(default=20, ge=1, le=30)
     rate_limit_enabled: bool = True
+    content_dir: Path | None = None
+
+    @field_validator("content_dir", mode="before")
+    @classmethod
+    def _blank_dir_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("content_dir")
+    @classmethod
+    def _existing_dir(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(f"{value} is not a folder")
+        return value
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

@@ -8,6 +8,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from alembic.script.revision import ResolutionError
+from alembic.util.exc import CommandError
 from sqlalchemy import text
 
 from storage.db import create_engine, is_sqlite, prepare_sqlite_file
@@ -59,11 +61,18 @@ async def _current_revision_async(url: str) -> str | None:
         await engine.dispose()
 
 
+def _known(script: ScriptDirectory, revision: str) -> bool:
+    try:
+        return script.get_revision(revision) is not None
+    except (ResolutionError, CommandError):
+        return False
+
+
 def upgrade(url: str, revision: str = "head") -> None:
     """Bring the database to ``revision``; refuse if it is newer than this code. Blocking."""
     current = current_revision(url)
     script = ScriptDirectory.from_config(alembic_config(url))
-    if current is not None and script.get_revision(current) is None:
+    if current is not None and not _known(script, current):
         raise DatabaseTooNewError(
             f"the database is at migration {current}, which this version of the bot does not "
             "know; it was upgraded by a newer version. Run that version, or restore a backup."
