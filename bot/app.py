@@ -76,6 +76,7 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     clock: Clock | None = None,
+    with_updater: bool = True,
 ) -> BotApp:
     """The Application with every handler and job; the database opens in post_init."""
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
@@ -89,6 +90,8 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    if not with_updater:
+        builder = builder.updater(None)
     if settings.rate_limit_enabled:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     app: BotApp = builder.build()

@@ -23,7 +23,13 @@ def _parser() -> argparse.ArgumentParser:
         "command: runs on Telegram when TELEGRAM_BOT_TOKEN is set, else the console chat.",
     )
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("run", help="run on Telegram (polling); needs TELEGRAM_BOT_TOKEN")
+    run = commands.add_parser("run", help="run on Telegram; needs TELEGRAM_BOT_TOKEN")
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="serve a webhook (needs WEBHOOK_URL and WEBHOOK_SECRET) instead of polling; "
+        "the default when WEBHOOK_URL is set",
+    )
     commands.add_parser("console", help="chat with the bot in this terminal, no Telegram needed")
     database = commands.add_parser("db", help="database commands")
     database.add_argument("action", choices=["upgrade"], help="apply pending migrations")
@@ -42,11 +48,17 @@ def _prepare(settings: Settings) -> Content:
     return content
 
 
-def _run_telegram(settings: Settings, content: Content) -> None:
+def _run_telegram(settings: Settings, content: Content, *, webhook: bool) -> None:
     from telegram import Update
 
     from bot.app import build_application
 
+    if webhook:
+        from bot.webhook import run_webhook
+
+        log.info("starting on Telegram (webhook)")
+        asyncio.run(run_webhook(settings, content))
+        return
     app = build_application(settings, content)
     log.info("starting on Telegram (polling)")
     app.run_polling(allowed_updates=Update.ALL_TYPES)
@@ -70,6 +82,11 @@ def main(argv: list[str] | None = None) -> int:
             "TELEGRAM_BOT_TOKEN is not set: get one from @BotFather (see README), "
             "or run `sciatica-bot console` to try the bot without Telegram"
         )
+    webhook = command == "run" and (
+        getattr(arguments, "webhook", False) or settings.webhook_url is not None
+    )
+    if webhook and (settings.webhook_url is None or settings.webhook_secret is None):
+        return _fail("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET (see .env.example)")
     try:
         if command == "db":
             upgrade(settings.database_url)
@@ -81,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
 
             asyncio.run(run_console(settings, content))
         else:
-            _run_telegram(settings, content)
+            _run_telegram(settings, content, webhook=webhook)
     except ContentError as error:
         return _fail(f"content error: {error}")
     except DatabaseTooNewError as error:

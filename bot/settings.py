@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -36,6 +37,31 @@ class Settings(BaseSettings):
     reminder_sweep_seconds: int = Field(default=20, ge=1, le=30)
     rate_limit_enabled: bool = True
     content_dir: Path | None = None
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "0.0.0.0"  # noqa: S104 (a server behind a load balancer listens on all)
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _blank_url_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _https_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError("must be the public https:// address Telegram sends updates to")
+        return value
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _secret_shape(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        if isinstance(value, str) and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", value):
+            raise ValueError("use 16-256 characters from A-Z, a-z, 0-9, _ and -")
+        return value
 
     @field_validator("content_dir", mode="before")
     @classmethod
