@@ -190,9 +190,15 @@ class FakeTelegram(BaseRequest):
             for name, value in (request_data.multipart_data or {}).items():
                 if isinstance(value, tuple) and len(value) >= 2 and isinstance(value[1], bytes):
                     files[name] = value[1]
+        return await self.handle(api_method, params, files)
+
+    async def handle(
+        self, api_method: str, params: JSONDict, files: dict[str, bytes] | None = None
+    ) -> tuple[int, bytes]:
+        """Answer one Bot API call: the HTTP status and the JSON body Telegram would send."""
         if api_method == "getUpdates":
             return await self._get_updates(params)
-        call = ApiCall(api_method, params, files)
+        call = ApiCall(api_method, params, files or {})
         self.calls.append(call)
         failure = self._take_failure(api_method, call.chat_id)
         if failure is not None:
