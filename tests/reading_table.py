@@ -162,6 +162,8 @@ PHRASINGS: list[tuple[str, str]] = [
     ("Do you have a stretch for lower back", "choice:childs_pose,knees_to_chest"),
     ("I can't do the bridge, it hurts my back", "exercise:glute_bridge"),
     ("lying on my back hugging both knees", "exercise:knees_to_chest"),
+    ("I am pregnant, is it safe?", "topic:when_to_see_doctor"),
+    ("my back hurts when I sit", "topic:prevention"),
 ]
 
 # Each must get the urgent-care message (100% required).

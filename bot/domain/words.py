@@ -18,6 +18,7 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´":
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
 _VOWELS = frozenset("aeiouy")
+_KEEP_DOUBLE = _VOWELS | frozenset("ls")  # "feeling" → "feel", "pressed" → "press"
 
 # Typo tolerance: words this short must be spelt exactly ("pee" must never become "pea");
 # longer ones may be one or two keystrokes off, and must start with the same letter (people
@@ -60,13 +61,10 @@ def stem(word: str) -> str:
     elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
     for ending in ("ing", "ed"):
-        if len(word) >= len(ending) + 3 and word.endswith(ending):
-            root = word[: -len(ending)]
-            if not any(letter in _VOWELS for letter in root):
-                break
-            if len(root) > 2 and root[-1] == root[-2] and root[-1] not in "ls" + "".join(_VOWELS):
-                root = root[:-1]
-            return root
+        root = word[: -len(ending)]
+        if word.endswith(ending) and len(root) >= 3 and any(c in _VOWELS for c in root):
+            doubled = root[-1] == root[-2] and root[-1] not in _KEEP_DOUBLE
+            return root[:-1] if doubled else root  # "sitting" → "sit", "falling" → "fall"
     return word
 
 
