@@ -26,8 +26,11 @@ class Action(StrEnum):
     START_SINGLE = "r1"  # args: exercise id; one exercise alone, handled by the routine
     SETTINGS_ROUTINE = "sr"  # the /settings "Routine" section; handled by the routine feature
     SETTINGS_WEEKLY = "sw"  # the /settings "Weekly summary" section; handled by the pain feature
-    # Exercises (card browser).
-    SHOW_EXERCISE = "ex"
+    # Exercises (card browser) and questions (issue 6).
+    SHOW_EXERCISE = "ex"  # args: exercise id; sends that exercise's card
+    EXERCISE_LIST = "exl"  # no args; sends the list of all seven
+    QUESTION_TOPICS = "qt"  # no args; sends the list of question topics
+    SHOW_ANSWER = "qa"  # args: topic id; sends that answer
 
 
 class CallbackDataError(ValueError):

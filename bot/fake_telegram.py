@@ -158,6 +158,7 @@ class FakeTelegram(BaseRequest):
         self._message_ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
         self._update_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
+        self._inline_ids = itertools.count(1)
         self._pending_updates: deque[JSONDict] = deque()
         self._updates_ready = asyncio.Event()
 
@@ -433,6 +434,19 @@ class FakeTelegram(BaseRequest):
                 "chat_instance": f"ci-{chat}",
                 "message": message,
                 "data": data,
+            },
+        }
+
+    def inline_query_update(self, user_id: int, query: str, *, offset: str = "") -> JSONDict:
+        """An update for the user typing ``@bot query`` in a chat (inline mode)."""
+        return {
+            "update_id": next(self._update_ids),
+            "inline_query": {
+                "id": f"iq-{next(self._inline_ids)}",
+                "from": self.user_json(user_id),
+                "query": query,
+                "offset": offset,
+                "chat_type": "private",
             },
         }
 

@@ -95,6 +95,19 @@ class RedFlagQuestion(_Frozen):
     question: str = Field(min_length=10)
 
 
+class RedFlagCombination(_Frozen):
+    """Red-flag wording in parts: every group needs one of its phrases in the same sentence."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]{1,40}$")
+    groups: tuple[tuple[str, ...], ...] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _filled(self) -> RedFlagCombination:
+        if any(not group or any(not phrase for phrase in group) for group in self.groups):
+            raise ValueError("a group or a phrase in a group is empty")
+        return self
+
+
 class Safety(_Frozen):
     """Disclaimer, red-flag questions and phrases, and the urgent-care texts."""
 
@@ -102,7 +115,15 @@ class Safety(_Frozen):
     red_flag_questions: tuple[RedFlagQuestion, ...] = Field(min_length=1)
     urgent_care: str = Field(min_length=20)
     red_flag_phrases: tuple[str, ...] = Field(min_length=1)
+    red_flag_combinations: tuple[RedFlagCombination, ...] = ()
     pain_warning: str = Field(min_length=20)
+
+    @model_validator(mode="after")
+    def _unique_rules(self) -> Safety:
+        ids = [rule.id for rule in self.red_flag_combinations]
+        if len(set(ids)) != len(ids):
+            raise ValueError("two red_flag_combinations share an id")
+        return self
 
 
 class Messages:

@@ -108,6 +108,10 @@ class BotHarness:
     async def send(self, user_id: int, text: str, *, chat_id: int | None = None) -> list[ApiCall]:
         return await self.feed(self.fake.message_update(user_id, text, chat_id=chat_id))
 
+    async def inline(self, user_id: int, query: str) -> list[ApiCall]:
+        """Type ``@bot query`` in some chat (inline mode)."""
+        return await self.feed(self.fake.inline_query_update(user_id, query))
+
     async def share_location(
         self, user_id: int, latitude: float, longitude: float
     ) -> list[ApiCall]:

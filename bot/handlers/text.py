@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 from telegram.ext import MessageHandler, filters
 
+from bot.keyboards import exercises_keyboard
 from bot.runtime import BotApp, BotContext
 from bot.telegram_map import Sender, sender_of
 
@@ -42,7 +43,13 @@ async def on_text(update: Update, context: BotContext) -> None:
 
 
 async def _fallback(update: Update, context: BotContext, sender: Sender) -> bool:
-    await context.bot.send_message(sender.chat_id, context.runtime.content.t("text_fallback"))
+    """Nothing else understood the message: say so, and offer the stretches and the questions."""
+    content = context.runtime.content
+    await context.bot.send_message(
+        sender.chat_id,
+        content.t("text_fallback"),
+        reply_markup=exercises_keyboard(content, with_topics=True),
+    )
     return True
 
 
