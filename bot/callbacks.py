@@ -28,6 +28,16 @@ class Action(StrEnum):
     SETTINGS_WEEKLY = "sw"  # the /settings "Weekly summary" section; handled by the pain feature
     # Exercises (card browser).
     SHOW_EXERCISE = "ex"
+    # Pain log, history, weekly summary, export and erase (issue 5).
+    PAIN_SCORE = "ps"  # args: score (0-10), from the /pain keyboard
+    PAIN_NOTE = "pn"  # args: rating id; "Add a note"
+    HISTORY_PERIOD = "ph"  # args: days (7, 30 or 90)
+    WEEKLY_TOGGLE = "pwt"  # args: "on" or "off"
+    WEEKLY_DAY = "pwd"  # args: weekday (0 = Monday)
+    WEEKLY_TIME = "pwh"  # args: time as HHMM
+    WEEKLY_OTHER_TIME = "pwo"  # no args; asks the user to type a time
+    ERASE_YES = "pey"  # args: when /delete asked (Unix seconds)
+    ERASE_NO = "pen"
 
 
 class CallbackDataError(ValueError):
