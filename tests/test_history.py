@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.callbacks import Action, encode
 from bot.domain.progress import summarise
 from bot.progress_render import summary_text
-from tests.harness import BotHarness
+from content.loader import CONTENT_DIR, load_content
+from tests.harness import BotHarness, make_settings
 from tests.png import png_size
 from tests.progress_fixtures import add_routine, local, rate, set_zone
-from tests.test_progress_domain import RATINGS, ROUTINE_DAYS, TODAY
+from tests.progress_sample import RATINGS, ROUTINE_DAYS, TODAY
 
 ALICE = 111_111_111_111
 BOB = 222_222_222
@@ -101,3 +104,35 @@ async def test_forged_period_buttons_are_refused(bot: BotHarness) -> None:
         assert [(c.method, c.params.get("text")) for c in calls] == [
             ("answerCallbackQuery", bot.content.t("button_forged"))
         ]
+
+
+async def test_words_too_long_for_a_caption_go_in_their_own_message(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Telegram refuses captions over 1024 characters; a wordy translation must still work."""
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, root)
+    catalog = root / "messages" / "en" / "pain.yaml"
+    long_heading = "Your pain over the last {days} days. " + "Many words here. " * 70
+    catalog.write_text(
+        catalog.read_text(encoding="utf-8").replace(
+            'history.heading: "Your pain over the last {days} days"',
+            f'history.heading: "{long_heading}"',
+        ),
+        encoding="utf-8",
+    )
+    bot = await BotHarness.start(make_settings(database_url), content=load_content(root))
+    try:
+        await bot.send(ALICE, "/pain 4")
+
+        calls = await bot.send(ALICE, "/history")
+
+        assert [c.method for c in calls] == ["sendPhoto", "sendMessage"]
+        assert "caption" not in calls[0].params
+        assert png_size(calls[0].files["photo"]) == (1080, 1350)
+        assert (calls[1].text or "").startswith("Your pain over the last 30 days. Many words")
+        assert len(calls[1].text or "") > 1024
+        assert calls[1].buttons == [["7 days", "• 30 days •", "90 days"]]
+    finally:
+        await bot.stop()
+    assert bot.errors == []

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from bot.callbacks import Action, encode
 from bot.fake_telegram import ApiCall
 from storage.models import PainRating, User
@@ -188,3 +192,22 @@ async def test_forged_score_buttons_record_nothing(bot: BotHarness) -> None:
         ], data
     assert await ratings(bot) == []
     assert texts(await bot.tap(ALICE, "5")) == ["Logged: 5/10."]
+
+
+async def test_notes_never_reach_the_logs(
+    bot: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO):
+        await bot.send(ALICE, "/pain 6 lifted my grandson")
+        await bot.send(ALICE, "pain 4")
+        await bot.tap(ALICE, "Add a note")
+        await bot.send(ALICE, "argued with my landlord")
+
+    assert await ratings(bot) == [
+        (6, "any", "lifted my grandson"),
+        (4, "any", "argued with my landlord"),
+    ]
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "pain rating" in logged  # the records are there, with ids only
+    for private in ("grandson", "landlord"):
+        assert private not in logged

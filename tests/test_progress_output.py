@@ -17,7 +17,7 @@ from bot.progress_render import weekly_screen_text as screen
 from bot.services.progress import WeeklySettings
 from content import Content, load_content
 from tests.png import png_size
-from tests.test_progress_domain import RATINGS, ROUTINE_DAYS, TODAY
+from tests.progress_sample import RATINGS, ROUTINE_DAYS, TODAY
 
 
 @pytest.fixture(scope="module")

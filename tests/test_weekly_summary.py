@@ -9,6 +9,7 @@ from datetime import UTC, datetime, time
 import pytest
 
 from bot.callbacks import Action, encode
+from bot.services.progress import reschedule_weekly
 from storage.models import User
 from tests.harness import BotHarness
 from tests.png import png_size
@@ -189,3 +190,16 @@ async def test_forged_settings_buttons_are_refused(bot: BotHarness) -> None:
         ], data
     row = await user(bot, ALICE)
     assert (row.weekly_summary_weekday, row.weekly_summary_time) == (6, time(18))
+
+
+async def test_a_new_time_zone_moves_the_next_summary(bot: BotHarness) -> None:
+    await bot.send(ALICE, "/pain 5")
+    await bot.advance(minutes=1)
+    assert (await user(bot, ALICE)).weekly_summary_next_at == SUNDAY_18_UTC
+
+    await set_zone(bot, ALICE, "Asia/Tokyo")  # what the reminder settings store
+    async with bot.session() as session:
+        await reschedule_weekly(session, user_id=ALICE, now=bot.clock.now())
+        await session.commit()
+
+    assert (await user(bot, ALICE)).weekly_summary_next_at == datetime(2026, 3, 8, 9, tzinfo=UTC)

@@ -40,6 +40,7 @@ from content import Content
 
 log = logging.getLogger(__name__)
 
+MAX_CAPTION = 1024  # Telegram's limit for a photo caption
 WEEKLY_SWEEP_SECONDS = 60
 WEEKLY_JOB_NAME = "weekly-summary-sweep"
 TIME_CHOICES = tuple(time(hour) for hour in (7, 8, 9, 12, 17, 18, 19, 20, 21))
@@ -72,12 +73,13 @@ async def send_history(
         await bot.send_message(chat_id, text, reply_markup=keyboard)
         return
     png = await asyncio.to_thread(render_history_png, history.chart, chart_labels(content, summary))
-    await bot.send_photo(
-        chat_id,
-        photo=InputFile(png, filename=f"pain-{summary.days}-days.png"),
-        caption=summary_text(content, summary, heading=heading),
-        reply_markup=keyboard,
-    )
+    photo = InputFile(png, filename=f"pain-{summary.days}-days.png")
+    text = summary_text(content, summary, heading=heading)
+    if len(text) > MAX_CAPTION:  # a long translation: the words go in their own message
+        await bot.send_photo(chat_id, photo=photo)
+        await bot.send_message(chat_id, text, reply_markup=keyboard)
+        return
+    await bot.send_photo(chat_id, photo=photo, caption=text, reply_markup=keyboard)
 
 
 async def _show(context: BotContext, sender: Sender, days: int) -> None:

@@ -12,9 +12,10 @@ from bot.charts import render_history_png
 from bot.handlers.buttons import read_tap, whole_number
 from bot.progress_render import chart_labels, counted
 from bot.runtime import BotApp, BotContext
-from bot.services.my_data import erase_everything as erase_service
-from bot.services.my_data import export_data
+from bot.services.my_data import ExportBundle, erase_everything, export_data
+from bot.services.progress import History
 from bot.telegram_map import sender_of
+from content import Content
 
 PICTURE_FILENAME = "pain-90-days.png"
 
@@ -30,21 +31,32 @@ async def export_command(update: Update, context: BotContext) -> None:
     if bundle.ratings + bundle.routines + bundle.holds == 0:
         await context.bot.send_message(sender.chat_id, content.t("export.nothing"))
         return
-    caption = content.t(
+    document = InputFile(bundle.csv, filename=bundle.filename)
+    await context.bot.send_document(
+        sender.chat_id, document=document, caption=_caption(content, bundle)
+    )
+    if bundle.history.summary.has_data:
+        await _send_picture(context, sender.chat_id, bundle.history)
+
+
+def _caption(content: Content, bundle: ExportBundle) -> str:
+    return content.t(
         "export.csv_caption",
         ratings=counted(content, "history.ratings", bundle.ratings),
         routines=counted(content, "export.routines", bundle.routines),
         holds=counted(content, "export.holds", bundle.holds),
     )
-    document = InputFile(bundle.csv, filename=bundle.filename)
-    await context.bot.send_document(sender.chat_id, document=document, caption=caption)
-    summary = bundle.history.summary
-    if summary.has_data:
-        labels = chart_labels(content, summary)
-        png = await asyncio.to_thread(render_history_png, bundle.history.chart, labels)
-        picture = InputFile(png, filename=PICTURE_FILENAME)
-        caption = content.t("export.picture_caption")
-        await context.bot.send_document(sender.chat_id, document=picture, caption=caption)
+
+
+async def _send_picture(context: BotContext, chat_id: int, history: History) -> None:
+    """The 90-day picture as a file (full resolution, unlike a photo), rendered off the loop."""
+    content = context.runtime.content
+    labels = chart_labels(content, history.summary)
+    png = await asyncio.to_thread(render_history_png, history.chart, labels)
+    picture = InputFile(png, filename=PICTURE_FILENAME)
+    await context.bot.send_document(
+        chat_id, document=picture, caption=content.t("export.picture_caption")
+    )
 
 
 async def delete_command(update: Update, context: BotContext) -> None:
@@ -78,7 +90,7 @@ async def erase_confirmed(update: Update, context: BotContext) -> None:
         return
     runtime = context.runtime
     async with runtime.session() as session:
-        erased = await erase_service(
+        erased = await erase_everything(
             session,
             user_id=tap.sender.user_id,
             asked_at=tap.data.int_arg(0),

@@ -72,7 +72,7 @@ async def record_rating(
         user.awaiting = None
         user.awaiting_ref = None
     await session.commit()
-    log.info("pain rating %s recorded: user=%s score=%s", rating.id, user_id, score)
+    log.info("pain rating %s recorded: user=%s", rating.id, user_id)
     return Recorded(
         rating_id=rating.id,
         score=score,
@@ -91,7 +91,7 @@ async def start_note(session: AsyncSession, *, user_id: int, rating_id: int, now
     rating = await user_rating(session, user_id, rating_id)
     user = await get_user(session, user_id)
     if rating is None or user is None:
-        log.warning("note refused: user=%s asked for rating %s, not theirs", user_id, rating_id)
+        log.warning("note refused: rating %s is not user %s's (or is gone)", rating_id, user_id)
         return False
     user.awaiting = AWAITING_NOTE
     user.awaiting_ref = rating.id

@@ -124,6 +124,13 @@ async def claim_due_summaries(
     return due
 
 
+async def reschedule_weekly(session: AsyncSession, *, user_id: int, now: datetime) -> None:
+    """Recompute the next summary time, e.g. after the user's time zone changed; no commit."""
+    user = await get_user(session, user_id)
+    if user is not None and user.weekly_summary_enabled and user.blocked_at is None:
+        user.weekly_summary_next_at = await _next_time(session, user, now)
+
+
 async def mark_blocked(session: AsyncSession, *, user_id: int, now: datetime) -> None:
     """The user blocked the bot: no more summaries until they write again (which clears it)."""
     user = await get_user(session, user_id)
