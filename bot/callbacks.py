@@ -31,6 +31,16 @@ class Action(StrEnum):
     EXERCISE_LIST = "exl"  # no args; sends the list of all seven
     QUESTION_TOPICS = "qt"  # no args; sends the list of question topics
     SHOW_ANSWER = "qa"  # args: topic id; sends that answer
+    # Pain log, history, weekly summary, export and erase (issue 5).
+    PAIN_SCORE = "ps"  # args: score (0-10), from the /pain keyboard
+    PAIN_NOTE = "pn"  # args: rating id; "Add a note"
+    HISTORY_PERIOD = "ph"  # args: days (7, 30 or 90)
+    WEEKLY_TOGGLE = "pwt"  # args: "on" or "off"
+    WEEKLY_DAY = "pwd"  # args: weekday (0 = Monday)
+    WEEKLY_TIME = "pwh"  # args: time as HHMM
+    WEEKLY_OTHER_TIME = "pwo"  # no args; asks the user to type a time
+    ERASE_YES = "pey"  # args: when /delete asked (Unix seconds)
+    ERASE_NO = "pen"
 
 
 class CallbackDataError(ValueError):

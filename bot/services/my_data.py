@@ -1,0 +1,108 @@
+"""The user's own data: a copy for their clinician (/export), and erasing it all (/delete)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.export_csv import HoldRecord, PainRecord, RoutineRecord, export_csv
+from bot.services.progress import History, load_history, user_zone
+from storage.pain import erase_user, holds_of, ratings_since, routine_sessions_of
+
+log = logging.getLogger(__name__)
+
+EXPORT_PERIOD = 90
+ERASE_CONFIRM_WINDOW = timedelta(minutes=10)
+"""A "Yes, erase" button works for this long after /delete; later it asks again."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExportBundle:
+    csv: bytes
+    filename: str
+    ratings: int
+    routines: int
+    holds: int
+    history: History
+
+
+async def export_data(session: AsyncSession, *, user_id: int, now: datetime) -> ExportBundle:
+    """The user's pain ratings, routines and holds as CSV, and the 90-day picture's data."""
+    zone, _ = await user_zone(session, user_id)
+    pain = [
+        PainRecord(
+            id=row.id,
+            rated_at=row.rated_at,
+            score=row.score,
+            context=row.context,
+            note=row.note,
+            session_id=row.session_id,
+        )
+        for row in await ratings_since(session, user_id)
+    ]
+    routines = [
+        RoutineRecord(
+            id=row.id,
+            started_at=row.started_at,
+            finished_at=row.finished_at,
+            status=row.status,
+            kind=row.kind,
+            pain_before=row.pain_before,
+            pain_after=row.pain_after,
+        )
+        for row in await routine_sessions_of(session, user_id)
+    ]
+    holds = [
+        HoldRecord(
+            id=row.id,
+            session_id=row.session_id,
+            started_at=row.started_at,
+            ended_at=row.ended_at,
+            exercise_id=row.exercise_id,
+            side=row.side,
+            rep=row.rep,
+            set_no=row.set_no,
+            target_seconds=row.target_seconds,
+            target_reps=row.target_reps,
+            actual_seconds=row.actual_seconds,
+            outcome=row.outcome,
+        )
+        for row in await holds_of(session, user_id)
+    ]
+    history = await load_history(session, user_id=user_id, days=EXPORT_PERIOD, now=now)
+    log.info(
+        "export: user=%s ratings=%s routines=%s holds=%s",
+        user_id,
+        len(pain),
+        len(routines),
+        len(holds),
+    )
+    return ExportBundle(
+        csv=export_csv(pain, routines, holds, zone),
+        filename=f"sciatica-log-{now.astimezone(zone):%Y-%m-%d}.csv",
+        ratings=len(pain),
+        routines=len(routines),
+        holds=len(holds),
+        history=history,
+    )
+
+
+def confirmation_is_fresh(asked_at: int, now: datetime) -> bool:
+    """Whether a confirmation button made at ``asked_at`` (Unix seconds) still works."""
+    age = now.timestamp() - asked_at
+    return 0 <= age <= ERASE_CONFIRM_WINDOW.total_seconds()
+
+
+async def erase_everything(
+    session: AsyncSession, *, user_id: int, asked_at: int, now: datetime
+) -> bool:
+    """Erase every row of the user if the confirmation is fresh; False if it has expired."""
+    if not confirmation_is_fresh(asked_at, now):
+        return False
+    removed = await erase_user(session, user_id)
+    await session.commit()
+    log.info("erased user %s: %s", user_id, removed)
+    return True

@@ -1,0 +1,126 @@
+"""The pain log: record a rating, and attach a short note to it afterwards."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.pain import rating_needs_warning
+from bot.domain.pain_entry import clip_note, parse_plain_text
+from bot.domain.progress import CONTEXT_ANY
+from storage.pain import add_rating, average_since, user_rating
+from storage.users import get_user, upsert_user
+
+log = logging.getLogger(__name__)
+
+AWAITING_NOTE = "pain_note"
+"""users.awaiting while the next plain message is a note for rating users.awaiting_ref."""
+NOTE_WINDOW = timedelta(minutes=30)
+"""How long after "Add a note" a plain message still counts as the note."""
+AVERAGE_WINDOW = timedelta(days=7)
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """A rating just stored, and what the reply should say about it."""
+
+    rating_id: int
+    score: int
+    has_note: bool
+    note_clipped: bool
+    recent_average: float | None
+    needs_warning: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NoteSaved:
+    """The note went onto the rating (``score``); ``clipped`` when it was cut to length."""
+
+    score: int | None
+    clipped: bool
+
+    @property
+    def saved(self) -> bool:
+        return self.score is not None
+
+
+async def record_rating(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    chat_id: int,
+    language_code: str | None,
+    score: int,
+    now: datetime,
+    note: str | None = None,
+) -> Recorded:
+    """Store a rating logged with /pain (context "any"); warn if severe or well above the
+    user's average of the past 7 days (the new rating not included)."""
+    user = await upsert_user(
+        session, user_id=user_id, chat_id=chat_id, language_code=language_code, now=now
+    )
+    average = await average_since(session, user_id, now - AVERAGE_WINDOW)
+    text, clipped = clip_note(note)
+    rating = await add_rating(
+        session, user_id=user_id, score=score, rated_at=now, context=CONTEXT_ANY, note=text
+    )
+    if user.awaiting == AWAITING_NOTE:
+        # A new rating ends a pending note for an older one.
+        user.awaiting = None
+        user.awaiting_ref = None
+    await session.commit()
+    log.info("pain rating %s recorded: user=%s", rating.id, user_id)
+    return Recorded(
+        rating_id=rating.id,
+        score=score,
+        has_note=text is not None,
+        note_clipped=clipped,
+        recent_average=average,
+        needs_warning=rating_needs_warning(score, average),
+    )
+
+
+async def start_note(session: AsyncSession, *, user_id: int, rating_id: int, now: datetime) -> bool:
+    """Expect the user's next plain message as the note for ``rating_id``.
+
+    False when the rating is not this user's (a forged button) or no longer exists.
+    """
+    rating = await user_rating(session, user_id, rating_id)
+    user = await get_user(session, user_id)
+    if rating is None or user is None:
+        log.warning("note refused: rating %s is not user %s's (or is gone)", rating_id, user_id)
+        return False
+    user.awaiting = AWAITING_NOTE
+    user.awaiting_ref = rating.id
+    user.updated_at = now
+    await session.commit()
+    return True
+
+
+async def take_note(
+    session: AsyncSession, *, user_id: int, text: str, now: datetime
+) -> NoteSaved | None:
+    """Store ``text`` as the awaited note; None when no note is awaited (the text is for
+    someone else), the wait has expired, or the text is a new rating ("pain 6")."""
+    user = await get_user(session, user_id)
+    if user is None or user.awaiting != AWAITING_NOTE:
+        return None
+    rating_id = user.awaiting_ref
+    user.awaiting = None
+    user.awaiting_ref = None
+    if now - user.updated_at > NOTE_WINDOW or parse_plain_text(text) is not None:
+        await session.commit()
+        return None
+    rating = None if rating_id is None else await user_rating(session, user_id, rating_id)
+    if rating is None:
+        await session.commit()
+        return NoteSaved(score=None, clipped=False)
+    note, clipped = clip_note(text)
+    rating.note = note
+    user.updated_at = now
+    await session.commit()
+    log.info("note saved on pain rating %s: user=%s clipped=%s", rating.id, user_id, clipped)
+    return NoteSaved(score=rating.score, clipped=clipped)

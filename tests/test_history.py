@@ -1,0 +1,138 @@
+"""/history through the real Application: the picture, its figures in words, and the periods."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.callbacks import Action, encode
+from bot.domain.progress import summarise
+from bot.progress_render import summary_text
+from content.loader import CONTENT_DIR, load_content
+from tests.harness import BotHarness, make_settings
+from tests.png import png_size
+from tests.progress_fixtures import add_routine, local, rate, set_zone
+from tests.progress_sample import RATINGS, ROUTINE_DAYS, TODAY
+
+ALICE = 111_111_111_111
+BOB = 222_222_222
+
+
+async def _alice_in_berlin_with_the_domain_test_data(bot: BotHarness) -> None:
+    """The ratings and routine days of test_progress_domain, at Berlin times."""
+    await set_zone(bot, ALICE, "Europe/Berlin")
+    for number, rating in enumerate(RATINGS):
+        # The 5 March rating is at 00:30 Berlin time, still 4 March in UTC: only a
+        # zone-aware day split puts it on the right day (and the figures depend on it).
+        hour, minute = (0, 30) if rating.day.day == 5 else (8 + number % 3, 0)
+        await rate(bot, ALICE, rating.score, local(rating.day, hour, minute), rating.context)
+    for day in sorted(ROUTINE_DAYS):
+        await add_routine(bot, ALICE, local(day, 9, 15), holds=1)
+    # Not counted: a routine left unfinished, and everything of another user.
+    await add_routine(bot, ALICE, local(TODAY, 7), status="abandoned")
+    await rate(bot, BOB, 10, local(TODAY, 8))
+    await add_routine(bot, BOB, local(TODAY, 8))
+
+
+async def test_history_sends_a_phone_sized_png_with_the_figures_in_words(
+    bot: BotHarness,
+) -> None:
+    bot.clock.set(datetime(2026, 3, 10, 19, 0, tzinfo=UTC))  # Tuesday evening in Berlin
+    await _alice_in_berlin_with_the_domain_test_data(bot)
+
+    calls = await bot.send(ALICE, "/history 7")
+
+    assert [call.method for call in calls] == ["sendPhoto"]
+    photo = calls[0]
+    assert photo.chat_id == ALICE
+    assert png_size(photo.files["photo"]) == (1080, 1350)
+    assert photo.text == (
+        "Your pain over the last 7 days\n"
+        "\n"
+        "Average 4.3 (lowest 2, highest 6), from 8 ratings on 5 days.\n"
+        "Before routines 5.3 on average, after 3.0: 2.3 points lower after.\n"
+        "Trend: improving, down about 2.2 points a week.\n"
+        "Streak: 4 days in a row (best 6 days).\n"
+        "Routine done on 5 of 7 days (71%)."
+    )
+    assert photo.buttons == [["• 7 days •", "30 days", "90 days"]]
+    assert photo.button_data["90 days"] == encode(Action.HISTORY_PERIOD, 90)
+
+
+async def test_history_defaults_to_30_days_and_the_buttons_switch_period(bot: BotHarness) -> None:
+    bot.clock.set(datetime(2026, 3, 10, 19, 0, tzinfo=UTC))
+    await _alice_in_berlin_with_the_domain_test_data(bot)
+
+    calls = await bot.send(ALICE, "/history")
+
+    thirty = summary_text(bot.content, summarise(RATINGS, ROUTINE_DAYS, TODAY, 30))
+    assert [(c.method, c.text) for c in calls] == [("sendPhoto", thirty)]
+    assert "from 9 ratings on 6 days" in thirty
+    assert "Routine done on 12 of 30 days (40%)." in thirty
+    assert calls[0].buttons == [["7 days", "• 30 days •", "90 days"]]
+
+    calls = await bot.tap(ALICE, "7 days")
+
+    assert [c.method for c in calls] == ["answerCallbackQuery", "sendPhoto"]
+    assert calls[1].text == summary_text(bot.content, summarise(RATINGS, ROUTINE_DAYS, TODAY, 7))
+    assert calls[1].buttons == [["• 7 days •", "30 days", "90 days"]]
+
+    calls = await bot.tap(ALICE, "90 days")
+    assert calls[1].text is not None
+    assert calls[1].text.startswith("Your pain over the last 90 days\n")
+    assert png_size(calls[1].files["photo"]) == (1080, 1350)
+
+
+async def test_without_any_data_history_says_how_to_start(bot: BotHarness) -> None:
+    await rate(bot, BOB, 6, bot.clock.now())
+
+    calls = await bot.send(ALICE, "/history")
+
+    assert [(c.method, c.text) for c in calls] == [
+        ("sendMessage", bot.content.t("history.nothing_yet", days=30))
+    ]
+    assert calls[0].buttons == [["7 days", "• 30 days •", "90 days"]]
+
+
+async def test_forged_period_buttons_are_refused(bot: BotHarness) -> None:
+    await bot.send(ALICE, "/pain 4")
+    message = bot.message_with_button(ALICE, "Add a note")
+
+    for data in (encode(Action.HISTORY_PERIOD, 45), "1|ph|x", "1|ph"):
+        calls = await bot.tap_data(ALICE, message.message_id, data)
+        assert [(c.method, c.params.get("text")) for c in calls] == [
+            ("answerCallbackQuery", bot.content.t("button_forged"))
+        ]
+
+
+async def test_words_too_long_for_a_caption_go_in_their_own_message(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Telegram refuses captions over 1024 characters; a wordy translation must still work."""
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, root)
+    catalog = root / "messages" / "en" / "pain.yaml"
+    long_heading = "Your pain over the last {days} days. " + "Many words here. " * 70
+    catalog.write_text(
+        catalog.read_text(encoding="utf-8").replace(
+            'history.heading: "Your pain over the last {days} days"',
+            f'history.heading: "{long_heading}"',
+        ),
+        encoding="utf-8",
+    )
+    bot = await BotHarness.start(make_settings(database_url), content=load_content(root))
+    try:
+        await bot.send(ALICE, "/pain 4")
+
+        calls = await bot.send(ALICE, "/history")
+
+        assert [c.method for c in calls] == ["sendPhoto", "sendMessage"]
+        assert "caption" not in calls[0].params
+        assert png_size(calls[0].files["photo"]) == (1080, 1350)
+        assert (calls[1].text or "").startswith("Your pain over the last 30 days. Many words")
+        assert len(calls[1].text or "") > 1024
+        assert calls[1].buttons == [["7 days", "• 30 days •", "90 days"]]
+    finally:
+        await bot.stop()
+    assert bot.errors == []

@@ -1,0 +1,215 @@
+"""/pain through the real Application: keyboard, command, plain text, notes and warnings."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bot.callbacks import Action, encode
+from bot.fake_telegram import ApiCall
+from storage.models import PainRating, User
+from tests.harness import BotHarness, texts
+
+ALICE = 111_111_111_111
+
+
+def warning(bot: BotHarness) -> str:
+    content = bot.content
+    return f"{content.safety.pain_warning.strip()}\n\n{content.t('pain.warning_more')}"
+
+
+async def ratings(bot: BotHarness, user_id: int = ALICE) -> list[tuple[int, str, str | None]]:
+    rows = await bot.rows(PainRating, PainRating.user_id == user_id)
+    return [(row.score, row.context, row.note) for row in sorted(rows, key=lambda r: r.id)]
+
+
+def sent_texts(calls: list[ApiCall]) -> list[str]:
+    return [call.text or "" for call in calls if call.method == "sendMessage"]
+
+
+async def test_the_keyboard_records_the_tapped_score(bot: BotHarness) -> None:
+    calls = await bot.send(ALICE, "/pain")
+
+    assert [(c.method, c.text) for c in calls] == [("sendMessage", bot.content.t("pain.ask"))]
+    assert calls[0].buttons == [["0", "1", "2", "3", "4", "5"], ["6", "7", "8", "9", "10"]]
+    assert calls[0].button_data["4"] == encode(Action.PAIN_SCORE, 4)
+
+    calls = await bot.tap(ALICE, "4")
+
+    rows = await bot.rows(PainRating)
+    assert [(r.user_id, r.score, r.context, r.note, r.session_id) for r in rows] == [
+        (ALICE, 4, "any", None, None)
+    ]
+    assert rows[0].rated_at == bot.clock.now()
+    assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
+    assert calls[1].text == "Logged: 4/10."
+    assert calls[1].button_data == {"Add a note": encode(Action.PAIN_NOTE, rows[0].id)}
+
+
+async def test_a_note_can_follow_the_rating(bot: BotHarness) -> None:
+    await bot.send(ALICE, "/pain")
+    await bot.tap(ALICE, "3")
+
+    calls = await bot.tap(ALICE, "Add a note")
+
+    assert sent_texts(calls) == [bot.content.t("pain.note_ask")]
+    [user] = await bot.rows(User)
+    [rating] = await bot.rows(PainRating)
+    assert (user.awaiting, user.awaiting_ref) == ("pain_note", rating.id)
+
+    calls = await bot.send(ALICE, "after a long drive")
+
+    assert sent_texts(calls) == ["Note saved with your 3/10 rating."]
+    assert await ratings(bot) == [(3, "any", "after a long drive")]
+    [user] = await bot.rows(User)
+    assert (user.awaiting, user.awaiting_ref) == (None, None)
+    # The wait is over: the next message is an ordinary one again.
+    calls = await bot.send(ALICE, "blorp")
+    assert sent_texts(calls) == [bot.content.t("text_fallback")]
+    assert await ratings(bot) == [(3, "any", "after a long drive")]
+
+
+async def test_a_long_note_is_clipped_to_500_characters_and_says_so(bot: BotHarness) -> None:
+    await bot.send(ALICE, "pain 5")
+    await bot.tap(ALICE, "Add a note")
+
+    calls = await bot.send(ALICE, "a" * 499 + "bcdef")
+
+    assert sent_texts(calls) == [
+        "Note saved with your 5/10 rating.\n" + bot.content.t("pain.note_clipped")
+    ]
+    assert await ratings(bot) == [(5, "any", "a" * 499 + "b")]
+
+
+async def test_the_note_wait_ends_after_half_an_hour(bot: BotHarness) -> None:
+    await bot.send(ALICE, "pain 5")
+    await bot.tap(ALICE, "Add a note")
+    await bot.advance(minutes=31)
+
+    calls = await bot.send(ALICE, "blorp")
+
+    assert sent_texts(calls) == [bot.content.t("text_fallback")]
+    assert await ratings(bot) == [(5, "any", None)]
+    [user] = await bot.rows(User)
+    assert user.awaiting is None
+
+
+async def test_a_new_rating_while_a_note_is_awaited_is_a_rating(bot: BotHarness) -> None:
+    await bot.send(ALICE, "pain 5")
+    await bot.tap(ALICE, "Add a note")
+
+    await bot.send(ALICE, "pain 6")
+
+    assert await ratings(bot) == [(5, "any", None), (6, "any", None)]
+    [user] = await bot.rows(User)
+    assert user.awaiting is None
+
+
+async def test_the_command_records_at_once_with_an_optional_note(bot: BotHarness) -> None:
+    calls = await bot.send(ALICE, "/pain 6 after a long drive")
+
+    assert [(c.method, c.text, c.buttons) for c in calls] == [
+        ("sendMessage", "Logged: 6/10, with your note.", [])
+    ]
+
+    calls = await bot.send(ALICE, "/pain 2")
+
+    assert calls[0].text == "Logged: 2/10.\nYour average over the past 7 days was 6.0."
+    assert calls[0].buttons == [["Add a note"]]
+    assert await ratings(bot) == [(6, "any", "after a long drive"), (2, "any", None)]
+
+
+async def test_plain_text_records_but_questions_pass_through(bot: BotHarness) -> None:
+    calls = await bot.send(ALICE, "Pain: 7/10")
+
+    assert sent_texts(calls) == ["Logged: 7/10."]
+    assert await ratings(bot) == [(7, "any", None)]
+
+    for question in ("pain in my left leg for 6 weeks?", "how long does the pain last"):
+        calls = await bot.send(ALICE, question)
+        # Not a rating: the questions feature answers it instead.
+        assert len(sent_texts(calls)) == 1
+        assert not sent_texts(calls)[0].startswith("Logged")
+    assert await ratings(bot) == [(7, "any", None)]
+
+
+async def test_unclear_and_out_of_range_values_get_a_clear_answer(bot: BotHarness) -> None:
+    content = bot.content
+    cases = {
+        "/pain 11": "pain.out_of_range",
+        "/pain -2": "pain.out_of_range",
+        "pain 15": "pain.out_of_range",
+        "/pain 6.5": "pain.not_whole",
+        "pain 4,5": "pain.not_whole",
+        "/pain lots": "pain.unclear",
+    }
+    for text, key in cases.items():
+        calls = await bot.send(ALICE, text)
+        assert sent_texts(calls) == [content.t(key)], text
+    assert await ratings(bot) == []
+
+
+async def test_a_severe_rating_brings_the_safety_advice(bot: BotHarness) -> None:
+    calls = await bot.send(ALICE, "/pain 8")
+
+    assert sent_texts(calls) == ["Logged: 8/10.", warning(bot)]
+    assert "both legs" in warning(bot)  # the red flags are in it
+
+    await bot.send(ALICE, "/pain")
+    calls = await bot.tap(ALICE, "9")
+    assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText", "sendMessage"]
+    assert calls[2].text == warning(bot)
+
+
+async def test_a_rise_of_two_above_the_7_day_average_brings_the_safety_advice(
+    bot: BotHarness,
+) -> None:
+    await bot.send(ALICE, "/pain 9")  # more than 7 days before: not in the average
+    await bot.advance(days=8)
+    await bot.send(ALICE, "/pain 3")
+    await bot.advance(days=2)
+    await bot.send(ALICE, "/pain 3")
+    await bot.advance(hours=5)
+
+    calls = await bot.send(ALICE, "pain 5")
+
+    assert sent_texts(calls) == [
+        "Logged: 5/10.\nYour average over the past 7 days was 3.0.",
+        warning(bot),
+    ]
+
+    calls = await bot.send(ALICE, "pain 5")  # average now (3+3+5)/3 = 3.67: a rise of 1.3
+    assert sent_texts(calls) == ["Logged: 5/10.\nYour average over the past 7 days was 3.7."]
+
+
+async def test_forged_score_buttons_record_nothing(bot: BotHarness) -> None:
+    await bot.send(ALICE, "/pain")
+    message = bot.message_with_button(ALICE, "5")
+
+    for data in ("1|ps|11", "1|ps|-1", "1|ps|x", "1|ps", "9|ps|5"):
+        calls = await bot.tap_data(ALICE, message.message_id, data)
+        assert [(c.method, c.params.get("text")) for c in calls] == [
+            ("answerCallbackQuery", bot.content.t("button_forged"))
+        ], data
+    assert await ratings(bot) == []
+    assert texts(await bot.tap(ALICE, "5")) == ["Logged: 5/10."]
+
+
+async def test_notes_never_reach_the_logs(
+    bot: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO):
+        await bot.send(ALICE, "/pain 6 lifted my grandson")
+        await bot.send(ALICE, "pain 4")
+        await bot.tap(ALICE, "Add a note")
+        await bot.send(ALICE, "argued with my landlord")
+
+    assert await ratings(bot) == [
+        (6, "any", "lifted my grandson"),
+        (4, "any", "argued with my landlord"),
+    ]
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "pain rating" in logged  # the records are there, with ids only
+    for private in ("grandson", "landlord"):
+        assert private not in logged

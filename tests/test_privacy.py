@@ -1,0 +1,87 @@
+"""Two users: nothing one of them sends or taps ever reads or changes the other's data."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import time
+
+from bot.callbacks import Action, encode
+from storage.models import PainRating, User
+from tests.harness import BotHarness
+from tests.progress_fixtures import add_everything, rows_per_table
+
+ALICE = 111_111_111_111
+BOB = 222_222_222
+
+
+async def bob_state(bot: BotHarness) -> tuple[object, ...]:
+    [bob] = await bot.rows(User, User.id == BOB)
+    ratings = await bot.rows(PainRating, PainRating.user_id == BOB)
+    return (
+        bob.awaiting,
+        bob.awaiting_ref,
+        bob.weekly_summary_enabled,
+        bob.weekly_summary_weekday,
+        bob.weekly_summary_time,
+        sorted((r.id, r.score, r.note) for r in ratings),
+        await rows_per_table(bot, BOB),
+    )
+
+
+async def test_nothing_alice_does_reaches_bobs_data(bot: BotHarness) -> None:
+    await add_everything(bot, BOB)
+    await bot.send(BOB, "/pain 7 sharp in the morning")
+    [bobs_rating] = await bot.rows(
+        PainRating, PainRating.user_id == BOB, PainRating.context == "any"
+    )
+    bob_before = await bob_state(bot)
+
+    # Alice logs her own rating, then forges "Add a note" with Bob's rating id.
+    await bot.send(ALICE, "/pain 3")
+    calls = await bot.tap_data(ALICE, 1, encode(Action.PAIN_NOTE, bobs_rating.id))
+    assert [(c.method, c.text) for c in calls] == [
+        ("answerCallbackQuery", None),
+        ("sendMessage", bot.content.t("button_stale")),
+    ]
+    [alice] = await bot.rows(User, User.id == ALICE)
+    assert alice.awaiting is None
+    calls = await bot.send(ALICE, "overwriting your note")
+    assert [c.text for c in calls] == [bot.content.t("text_fallback")]
+
+    # Her history and export show only her rating.
+    calls = await bot.send(ALICE, "/history")
+    assert "from 1 rating on 1 day" in (calls[0].text or "")
+    assert "Average 3.0 (lowest 3, highest 3)" in (calls[0].text or "")
+    calls = await bot.send(ALICE, "/export")
+    sheet = calls[0].files["document"].decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(sheet, newline="")))
+    assert [(row["record"], row["score"], row["note"]) for row in rows] == [("pain", "3", "")]
+
+    # Her settings and her erase touch only her own rows, whatever the buttons carry.
+    await bot.tap_data(ALICE, 1, encode(Action.SETTINGS_WEEKLY))
+    await bot.tap(ALICE, "Tue")
+    await bot.tap(ALICE, "Turn off")
+    await bot.send(ALICE, "/delete")
+    await bot.tap(ALICE, "Yes, erase everything")
+    assert await bot.rows(User, User.id == ALICE) == []
+
+    assert await bob_state(bot) == bob_before
+    [bob] = await bot.rows(User, User.id == BOB)
+    assert (bob.weekly_summary_weekday, bob.weekly_summary_time) == (6, time(18))
+
+
+async def test_bobs_pending_note_survives_alices_messages(bot: BotHarness) -> None:
+    await bot.send(BOB, "/pain 6")
+    await bot.tap(BOB, "Add a note")
+    [bobs_rating] = await bot.rows(PainRating, PainRating.user_id == BOB)
+
+    # Alice forges Bob's button too: the rating is not hers, so nothing is awaited for her.
+    calls = await bot.tap_data(ALICE, 1, encode(Action.PAIN_NOTE, bobs_rating.id))
+    assert calls[-1].text == bot.content.t("button_stale")
+    await bot.send(ALICE, "this is not Bob's note")
+    await bot.send(BOB, "stiff after sitting")
+
+    [rating] = await bot.rows(PainRating, PainRating.user_id == BOB)
+    assert rating.note == "stiff after sitting"
+    assert await bot.count(PainRating, PainRating.user_id == ALICE) == 0

@@ -1,0 +1,208 @@
+"""The words, the picture and the CSV made from plain data (no bot, no database)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.charts import HEIGHT_PX, WIDTH_PX, ChartLabels, render_history_png
+from bot.domain.export_csv import COLUMNS, HoldRecord, PainRecord, RoutineRecord, export_csv
+from bot.domain.progress import chart_data, summarise
+from bot.progress_render import chart_labels, one_decimal, signed, summary_text
+from bot.progress_render import weekly_screen_text as screen
+from bot.services.progress import WeeklySettings
+from content import Content, load_content
+from tests.png import png_size
+from tests.progress_sample import RATINGS, ROUTINE_DAYS, TODAY
+
+
+@pytest.fixture(scope="module")
+def content() -> Content:
+    return load_content()
+
+
+def test_summary_text_gives_every_figure_in_words(content: Content) -> None:
+    summary = summarise(RATINGS, ROUTINE_DAYS, TODAY, 7)
+
+    assert summary_text(content, summary) == (
+        "Your pain over the last 7 days\n"
+        "\n"
+        "Average 4.3 (lowest 2, highest 6), from 8 ratings on 5 days.\n"
+        "Before routines 5.3 on average, after 3.0: 2.3 points lower after.\n"
+        "Trend: improving, down about 2.2 points a week.\n"
+        "Streak: 4 days in a row (best 6 days).\n"
+        "Routine done on 5 of 7 days (71%)."
+    )
+
+
+def test_summary_text_with_little_data(content: Content) -> None:
+    from bot.domain.progress import Rating
+
+    summary = summarise([Rating(TODAY, 5)], set(), TODAY, 30)
+
+    assert summary_text(content, summary, heading="Heading") == (
+        "Heading\n"
+        "\n"
+        "Average 5.0 (lowest 5, highest 5), from 1 rating on 1 day.\n"
+        "Before and after routines: not enough ratings yet to compare.\n"
+        "Trend: needs ratings on at least two days.\n"
+        "Streak: no routines done yet.\n"
+        "Routine done on 0 of 30 days (0%)."
+    )
+
+
+def test_worse_and_steady_trends_and_rising_pain_after(content: Content) -> None:
+    from bot.domain.progress import CONTEXT_AFTER, CONTEXT_BEFORE, Rating
+
+    rising = [
+        Rating(date(2026, 3, 4), 3, CONTEXT_BEFORE),
+        Rating(date(2026, 3, 4), 5, CONTEXT_AFTER),
+        Rating(date(2026, 3, 10), 6),
+    ]
+    text = summary_text(content, summarise(rising, {date(2026, 3, 8)}, TODAY, 7))
+    assert "after 5.0: 2.0 points higher after." in text
+    assert "Trend: getting worse, up about 2.3 points a week." in text
+    assert "Streak: no routine today or yesterday (best 1 day)." in text
+
+    flat = [Rating(date(2026, 3, 4), 4), Rating(date(2026, 3, 10), 4)]
+    assert "Trend: about steady (0.0 points a week)." in summary_text(
+        content, summarise(flat, set(), TODAY, 7)
+    )
+
+
+def test_number_formatting_rounds_halves_up_and_never_shows_minus_zero() -> None:
+    assert [one_decimal(v) for v in (4.25, 4.35, 16 / 3, -0.04, 10)] == [
+        "4.3",
+        "4.4",
+        "5.3",
+        "0.0",
+        "10.0",
+    ]
+    assert [signed(v) for v in (0.2, -0.04, -0.15)] == ["+0.2", "0.0", "-0.2"]
+
+
+def test_the_picture_is_a_phone_sized_png(content: Content) -> None:
+    summary = summarise(RATINGS, ROUTINE_DAYS, TODAY, 7)
+    png = render_history_png(
+        chart_data(RATINGS, ROUTINE_DAYS, TODAY, 7), chart_labels(content, summary)
+    )
+
+    assert png_size(png) == (WIDTH_PX, HEIGHT_PX) == (1080, 1350)
+
+
+@pytest.mark.parametrize("days", [7, 30, 90])
+def test_the_picture_renders_for_every_period_even_without_ratings(days: int) -> None:
+    labels = ChartLabels("t", "a", "d", "b", "f", "r", "tr", ("x",), "none")
+    assert png_size(render_history_png(chart_data([], {TODAY}, TODAY, days), labels)) == (
+        1080,
+        1350,
+    )
+
+
+def test_chart_labels_come_from_the_catalog(content: Content) -> None:
+    labels = chart_labels(content, summarise(RATINGS, ROUTINE_DAYS, TODAY, 7))
+
+    assert labels.title == "Your pain, last 7 days"
+    assert labels.footer == (
+        "Average 4.3  ·  lowest 2  ·  highest 6",
+        "Trend: improving, down about 2.2 points a week.",
+        "Streak 4 days  ·  best 6 days  ·  routine on 71% of days",
+    )
+
+
+def test_weekly_screen_text(content: Content) -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    on = WeeklySettings(
+        enabled=True,
+        weekday=6,
+        at=time(18),
+        zone_key="Europe/Berlin",
+        next_at=datetime(2026, 3, 8, 17, 0, tzinfo=UTC),
+        zone=berlin,
+    )
+    text = screen(content, on)
+    assert "On: Sundays at 18:00 (your time, Europe/Berlin)." in text
+    assert "Next one: Sunday 8 March, 18:00." in text
+
+    utc_user = WeeklySettings(True, 0, time(7, 30), None, None, ZoneInfo("UTC"))
+    assert "On: Mondays at 07:30 (UTC; set your time zone in /settings" in screen(content, utc_user)
+    off = WeeklySettings(False, 6, time(18), None, None, ZoneInfo("UTC"))
+    assert "Off. Turn it on to choose a day and time." in screen(content, off)
+
+
+def _utc(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 3, day, hour, minute, tzinfo=UTC)
+
+
+def test_export_csv_parses_into_one_table_with_a_record_column() -> None:
+    pain = [
+        PainRecord(2, _utc(3, 7), 4, "after", "=HYPERLINK(evil)", 5),
+        PainRecord(1, _utc(3, 6, 30), 6, "before", None, 5),
+        PainRecord(3, _utc(4, 20), 3, "any", 'long, "quoted"\nnote', None),
+    ]
+    routines = [RoutineRecord(5, _utc(3, 6, 31), _utc(3, 6, 59), "completed", "full", 6, 4)]
+    holds = [
+        HoldRecord(
+            9,
+            5,
+            _utc(3, 6, 32),
+            _utc(3, 6, 33),
+            "knees_to_chest",
+            "left",
+            1,
+            1,
+            30,
+            None,
+            30,
+            "done",
+        )
+    ]
+
+    data = export_csv(pain, routines, holds, ZoneInfo("Europe/Berlin"))
+
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert list(rows[0]) == list(COLUMNS)
+    assert [(row["record"], row["id"]) for row in rows] == [
+        ("pain", "1"),
+        ("pain", "2"),
+        ("pain", "3"),
+        ("routine", "5"),
+        ("hold", "9"),
+    ]
+    first, formula, quoted, routine, hold = rows
+    assert first["local_time"] == "2026-03-03 07:30"
+    assert first["utc_time"] == "2026-03-03T06:30:00Z"
+    assert (first["score"], first["context"], first["session_id"], first["note"]) == (
+        "6",
+        "before",
+        "5",
+        "",
+    )
+    assert formula["note"] == "'=HYPERLINK(evil)"
+    assert quoted["note"] == 'long, "quoted"\nnote'
+    assert (routine["status"], routine["kind"], routine["pain_before"], routine["pain_after"]) == (
+        "completed",
+        "full",
+        "6",
+        "4",
+    )
+    assert routine["end_utc"] == "2026-03-03T06:59:00Z"
+    assert (hold["exercise"], hold["side"], hold["rep"], hold["set"], hold["status"]) == (
+        "knees_to_chest",
+        "left",
+        "1",
+        "1",
+        "done",
+    )
+    assert (hold["target_seconds"], hold["actual_seconds"], hold["score"]) == ("30", "30", "")
+
+
+def test_an_empty_export_is_just_the_header() -> None:
+    data = export_csv([], [], [], ZoneInfo("UTC"))
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert rows == [list(COLUMNS)]
