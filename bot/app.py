@@ -14,7 +14,7 @@ from telegram.request import BaseRequest
 
 from bot.clock import Clock, SystemClock
 from bot.errors import on_error
-from bot.handlers import basic, fallbacks, text
+from bot.handlers import basic, fallbacks, routine, text
 from bot.runtime import CONTEXT_TYPES, RUNTIME_KEY, BotApp, Runtime, runtime_of
 from bot.settings import Settings
 from content import Content
@@ -28,10 +28,10 @@ StartupHook = Callable[[BotApp], Awaitable[None]]
 STARTUP_HOOKS_KEY = "startup_hooks"
 
 # Each feature module offers register(app); the order is the order handlers get to match.
-FEATURE_MODULES: tuple[ModuleType, ...] = (basic,)
+FEATURE_MODULES: tuple[ModuleType, ...] = (basic, routine)
 
 # The commands shown in Telegram's menu, with their catalog keys.
-MENU_COMMANDS: tuple[str, ...] = ("start", "help", "exercise")
+MENU_COMMANDS: tuple[str, ...] = ("start", "help", "exercise", "routine")
 
 
 def add_startup_hook(app: BotApp, hook: StartupHook) -> None:
