@@ -169,6 +169,8 @@ def lead_text(content: Content, lead: Lead | None, seconds: int | None) -> str |
 def next_text(content: Content, view: StepView, lead: Lead | None, seconds: int | None) -> str:
     """The new message for the next step, opening with how the last one ended."""
     body = step_text(content, view)
+    if lead == "hurt" and view.phase != "ready":
+        lead = None  # "Let's go on with the next one" only when there is a next one
     first = lead_text(content, lead, seconds)
     if first is None:
         return body
@@ -226,10 +228,12 @@ def summary_text(content: Content, summary: Summary) -> str:
     time = content.t("routine.summary_time", time=duration_text(content, summary.seconds))
     if summary.kind == "single":
         name = _names(content, summary.done or summary.hurt or summary.skipped)
-        lines = [content.t("routine.single_title", name=name), "", time]
+        key = "routine.single_title" if summary.done else "routine.single_title_not_done"
+        lines = [content.t(key, name=name), "", time]
     else:
+        key = "routine.summary_title" if summary.done else "routine.summary_title_not_done"
         lines = [
-            content.t("routine.summary_title"),
+            content.t(key),
             "",
             content.t("routine.summary_done", done=len(summary.done), total=summary.total),
         ]

@@ -29,7 +29,9 @@ async def active_session(session: AsyncSession, user_id: int) -> RoutineSession 
 
 async def lock_session(session: AsyncSession, session_id: int) -> RoutineSession | None:
     """The session row, locked for this transaction (taps and timers on it take turns)."""
-    return await session.get(RoutineSession, session_id, with_for_update=True)
+    return await session.get(
+        RoutineSession, session_id, with_for_update=True, populate_existing=True
+    )
 
 
 async def preferences(session: AsyncSession, user_id: int) -> dict[str, ExercisePreference]:
@@ -91,7 +93,7 @@ async def last_done(
         .where(Hold.user_id == user_id, Hold.exercise_id.in_(ids))
         .group_by(Hold.exercise_id)
     )
-    return {exercise_id: started for exercise_id, started in rows.tuples() if started is not None}
+    return {exercise_id: started for exercise_id, started in rows if started is not None}
 
 
 async def exercise_history(
@@ -113,7 +115,7 @@ async def exercise_history(
         query = query.where(RoutineSession.started_at > since)
     grouped: dict[int, tuple[RoutineSession, list[Hold]]] = {}
     holds: dict[int, list[Hold]] = defaultdict(list)
-    for routine, hold in (await session.execute(query)).tuples():
+    for routine, hold in await session.execute(query):
         grouped.setdefault(routine.id, (routine, holds[routine.id]))
         holds[routine.id].append(hold)
     return list(grouped.values())
@@ -131,7 +133,7 @@ async def running_timed_holds(session: AsyncSession) -> list[tuple[Hold, Routine
         )
         .order_by(Hold.ends_at)
     )
-    return list(rows.tuples())
+    return [(hold, routine) for hold, routine in rows]
 
 
 async def delivery_owner(session: AsyncSession, delivery_id: int) -> int | None:

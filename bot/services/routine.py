@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -72,8 +72,6 @@ TICK_SECONDS = 5
 """How often a running hold's countdown is updated (well within Telegram's edit limits)."""
 IDLE_AFTER = timedelta(hours=12)
 """A session untouched this long is left behind: /routine starts a fresh one."""
-OVER_AFTER = timedelta(minutes=1)
-"""A tap on a routine that ended at least this long ago is told it has ended."""
 
 OUTCOME_COMPLETED = "completed"
 OUTCOME_EARLY = "stopped_early"
@@ -261,7 +259,7 @@ async def open_routine(
     left_behind = None
     if active is not None and now - active.updated_at >= IDLE_AFTER:
         left_behind = await _closing(db, active, now, "stopped")
-        await _end(db, active, now, STOPPED)
+        await _end(db, active, now, STOPPED, by_tap=False)
         log.info("routine session %s of user %s left idle; closed", active.id, user_id)
         active = None
     if active is not None:
@@ -370,7 +368,7 @@ async def resume(
     _advance(routine, _cursor(routine), now)
     await db.commit()
     view = await _view(db, routine, now)
-    return _ok(routine, closing=closing, lead="resumed", next_view=view)
+    return replace(_ok(routine), closing=closing, lead="resumed", next_view=view)
 
 
 async def restart(
@@ -392,7 +390,7 @@ async def restart(
     had_timer = await _end(db, routine, now, STOPPED)
     await db.commit()
     log.info("routine session %s restarted by user %s", routine.id, user_id)
-    stopped = _ok(routine, closing=closing, cancel_timer=had_timer)
+    stopped = replace(_ok(routine), closing=closing, cancel_timer=had_timer)
     opened = await open_routine(
         db,
         user_id=user_id,
@@ -424,7 +422,7 @@ async def rate_pain(
         return refused
     cursor = _cursor(routine)
     if cursor.phase not in ("pain_before", "pain_after"):
-        return _stale(routine, now)
+        return _stale(routine, step_no)
     closing = await _closing(db, routine, now, "pain", score=score)
     context = "before" if cursor.phase == "pain_before" else "after"
     if score is not None:
@@ -438,10 +436,10 @@ async def rate_pain(
         routine.pain_before = score
         _advance(routine, after_pain_before(plan), now)
         await db.commit()
-        return _ok(routine, closing=closing, next_view=await _view(db, routine, now))
+        return replace(_ok(routine), closing=closing, next_view=await _view(db, routine, now))
     routine.pain_after = score
     summary = await _complete(db, routine, now, exercises)
-    return _ok(routine, closing=closing, summary=summary)
+    return replace(_ok(routine), closing=closing, summary=summary)
 
 
 async def start_hold(
@@ -453,7 +451,7 @@ async def start_hold(
         return refused
     cursor = _cursor(routine)
     if cursor.phase != "ready" or cursor.position is None:
-        return _stale(routine, now)
+        return _stale(routine, step_no)
     item = _plan(routine).items[cursor.position.item]
     timed = item.mode == "hold"
     hold = _hold_row(routine, item, cursor.position, now)
@@ -465,7 +463,7 @@ async def start_hold(
     timer = None
     if hold.ends_at is not None:
         timer = TimerOrder(routine.chat_id, routine.id, hold.id, _next_tick(now, hold.ends_at))
-    return _ok(routine, countdown=await _view(db, routine, now), timer=timer)
+    return replace(_ok(routine), countdown=await _view(db, routine, now), timer=timer)
 
 
 async def finish_step(
@@ -483,7 +481,7 @@ async def finish_step(
         return refused
     cursor = _cursor(routine)
     if cursor.position is None or cursor.phase not in ("ready", "holding"):
-        return _stale(routine, now)
+        return _stale(routine, step_no)
     item = _plan(routine).items[cursor.position.item]
     hold = await _running_hold(db, routine, cursor)
     if hold is None:
@@ -527,7 +525,7 @@ async def skip_exercise(
         return refused
     cursor = _cursor(routine)
     if cursor.phase != "ready" or cursor.position is None:
-        return _stale(routine, now)
+        return _stale(routine, step_no)
     plan = _plan(routine)
     hold = _hold_row(routine, plan.items[cursor.position.item], cursor.position, now)
     hold.outcome = OUTCOME_SKIPPED
@@ -553,7 +551,7 @@ async def it_hurts(
         return refused
     cursor = _cursor(routine)
     if cursor.phase not in ("ready", "holding") or cursor.position is None:
-        return _stale(routine, now)
+        return _stale(routine, step_no)
     plan = _plan(routine)
     item = plan.items[cursor.position.item]
     running = await _running_hold(db, routine, cursor)
@@ -599,7 +597,7 @@ async def stop(
     had_timer = await _end(db, routine, now, STOPPED)
     await db.commit()
     log.info("routine session %s stopped by user %s", routine.id, user_id)
-    return _ok(routine, closing=closing, stopped=True, cancel_timer=had_timer)
+    return replace(_ok(routine), closing=closing, stopped=True, cancel_timer=had_timer)
 
 
 async def leave_out(
@@ -677,23 +675,31 @@ async def recover_timers(
     down closed with the time known (from their start to their planned end)."""
     finished: list[Outcome] = []
     timers: list[TimerOrder] = []
-    for hold, routine in await running_timed_holds(db):
+    found = [(hold.id, routine.id) for hold, routine in await running_timed_holds(db)]
+    await db.commit()
+    for hold_id, session_id in found:
+        # One session at a time, locked and read afresh: a tap may have got there first.
+        routine = await lock_session(db, session_id)
+        hold = await db.get(Hold, hold_id, populate_existing=True)
+        if routine is None or hold is None or hold.ends_at is None:
+            await db.commit()
+            continue
         cursor = _cursor(routine)
-        if cursor.hold_id != hold.id or hold.ends_at is None:
+        if await _running_hold(db, routine, cursor) is not hold:
+            await db.commit()
             continue
         if hold.ends_at > now:
+            await db.commit()
             timers.append(
                 TimerOrder(routine.chat_id, routine.id, hold.id, _next_tick(now, hold.ends_at))
             )
             continue
-        routine = await lock_session(db, routine.id) or routine
         seconds = _close_hold(hold, hold.ends_at, OUTCOME_COMPLETED)
         outcome = await _after_step(
             db, routine, cursor, now, "held", "recovered", seconds, exercises=exercises
         )
         log.info("hold %s of session %s closed at start-up", hold.id, routine.id)
         finished.append(outcome)
-    await db.commit()
     return Recovery(tuple(finished), tuple(timers))
 
 
@@ -764,21 +770,14 @@ def _advance(routine: RoutineSession, cursor: Cursor, now: datetime) -> None:
     routine.updated_at = now
 
 
-def _ok(routine: RoutineSession, **fields: object) -> Outcome:
-    return Outcome(
-        "ok",
-        routine.chat_id,
-        routine.id,
-        card_message_id=routine.card_message_id,
-        **fields,  # type: ignore[arg-type]
-    )
+def _ok(routine: RoutineSession) -> Outcome:
+    return Outcome("ok", routine.chat_id, routine.id, card_message_id=routine.card_message_id)
 
 
-def _stale(routine: RoutineSession, now: datetime) -> Outcome:
-    """A tap for a step that is not the current one. ``over`` when its routine ended a
-    while ago (not a double tap on the button that just ended it)."""
-    ended = routine.finished_at
-    over = routine.status != ACTIVE and (ended is None or now - ended >= OVER_AFTER)
+def _stale(routine: RoutineSession, step_no: int) -> Outcome:
+    """A tap for a step that is not the current one. ``over`` when its routine has ended,
+    unless it is a second tap on the button that ended it (the step just before the end)."""
+    over = routine.status != ACTIVE and step_no != routine.step_no - 1
     return Outcome(
         "stale", routine.chat_id, routine.id, card_message_id=routine.card_message_id, over=over
     )
@@ -812,7 +811,7 @@ async def _guard(
             routine.step_no,
             routine.status,
         )
-        return None, _stale(routine, now)
+        return None, _stale(routine, step_no)
     return routine, _ok(routine)
 
 
@@ -829,6 +828,7 @@ def _hold_row(
         target_seconds=item.dose.hold_seconds,
         target_reps=item.dose.reps if item.mode == "reps" else None,
         outcome=RUNNING,
+        message_id=routine.card_message_id,
         started_at=started_at,
     )
 
@@ -843,7 +843,7 @@ def _close_hold(hold: Hold, at: datetime, outcome: str) -> int:
 
 
 async def _running_hold(db: AsyncSession, routine: RoutineSession, cursor: Cursor) -> Hold | None:
-    if cursor.phase != "holding" or cursor.hold_id is None:
+    if routine.status != ACTIVE or cursor.phase != "holding" or cursor.hold_id is None:
         return None
     hold = await db.get(Hold, cursor.hold_id)
     if hold is None or hold.outcome != RUNNING or hold.session_id != routine.id:
@@ -907,8 +907,8 @@ async def _next(
     """Commit the move to the next step and say what to show: that step, or the end."""
     if _cursor(routine).phase == "done":
         summary = await _complete(db, routine, now, exercises)
-        return _ok(
-            routine,
+        return replace(
+            _ok(routine),
             closing=closing,
             lead=lead,
             lead_seconds=lead_seconds,
@@ -917,8 +917,8 @@ async def _next(
             cancel_timer=cancel_timer,
         )
     await db.commit()
-    return _ok(
-        routine,
+    return replace(
+        _ok(routine),
         closing=closing,
         lead=lead,
         lead_seconds=lead_seconds,
@@ -928,9 +928,15 @@ async def _next(
     )
 
 
-async def _end(db: AsyncSession, routine: RoutineSession, now: datetime, status: str) -> bool:
+async def _end(
+    db: AsyncSession, routine: RoutineSession, now: datetime, status: str, *, by_tap: bool = True
+) -> bool:
     """Close the session with ``status``; a hold still running ends early. True if it was
-    a timed hold (its timer should go)."""
+    a timed hold (its timer should go).
+
+    Ended by a tap, the step moves on as for any tap; ended for being idle it stays, so a
+    later tap on its last card reads as an old routine's, not as a second tap (``_stale``).
+    """
     cursor = _cursor(routine)
     hold = await _running_hold(db, routine, cursor)
     timed = False
@@ -940,7 +946,11 @@ async def _end(db: AsyncSession, routine: RoutineSession, now: datetime, status:
         _close_hold(hold, end, OUTCOME_EARLY)
     routine.status = status
     routine.finished_at = now
-    _advance(routine, Cursor("done"), now)
+    if by_tap:
+        _advance(routine, Cursor("done"), now)
+    else:
+        routine.cursor = Cursor("done").to_json()
+        routine.updated_at = now
     return timed
 
 
