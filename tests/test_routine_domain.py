@@ -341,3 +341,13 @@ def test_the_routine_core_never_imports_telegram(path: str) -> None:
         for alias in node.names
     } | {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert not {name for name in imported if name.split(".")[0] == "telegram"}
+
+
+def test_routine_button_codes_are_unique_and_short() -> None:
+    from bot.callbacks import Action
+
+    codes = [action.value for action in Action.__members__.values()]
+    assert len(codes) == len(set(codes)), "two actions share a code (an Enum alias)"
+    routine = [action for action in Action if action.name.startswith("ROUTINE_")]
+    assert len(routine) == 12
+    assert all(2 <= len(action.value) <= 3 for action in routine)

@@ -444,6 +444,11 @@ async def test_start_now_on_the_daily_prompt_links_the_routine_to_it(bot: BotHar
     [routine] = await sessions(bot)
     assert routine.delivery_id == delivery.id
 
+    # Tapped again much later, with the routine not begun: offered to continue.
+    await bot.advance(minutes=5)
+    later = await bot.tap_data(ALICE, 1, start_now)
+    assert later[-1].buttons == [["Continue", "Start again"]]
+
     # Someone else's prompt id starts a routine, but is not linked to it.
     await bot.tap_data(BOB, 1, start_now)
     [bobs] = await sessions(bot, BOB)

@@ -24,7 +24,6 @@ from bot.telegram_map import sender_of
 log = logging.getLogger(__name__)
 
 SKIP = "skip"
-NO_EXERCISE = "-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +89,7 @@ def _restart_args(data: CallbackData) -> service.Request:
     exercise_id = data.str_arg(3)
     return service.Request(
         delivery_id=max(delivery_id, 0),
-        exercise_id=None if exercise_id == NO_EXERCISE else exercise_id,
+        exercise_id=None if exercise_id == screen.NO_EXERCISE else exercise_id,
     )
 
 
@@ -263,7 +262,6 @@ async def on_leave_out(update: Update, context: BotContext) -> None:
             user_id=tap.user_id,
             session_id=tap.data.int_arg(0),
             exercise_id=tap.data.str_arg(1),
-            now=runtime.clock.now(),
         )
     await screen.show_left_out(
         screen.app_of(context), left, chat_id=tap.chat_id, message_id=tap.message_id

@@ -72,6 +72,8 @@ TICK_SECONDS = 5
 """How often a running hold's countdown is updated (well within Telegram's edit limits)."""
 IDLE_AFTER = timedelta(hours=12)
 """A session untouched this long is left behind: /routine starts a fresh one."""
+REPEAT_WINDOW = timedelta(minutes=1)
+"""A start button tapped again this soon, with nothing done yet, is a double tap."""
 
 OUTCOME_COMPLETED = "completed"
 OUTCOME_EARLY = "stopped_early"
@@ -264,7 +266,7 @@ async def open_routine(
         active = None
     if active is not None:
         await db.commit()
-        if _is_repeat(active, request):
+        if _is_repeat(active, request, now):
             return Opened("repeat", chat_id, request=request)
         return Opened("offer", chat_id, view=await _view(db, active, now), request=request)
     routine = await _new_session(db, user, chat_id, now, by_id, request)
@@ -276,9 +278,9 @@ async def open_routine(
     return Opened("started", chat_id, view=view, request=request, left_behind=left_behind)
 
 
-def _is_repeat(active: RoutineSession, request: Request) -> bool:
+def _is_repeat(active: RoutineSession, request: Request, now: datetime) -> bool:
     """A second tap on the button that just started ``active`` (nothing has happened since)."""
-    if active.step_no != 0:
+    if active.step_no != 0 or now - active.started_at >= REPEAT_WINDOW:
         return False
     if request.exercise_id is not None:
         return active.kind == "single" and active.plan["items"][0]["exercise"] == (
@@ -361,7 +363,7 @@ async def resume(
     db: AsyncSession, *, user_id: int, session_id: int, step_no: int, now: datetime
 ) -> Outcome:
     """Continue the session where it was: its current step again, as a new message."""
-    routine, refused = await _guard(db, user_id, session_id, step_no, now)
+    routine, refused = await _guard(db, user_id, session_id, step_no)
     if routine is None:
         return refused
     closing = await _closing(db, routine, now, "moved")
@@ -383,7 +385,7 @@ async def restart(
     request: Request,
 ) -> tuple[Outcome, Opened | None]:
     """Leave the session in progress behind and start what was asked for afresh."""
-    routine, refused = await _guard(db, user_id, session_id, step_no, now)
+    routine, refused = await _guard(db, user_id, session_id, step_no)
     if routine is None:
         return refused, None
     closing = await _closing(db, routine, now, "stopped")
@@ -417,7 +419,7 @@ async def rate_pain(
     exercises: Sequence[Exercise],
 ) -> Outcome:
     """A pain rating (or "skip") before or after the routine, whichever is being asked."""
-    routine, refused = await _guard(db, user_id, session_id, step_no, now)
+    routine, refused = await _guard(db, user_id, session_id, step_no)
     if routine is None:
         return refused
     cursor = _cursor(routine)
@@ -446,7 +448,7 @@ async def start_hold(
     db: AsyncSession, *, user_id: int, session_id: int, step_no: int, now: datetime
 ) -> Outcome:
     """Start the current hold (a timed countdown) or set (done at the user's pace)."""
-    routine, refused = await _guard(db, user_id, session_id, step_no, now)
+    routine, refused = await _guard(db, user_id, session_id, step_no)
     if routine is None:
         return refused
     cursor = _cursor(routine)
@@ -476,7 +478,7 @@ async def finish_step(
     exercises: Sequence[Exercise],
 ) -> Outcome:
     """ "Finish hold", "Set done" or "Done": the current step is over, go to the next."""
-    routine, refused = await _guard(db, user_id, session_id, step_no, now)
+    routine, refused = await _guard(db, user_id, session_id, step_no)
     if routine is None:
         return refused
     cursor = _cursor(routine)
@@ -520,7 +522,7 @@ async def skip_exercise(
     exercises: Sequence[Exercise],
 ) -> Outcome:
     """Leave the rest of the current exercise out this time."""
-    routine, refused = await _guard(db, user_id, session_id, step_no, now)
+    routine, refused = await _guard(db, user_id, session_id, step_no)
     if routine is None:
         return refused
     cursor = _cursor(routine)
@@ -546,7 +548,7 @@ async def it_hurts(
     exercises: Sequence[Exercise],
 ) -> Outcome:
     """Stop this exercise: record it, step its dose down, and go on with the next one."""
-    routine, refused = await _guard(db, user_id, session_id, step_no, now)
+    routine, refused = await _guard(db, user_id, session_id, step_no)
     if routine is None:
         return refused
     cursor = _cursor(routine)
@@ -590,7 +592,7 @@ async def stop(
     db: AsyncSession, *, user_id: int, session_id: int, step_no: int, now: datetime
 ) -> Outcome:
     """End the routine here; it counts as stopped, not completed."""
-    routine, refused = await _guard(db, user_id, session_id, step_no, now)
+    routine, refused = await _guard(db, user_id, session_id, step_no)
     if routine is None:
         return refused
     closing = await _closing(db, routine, now, "stopped")
@@ -601,7 +603,7 @@ async def stop(
 
 
 async def leave_out(
-    db: AsyncSession, *, user_id: int, session_id: int, exercise_id: str, now: datetime
+    db: AsyncSession, *, user_id: int, session_id: int, exercise_id: str
 ) -> LeftOut:
     """ "Leave it out of future routines" (offered after "It hurts"); works at any later time."""
     routine = await db.get(RoutineSession, session_id)
@@ -793,7 +795,7 @@ def _log_foreign(user_id: int, routine: RoutineSession) -> None:
 
 
 async def _guard(
-    db: AsyncSession, user_id: int, session_id: int, step_no: int, now: datetime
+    db: AsyncSession, user_id: int, session_id: int, step_no: int
 ) -> tuple[RoutineSession, Outcome] | tuple[None, Outcome]:
     """The session, locked, if this tap is for its current step; else why not."""
     routine = await lock_session(db, session_id)
