@@ -14,7 +14,7 @@ from telegram.request import BaseRequest
 
 from bot.clock import Clock, SystemClock
 from bot.errors import on_error
-from bot.handlers import basic, fallbacks, history, my_data, pain, questions, text
+from bot.handlers import basic, fallbacks, history, my_data, pain, questions, routine, text
 from bot.runtime import CONTEXT_TYPES, RUNTIME_KEY, BotApp, Runtime, runtime_of
 from bot.settings import Settings
 from content import Content
@@ -28,12 +28,13 @@ StartupHook = Callable[[BotApp], Awaitable[None]]
 STARTUP_HOOKS_KEY = "startup_hooks"
 
 # Each feature module offers register(app); the order is the order handlers get to match.
-FEATURE_MODULES: tuple[ModuleType, ...] = (basic, questions, pain, history, my_data)
+FEATURE_MODULES: tuple[ModuleType, ...] = (basic, questions, routine, pain, history, my_data)
 
 # The commands shown in Telegram's menu, with their catalog keys.
 MENU_COMMANDS: tuple[str, ...] = (
     "start",
     "help",
+    "routine",
     "exercises",
     "exercise",
     "pain",

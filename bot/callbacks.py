@@ -41,6 +41,19 @@ class Action(StrEnum):
     WEEKLY_OTHER_TIME = "pwo"  # no args; asks the user to type a time
     ERASE_YES = "pey"  # args: when /delete asked (Unix seconds)
     ERASE_NO = "pen"
+    # Routine (issue 4). Step buttons carry (session id, step number); see bot/handlers/routine.
+    ROUTINE_PAIN = "rtp"  # session, step, score or "skip": the pain rating before or after
+    ROUTINE_START_HOLD = "rth"  # session, step: start the hold (or the set)
+    ROUTINE_FINISH = "rtf"  # session, step: finish the hold early, set done, or done
+    ROUTINE_SKIP = "rtk"  # session, step: skip this exercise
+    ROUTINE_HURTS = "rtx"  # session, step: it hurts
+    ROUTINE_STOP = "rtq"  # session, step: stop the routine
+    ROUTINE_LEAVE_OUT = "rtl"  # session, exercise id: leave it out of future routines
+    ROUTINE_RESUME = "rtc"  # session, step: continue the routine in progress
+    ROUTINE_RESTART = "rtn"  # session, step, delivery id or "x", exercise id or "-": start again
+    ROUTINE_SET_LENGTH = "rtm"  # "full" or "short"
+    ROUTINE_SET_TIMERS = "rtt"  # 1 (on) or 0 (off)
+    ROUTINE_BRING_BACK = "rte"  # exercise id: include it in routines again
 
 
 class CallbackDataError(ValueError):

@@ -114,6 +114,8 @@ async def run_console(
             if not line or line.strip() == "!quit":
                 break
             _send_line(fake, printer, line.strip(), out)
+        # Let the bot read and answer everything typed before the end.
+        await fake.updates_fetched.wait()
     finally:
         if app.updater is not None and app.updater.running:
             await app.updater.stop()

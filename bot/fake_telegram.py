@@ -161,6 +161,8 @@ class FakeTelegram(BaseRequest):
         self._inline_ids = itertools.count(1)
         self._pending_updates: deque[JSONDict] = deque()
         self._updates_ready = asyncio.Event()
+        self.updates_fetched = asyncio.Event()
+        self.updates_fetched.set()
 
     # --- BaseRequest -------------------------------------------------------------------
 
@@ -453,6 +455,7 @@ class FakeTelegram(BaseRequest):
     def push_update(self, update: JSONDict) -> None:
         """Queue an update for ``getUpdates`` (polling)."""
         self._pending_updates.append(update)
+        self.updates_fetched.clear()
         self._updates_ready.set()
 
     async def _get_updates(self, params: JSONDict) -> tuple[int, bytes]:
@@ -466,6 +469,7 @@ class FakeTelegram(BaseRequest):
             self._pending_updates.popleft()
         batch = list(self._pending_updates)
         self._pending_updates.clear()
+        self.updates_fetched.set()
         return 200, json.dumps({"ok": True, "result": batch}).encode()
 
     # --- reading what happened -----------------------------------------------------------

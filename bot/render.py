@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from content import Answer, Content, Exercise
 
 
@@ -49,9 +51,14 @@ def _sets_text(content: Content, sets: int) -> str:
     return content.t("card.sets_one") if sets == 1 else content.t("card.sets_many", sets=sets)
 
 
+def numbered_steps(steps: Iterable[str]) -> str:
+    """ "1. ...", "2. ..." one per line."""
+    return "\n".join(f"{number}. {step}" for number, step in enumerate(steps, 1))
+
+
 def exercise_card(content: Content, exercise: Exercise) -> str:
     """The full card: name, what it does, position, numbered steps, dose, cautions, why."""
-    steps = "\n".join(f"{number}. {step}" for number, step in enumerate(exercise.steps, 1))
+    steps = numbered_steps(exercise.steps)
     cautions = "\n".join(f"• {caution}" for caution in exercise.cautions)
     return content.t(
         "card.full",

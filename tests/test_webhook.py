@@ -10,7 +10,8 @@ import pytest
 from telegram import Update
 
 from bot.webhook import SECRET_HEADER, build_web_app
-from tests.harness import BotHarness, make_settings
+from storage.db import create_engine, create_sessionmaker
+from tests.harness import BotHarness
 
 SECRET = "s3cret-token-for-tests-0123456789"
 ALICE = 9_100_000_001
@@ -75,14 +76,17 @@ async def test_health_is_ok_with_the_database(bot: BotHarness) -> None:
     assert response.json()["status"] == "ok"
 
 
-async def test_health_is_503_when_the_database_is_unreachable() -> None:
-    unreachable = make_settings("postgresql+asyncpg://nobody@127.0.0.1:1/none")
-    bot = await BotHarness.start(unreachable)
+async def test_health_is_503_when_the_database_goes_away(bot: BotHarness) -> None:
+    """The bot started fine; then its database stops answering (a server down, say)."""
+    unreachable = create_engine("postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    healthy_sessions = bot.runtime.sessionmaker
+    bot.runtime.sessionmaker = create_sessionmaker(unreachable)
     try:
         async with _client(bot) as client:
             response = await client.get("/healthz")
     finally:
-        await bot.stop()
+        bot.runtime.sessionmaker = healthy_sessions
+        await unreachable.dispose()
 
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "database": "down"}

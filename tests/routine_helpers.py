@@ -1,0 +1,115 @@
+"""Small helpers shared by the routine tests: reading the calls, driving common steps."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+
+from bot.fake_telegram import ApiCall
+from storage.models import ExercisePreference, Hold, RoutineSession, User
+from tests.harness import BotHarness
+
+ALICE = 111_111_111_111
+BOB = 222_222_222
+
+START_HOLD = "▶ Start hold"
+START_SET = "▶ Start set"
+FINISH = "■ Finish hold"
+DONE = "✓ Done"
+SET_DONE = "✓ Set done"
+SKIP = "Skip this exercise"
+HURTS = "It hurts"
+STOP = "Stop routine"
+SKIP_PAIN = "Skip"
+LEAVE_OUT = "Leave it out of future routines"
+
+READY_BUTTONS = [[START_HOLD], [SKIP, HURTS], [STOP]]
+READY_SET_BUTTONS = [[START_SET], [SKIP, HURTS], [STOP]]
+HOLDING_BUTTONS = [[FINISH], [HURTS]]
+PAIN_BUTTONS = [["0", "1", "2", "3", "4", "5"], ["6", "7", "8", "9", "10"], [SKIP_PAIN]]
+BREATHE = "Breathe slowly. A gentle pull is fine; pain that gets worse is not."
+
+
+def methods(calls: Sequence[ApiCall]) -> list[str]:
+    return [call.method for call in calls]
+
+
+def bar(done: int, total: int) -> str:
+    filled = round(10 * done / total)
+    return "▰" * filled + "▱" * (10 - filled)
+
+
+def countdown(title: str, remaining: int, total: int) -> str:
+    return f"{title}\n⏱ {remaining} seconds left\n{bar(total - remaining, total)}\n{BREATHE}"
+
+
+async def holds(bot: BotHarness, *where: object) -> list[Hold]:
+    async with bot.session() as session:
+        rows = await session.scalars(select(Hold).where(*where).order_by(Hold.id))  # type: ignore[arg-type]
+        return list(rows)
+
+
+async def sessions(bot: BotHarness, user_id: int = ALICE) -> list[RoutineSession]:
+    async with bot.session() as session:
+        rows = await session.scalars(
+            select(RoutineSession)
+            .where(RoutineSession.user_id == user_id)
+            .order_by(RoutineSession.id)
+        )
+        return list(rows)
+
+
+async def plan_ids(bot: BotHarness, routine: RoutineSession) -> list[str]:
+    return [item["exercise"] for item in routine.plan["items"]]
+
+
+async def set_user(bot: BotHarness, user_id: int = ALICE, **values: object) -> None:
+    """Arrange: the user exists (as after /start) with these column values."""
+    async with bot.session() as session:
+        user = await session.get(User, user_id)
+        assert user is not None, "send /start first"
+        for name, value in values.items():
+            setattr(user, name, value)
+        await session.commit()
+
+
+async def keep_only(bot: BotHarness, *exercise_ids: str, user_id: int = ALICE) -> None:
+    """Arrange: every other exercise left out of the user's routine."""
+    async with bot.session() as session:
+        for exercise in bot.content.exercises:
+            session.add(
+                ExercisePreference(
+                    user_id=user_id,
+                    exercise_id=exercise.id,
+                    excluded=exercise.id not in exercise_ids,
+                    level=0,
+                )
+            )
+        await session.commit()
+
+
+async def preference(bot: BotHarness, exercise_id: str, user_id: int = ALICE) -> ExercisePreference:
+    async with bot.session() as session:
+        row = await session.get(ExercisePreference, (user_id, exercise_id))
+        assert row is not None
+        return row
+
+
+def timer_jobs(bot: BotHarness) -> list[str]:
+    assert bot.app.job_queue is not None
+    return [str(job.name) for job in bot.app.job_queue.jobs() if str(job.name).startswith("hold:")]
+
+
+async def skip_through(bot: BotHarness, user_id: int = ALICE) -> None:
+    """Skip every remaining exercise until the pain question after the routine."""
+    while True:
+        newest = max(bot.fake.messages[user_id].values(), key=lambda m: m.message_id)
+        labels = [
+            str(button["text"])
+            for row in (newest.reply_markup or {}).get("inline_keyboard", [])
+            for button in row
+        ]
+        if SKIP not in labels:
+            return
+        await bot.tap(user_id, SKIP)
