@@ -298,6 +298,8 @@ class FakeTelegram(BaseRequest):
         message = self.messages[chat_id].get(int(params["message_id"]))
         if message is None or message.deleted:
             return 400, _error(400, "Bad Request: message to edit not found"), None
+        if not message.from_bot:
+            return 400, _error(400, "Bad Request: message can't be edited"), None
         new_text = params.get("text", params.get("caption", message.text))
         new_markup = params.get("reply_markup")
         if new_text == message.text and new_markup == message.reply_markup:

@@ -20,6 +20,7 @@ from telegram import Update
 
 from bot.app import build_application, close_runtime, open_runtime
 from bot.clock import ManualClock
+from bot.errors import is_benign
 from bot.fake_telegram import ApiCall, FakeMessage, FakeTelegram
 from bot.runtime import BotApp, BotContext, Runtime, runtime_of
 from bot.settings import Settings
@@ -59,7 +60,7 @@ class BotHarness:
         app = build_application(self.settings, self.content, request=self.fake, clock=self.clock)
 
         async def record_error(update: object, context: BotContext) -> None:
-            if context.error is not None:
+            if context.error is not None and not is_benign(context.error):
                 self.errors.append(context.error)
 
         app.add_error_handler(record_error)
