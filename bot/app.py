@@ -14,7 +14,7 @@ from telegram.request import BaseRequest
 
 from bot.clock import Clock, SystemClock
 from bot.errors import on_error
-from bot.handlers import basic, fallbacks, text
+from bot.handlers import basic, fallbacks, onboarding, reminders, text
 from bot.runtime import CONTEXT_TYPES, RUNTIME_KEY, BotApp, Runtime, runtime_of
 from bot.settings import Settings
 from content import Content
@@ -28,10 +28,20 @@ StartupHook = Callable[[BotApp], Awaitable[None]]
 STARTUP_HOOKS_KEY = "startup_hooks"
 
 # Each feature module offers register(app); the order is the order handlers get to match.
-FEATURE_MODULES: tuple[ModuleType, ...] = (basic,)
+FEATURE_MODULES: tuple[ModuleType, ...] = (basic, onboarding, reminders)
 
 # The commands shown in Telegram's menu, with their catalog keys.
-MENU_COMMANDS: tuple[str, ...] = ("start", "help", "exercise")
+MENU_COMMANDS: tuple[str, ...] = (
+    "start",
+    "help",
+    "exercise",
+    "settings",
+    "time",
+    "timezone",
+    "pause",
+    "resume",
+    "stop",
+)
 
 
 def add_startup_hook(app: BotApp, hook: StartupHook) -> None:
@@ -90,7 +100,9 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if settings.rate_limit_enabled:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+        # max_retries=0: the limiter only throttles to Telegram's limits; a 429 reaches the
+        # caller at once (the reminder sweep reschedules it and never sleeps on it).
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=0))  # type: ignore[arg-type]
     app: BotApp = builder.build()
     app.bot_data[RUNTIME_KEY] = Runtime(
         settings=settings, content=content, clock=clock or SystemClock()

@@ -1,4 +1,4 @@
-"""/start, /help and /exercise."""
+"""/help and /exercise. (/start is in bot.handlers.onboarding.)"""
 
 from __future__ import annotations
 
@@ -8,26 +8,7 @@ from telegram.ext import CommandHandler
 from bot.domain.exercise_lookup import exact_exercise
 from bot.render import exercise_card
 from bot.runtime import BotApp, BotContext
-from bot.services.users import greet_user
 from bot.telegram_map import sender_of
-
-
-async def start(update: Update, context: BotContext) -> None:
-    sender = sender_of(update)
-    if sender is None:
-        return
-    runtime = context.runtime
-    async with runtime.session() as session:
-        await greet_user(
-            session,
-            user_id=sender.user_id,
-            chat_id=sender.chat_id,
-            language_code=sender.language_code,
-            now=runtime.clock.now(),
-        )
-    content = runtime.content
-    text = content.t("welcome", disclaimer=content.safety.disclaimer.strip())
-    await context.bot.send_message(sender.chat_id, text)
 
 
 async def help_command(update: Update, context: BotContext) -> None:
@@ -56,6 +37,5 @@ async def exercise_command(update: Update, context: BotContext) -> None:
 
 
 def register(app: BotApp) -> None:
-    app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("help", help_command))
     app.add_handler(CommandHandler("exercise", exercise_command))
