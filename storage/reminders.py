@@ -71,7 +71,7 @@ async def deliveries_due_again(
     )
     if _is_postgresql(session):
         query = query.with_for_update(skip_locked=True, of=ReminderDelivery)
-    rows = (await session.execute(query)).tuples().all()
+    rows = (await session.execute(query)).all()
     return [(delivery, subscription) for delivery, subscription in rows]
 
 
@@ -87,7 +87,7 @@ async def existing_delivery_days(
             tuple_(ReminderDelivery.subscription_id, ReminderDelivery.local_date).in_(wanted)
         )
     )
-    return {(subscription_id, day) for subscription_id, day in rows.tuples()}
+    return {(subscription_id, day) for subscription_id, day in rows}
 
 
 async def has_delivery_on(session: AsyncSession, subscription_id: int, day: date) -> bool:

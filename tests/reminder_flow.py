@@ -14,7 +14,9 @@ from tests.harness import BotHarness
 START_NOW = "Start now"
 
 
-async def subscribe(bot: BotHarness, user_id: int, *, zone: str = "Berlin", at: str = "07:30") -> None:
+async def subscribe(
+    bot: BotHarness, user_id: int, *, zone: str = "Berlin", at: str = "07:30"
+) -> None:
     """The whole of /start: answer "No" to every safety question, type the zone and the time."""
     await bot.send(user_id, "/start")
     for _ in bot.content.safety.red_flag_questions:

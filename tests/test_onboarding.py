@@ -284,8 +284,8 @@ async def test_a_utc_offset_is_stored_as_a_fixed_offset_with_a_note(bot: BotHarn
 
     calls = await bot.send(ALICE, "UTC+5:30")
 
-    expected = (
-        "Time zone: UTC+05:30 (it's 11:30 there now).\n\n" + content.t("remind.zone_fixed_note")
+    expected = "Time zone: UTC+05:30 (it's 11:30 there now).\n\n" + content.t(
+        "remind.zone_fixed_note"
     )
     assert calls[0].text == expected
     assert (await subscription(bot, ALICE)).timezone == "UTC+05:30"
@@ -297,7 +297,7 @@ async def test_a_shared_location_sets_the_zone(bot: BotHarness) -> None:
 
     calls = await bot.share_location(ALICE, 19.07, 72.88)  # Mumbai
 
-    assert [call.text for call in calls][0] == "Time zone: Asia/Kolkata (it's 11:30 there now)."
+    assert calls[0].text == "Time zone: Asia/Kolkata (it's 11:30 there now)."
     assert (await subscription(bot, ALICE)).timezone == "Asia/Kolkata"
 
 
@@ -325,7 +325,9 @@ async def test_start_survives_a_restart_half_way(bot: BotHarness) -> None:
     calls = await bot.send(ALICE, "8:15")
 
     assert [call.text for call in calls] == [
-        bot.content.t("remind.subscribed", when="today at 08:15", zone="Europe/Berlin", time="08:15")
+        bot.content.t(
+            "remind.subscribed", when="today at 08:15", zone="Europe/Berlin", time="08:15"
+        )
     ]
 
 
@@ -359,6 +361,14 @@ async def test_start_again_shows_the_schedule_and_brings_a_stopped_reminder_back
 
 async def test_reminder_commands_before_start_point_to_start(bot: BotHarness) -> None:
     text = bot.content.t("remind.not_subscribed")
-    for command in ["/time 7:30", "/time", "/timezone Berlin", "/pause", "/resume", "/stop", "/settings"]:
+    for command in [
+        "/time 7:30",
+        "/time",
+        "/timezone Berlin",
+        "/pause",
+        "/resume",
+        "/stop",
+        "/settings",
+    ]:
         calls = await bot.send(BOB, command)
         assert [call.text for call in calls] == [text], command

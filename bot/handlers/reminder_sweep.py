@@ -61,7 +61,12 @@ async def sweep_job(context: BotContext) -> None:
 
 
 async def run_sweep(runtime: Runtime, bot: Bot) -> SweepReport:
-    """Claim and send batches until nothing more is due."""
+    """Claim and send batches until nothing more is due.
+
+    Every batch makes progress (a claimed subscription's next due instant moves forward; a
+    claimed delivery gets a later retry time or a final status), so this ends; MAX_BATCHES
+    bounds one run all the same.
+    """
     grace = timedelta(minutes=runtime.settings.reminder_grace_minutes)
     semaphore = asyncio.Semaphore(SEND_CONCURRENCY)
     report = SweepReport()
@@ -75,7 +80,7 @@ async def run_sweep(runtime: Runtime, bot: Bot) -> SweepReport:
         )
         report.sent += sum(status == DeliveryStatus.SENT for status in statuses)
         report.unsent += sum(status != DeliveryStatus.SENT for status in statuses)
-        if batch.rows < BATCH_SIZE:
+        if not batch.more:
             break
     return report
 

@@ -16,7 +16,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.callbacks import Action, CallbackData, CallbackDataError, decode, pattern
 from bot.domain.onboarding import Awaiting
-from bot.domain.schedule import EVERY_DAY, MAX_PAUSE_DAYS
+from bot.domain.schedule import EVERY_DAY, MAX_PAUSE_DAYS, SNOOZE_MINUTES
 from bot.domain.timeparse import format_time, time_from_token
 from bot.domain.zoneparse import ZoneDirectory, ZoneMatchKind, zone_from_token_parts
 from bot.handlers import reminder_views as views
@@ -426,6 +426,13 @@ def _bounded_int(data: CallbackData, index: int, low: int, high: int) -> int:
     return value
 
 
+def _snooze_args(data: CallbackData) -> tuple[int, int]:
+    minutes = data.int_arg(1)
+    if minutes not in SNOOZE_MINUTES:
+        raise CallbackDataError(f"snooze of {minutes} minutes is not offered")
+    return data.int_arg(0), minutes
+
+
 async def on_time_pick(update: Update, context: BotContext) -> None:
     opened = await open_button(update, context, _time_arg)
     if opened is None:
@@ -539,9 +546,7 @@ async def on_resume(update: Update, context: BotContext) -> None:
 
 
 async def on_snooze(update: Update, context: BotContext) -> None:
-    opened = await open_button(
-        update, context, lambda data: (data.int_arg(0), _bounded_int(data, 1, 1, 24 * 60))
-    )
+    opened = await open_button(update, context, _snooze_args)
     if opened is None:
         return
     button, (delivery_id, minutes) = opened

@@ -68,7 +68,8 @@ class Dispatch:
 @dataclass(slots=True)
 class ClaimedBatch:
     dispatches: list[Dispatch] = field(default_factory=list)
-    rows: int = 0  # rows handled (sent or not): a full batch means "look again"
+    rows: int = 0  # rows handled, sent or not
+    more: bool = False  # more may be due now: the batch was full, or a catch-up is pending
     missed: int = 0
     dropped: int = 0
 
@@ -138,6 +139,7 @@ async def claim_due(
         start = catch_up_from(due, now, grace)
         sub.next_due_at = next_due(start, sub.timezone, sub.local_time, sub.days)
         sub.updated_at = now
+        batch.more = batch.more or sub.next_due_at <= now  # today's, after an outage
     room = limit - batch.rows
     again = await deliveries_due_again(session, now, room) if room > 0 else []
     resend: list[tuple[ReminderDelivery, Subscription]] = []
@@ -147,6 +149,7 @@ async def claim_due(
             resend.append((delivery, sub))
         else:
             batch.dropped += 1
+    batch.more = batch.more or batch.rows >= limit
     await session.flush()
     batch.dispatches = [
         _dispatch(delivery, sub, grace, snoozed=False) for delivery, sub in fresh
@@ -154,8 +157,10 @@ async def claim_due(
         _dispatch(delivery, sub, grace, snoozed=delivery.snooze_until is not None)
         for delivery, sub in resend
     ]
-    await session.commit()
+    # The streak is read before the commit: one transaction per batch (on SQLite each
+    # transaction is a connection of its own).
     batch.dispatches = [await _with_streak(session, item, now) for item in batch.dispatches]
+    await session.commit()
     return batch
 
 
