@@ -133,6 +133,27 @@ async def test_snooze_15_minutes_sends_the_prompt_again_once(bot: BotHarness) ->
     assert len(await deliveries(bot, ALICE)) == 2
 
 
+async def test_snoozing_a_prompt_telegram_will_not_edit_confirms_in_a_new_message(
+    bot: BotHarness,
+) -> None:
+    await subscribe(bot, ALICE)
+    message_id, text = await _prompt_now(bot)
+    bot.fake.messages[ALICE][message_id].deleted = True  # e.g. the user deleted it
+
+    (delivery,) = await deliveries(bot, ALICE)
+    calls = await bot.tap_data(ALICE, message_id, encode(Action.SNOOZE, delivery.id, 15))
+
+    confirmation = bot.content.t("remind.snoozed", prompt=text, time="07:45")
+    assert [call.method for call in calls] == [
+        "answerCallbackQuery",
+        "editMessageText",
+        "sendMessage",
+    ]
+    assert calls[2].text == confirmation
+    (delivery,) = await deliveries(bot, ALICE)
+    assert delivery.status == DeliveryStatus.SNOOZED
+
+
 async def test_snooze_an_hour_and_a_stale_snooze(bot: BotHarness) -> None:
     await subscribe(bot, ALICE)
     first_id, _ = await _prompt_now(bot)

@@ -24,6 +24,7 @@ from tests.reminder_flow import (
 ALICE = 111_111_111_111
 
 
+@pytest.mark.slow
 async def test_berlin_0730_gets_one_prompt_per_local_day_for_400_days(bot: BotHarness) -> None:
     started = wall_clock.monotonic()
     await subscribe(bot, ALICE, zone="Berlin", at="07:30")  # Monday 2 March 2026, 07:00 local

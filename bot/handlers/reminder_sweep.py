@@ -16,7 +16,7 @@ from datetime import timedelta
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.domain.schedule import DeliveryStatus
+from bot.domain.schedule import LATE_AFTER, DeliveryStatus
 from bot.handlers.reminder_views import prompt_keyboard, prompt_text
 from bot.runtime import BotContext, Runtime
 from bot.services.reminder_sweep import (
@@ -67,7 +67,8 @@ async def run_sweep(runtime: Runtime, bot: Bot) -> SweepReport:
     claimed delivery gets a later retry time or a final status), so this ends; MAX_BATCHES
     bounds one run all the same.
     """
-    grace = timedelta(minutes=runtime.settings.reminder_grace_minutes)
+    # Never below LATE_AFTER: a prompt is not "missed" because the sweep runs every few seconds.
+    grace = max(timedelta(minutes=runtime.settings.reminder_grace_minutes), LATE_AFTER)
     semaphore = asyncio.Semaphore(SEND_CONCURRENCY)
     report = SweepReport()
     for _ in range(MAX_BATCHES):

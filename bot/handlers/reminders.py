@@ -100,14 +100,17 @@ async def send(context: BotContext, chat_id: int, text: str, markup: Markup = No
 async def edit(
     context: BotContext, button: Button, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> None:
-    """Replace the tapped message's text and buttons (a double tap changes nothing: fine)."""
+    """Replace the tapped message's text and buttons; if Telegram will not edit it (too old,
+    deleted), send the text as a new message. A double tap ("not modified") changes nothing."""
     try:
         await context.bot.edit_message_text(
             text, chat_id=button.chat_id, message_id=button.message_id, reply_markup=markup
         )
     except BadRequest as error:
-        if "not modified" not in str(error).lower():
-            raise
+        if "not modified" in str(error).lower():
+            return
+        log.info("could not edit message for user %s (%s); sending anew", button.user_id, error)
+        await send(context, button.chat_id, text, markup)
 
 
 async def drop_buttons(context: BotContext, button: Button) -> None:
@@ -467,7 +470,6 @@ async def on_settings_screen(update: Update, context: BotContext) -> None:
         return
     button, screen = opened
     runtime = context.runtime
-    content = runtime.content
     async with runtime.session() as session:
         if screen in ("time", "zone"):
             what = Awaiting.TIME if screen == "time" else Awaiting.ZONE
@@ -476,22 +478,27 @@ async def on_settings_screen(update: Update, context: BotContext) -> None:
             outcome = await service.current_schedule(session, button.user_id)
     if isinstance(outcome, Refusal):
         await refuse_button(context, button, outcome)
-    elif screen == "main":
-        now = runtime.clock.now()
-        await edit(
-            context,
-            button,
-            views.settings_text(content, outcome, now),
-            views.settings_keyboard(content, outcome),
-        )
+    else:
+        await show_settings_screen(context, button, screen, outcome)
+
+
+async def show_settings_screen(
+    context: BotContext, button: Button, screen: str, schedule: Schedule
+) -> None:
+    """One of the /settings screens, in place of the tapped message (the zone question needs
+    a reply keyboard for the location button, so it comes as a new message)."""
+    content = context.runtime.content
+    if screen == "main":
+        text = views.settings_text(content, schedule, context.runtime.clock.now())
+        await edit(context, button, text, views.settings_keyboard(content, schedule))
     elif screen == "time":
-        text = content.t("remind.ask_time_current", time=format_time(outcome.local_time))
+        text = content.t("remind.ask_time_current", time=format_time(schedule.local_time))
         rows = [*views.time_keyboard().inline_keyboard, views.back_row(content)]
         await edit(context, button, text, InlineKeyboardMarkup(rows))
     elif screen == "zone":
         await show_zone_question(context, button.chat_id)
     elif screen == "days":
-        await edit(context, button, *views.days_screen(content, outcome.days))
+        await edit(context, button, *views.days_screen(content, schedule.days))
     else:
         pause_markup = views.pause_keyboard(content, with_back=True)
         await edit(context, button, content.t("remind.pause_ask"), pause_markup)

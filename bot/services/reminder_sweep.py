@@ -101,22 +101,23 @@ async def claim_due(
     """
     batch = ClaimedBatch()
     subscriptions = await due_subscriptions(session, now, limit)
-    keys = {
-        sub.id: local_date(sub.next_due_at, sub.timezone)
-        for sub in subscriptions
-        if sub.next_due_at is not None
-    }
-    taken = await existing_delivery_days(session, keys.items())
+    plans = {sub.id: plan for sub in subscriptions if (plan := _plan(sub, now, grace))}
+    taken = await existing_delivery_days(
+        session, ((sub_id, plan[0]) for sub_id, plan in plans.items())
+    )
     fresh: list[tuple[ReminderDelivery, Subscription]] = []
     for sub in subscriptions:
-        due = sub.next_due_at
-        if due is None:
-            continue
         batch.rows += 1
+        due = sub.next_due_at
+        plan = plans.get(sub.id)
+        sub.updated_at = now
+        if due is None or plan is None:
+            sub.next_due_at = None  # set aside (logged in _plan); /timezone or /time fixes it
+            continue
+        day, following = plan
         if sub.status == SubscriptionStatus.PAUSED:  # a timed pause has run out
             sub.status = SubscriptionStatus.ACTIVE
             sub.paused_until = None
-        day = keys[sub.id]
         if (sub.id, day) not in taken:
             sendable = within_grace(due, now, grace)
             delivery = ReminderDelivery(
@@ -135,11 +136,9 @@ async def claim_due(
                 fresh.append((delivery, sub))
             else:
                 batch.missed += 1
-                log.info("reminder missed: user=%s due=%s", sub.user_id, due.isoformat())
-        start = catch_up_from(due, now, grace)
-        sub.next_due_at = next_due(start, sub.timezone, sub.local_time, sub.days)
-        sub.updated_at = now
-        batch.more = batch.more or sub.next_due_at <= now  # today's, after an outage
+                log.debug("reminder missed: user=%s due=%s", sub.user_id, due.isoformat())
+        sub.next_due_at = following
+        batch.more = batch.more or following <= now  # today's, after an outage
     room = limit - batch.rows
     again = await deliveries_due_again(session, now, room) if room > 0 else []
     resend: list[tuple[ReminderDelivery, Subscription]] = []
@@ -162,6 +161,25 @@ async def claim_due(
     batch.dispatches = [await _with_streak(session, item, now) for item in batch.dispatches]
     await session.commit()
     return batch
+
+
+def _plan(sub: Subscription, now: datetime, grace: timedelta) -> tuple[date, datetime] | None:
+    """The due occurrence's local date and the next due instant after handling it; None (and
+    an error logged) for a schedule that cannot be computed, e.g. a zone this machine's zone
+    database no longer has. One bad row never holds up the rest."""
+    due = sub.next_due_at
+    if due is None:
+        return None
+    try:
+        start = catch_up_from(due, now, grace)
+        return local_date(due, sub.timezone), next_due(
+            start, sub.timezone, sub.local_time, sub.days
+        )
+    except ValueError as error:
+        log.error(
+            "reminder schedule set aside: user=%s zone=%s: %s", sub.user_id, sub.timezone, error
+        )
+        return None
 
 
 async def _reclaim(
@@ -221,7 +239,10 @@ def _dispatch(
 
 
 async def _with_streak(session: AsyncSession, item: Dispatch, now: datetime) -> Dispatch:
-    zone = zone_for(item.zone_key)
+    try:
+        zone = zone_for(item.zone_key)
+    except ValueError:
+        return item  # the send will fail and be recorded for this delivery alone
     days = await routine_days(session, item.user_id, zone)
     return replace(item, streak=current_streak(days, now.astimezone(zone).date()))
 
