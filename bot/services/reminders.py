@@ -435,11 +435,14 @@ async def time_command(
         asked = await ask(session, user_id, Awaiting.TIME)
         return asked if isinstance(asked, Refusal) else Asked(asked)
     parsed = parse_time(argument)
-    if parsed is None:
-        user = await get_user(session, user_id)
-        onboarding = user is not None and user.onboarding_step == Step.TIME
-        return TimeNotUnderstood(_echo(argument), onboarding)
-    return await choose_time(session, user_id, parsed, now)
+    if parsed is not None:
+        return await choose_time(session, user_id, parsed, now)
+    user, subscription = await _user_and_subscription(session, user_id)
+    onboarding = user is not None and user.onboarding_step == Step.TIME
+    if user is not None and user.onboarding_step == Step.ZONE:
+        return Refusal.NEED_ZONE
+    refusal = None if onboarding else _refusal_for(user, subscription)
+    return refusal or TimeNotUnderstood(_echo(argument), onboarding)
 
 
 async def zone_command(
