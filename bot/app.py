@@ -14,7 +14,18 @@ from telegram.request import BaseRequest
 
 from bot.clock import Clock, SystemClock
 from bot.errors import on_error
-from bot.handlers import basic, fallbacks, history, my_data, pain, questions, routine, text
+from bot.handlers import (
+    basic,
+    fallbacks,
+    history,
+    my_data,
+    onboarding,
+    pain,
+    questions,
+    reminders,
+    routine,
+    text,
+)
 from bot.runtime import CONTEXT_TYPES, RUNTIME_KEY, BotApp, Runtime, runtime_of
 from bot.settings import Settings
 from content import Content
@@ -28,7 +39,16 @@ StartupHook = Callable[[BotApp], Awaitable[None]]
 STARTUP_HOOKS_KEY = "startup_hooks"
 
 # Each feature module offers register(app); the order is the order handlers get to match.
-FEATURE_MODULES: tuple[ModuleType, ...] = (basic, questions, routine, pain, history, my_data)
+FEATURE_MODULES: tuple[ModuleType, ...] = (
+    basic,
+    onboarding,
+    reminders,
+    questions,
+    routine,
+    pain,
+    history,
+    my_data,
+)
 
 # The commands shown in Telegram's menu, with their catalog keys.
 MENU_COMMANDS: tuple[str, ...] = (
@@ -39,6 +59,12 @@ MENU_COMMANDS: tuple[str, ...] = (
     "exercise",
     "pain",
     "history",
+    "settings",
+    "time",
+    "timezone",
+    "pause",
+    "resume",
+    "stop",
     "export",
     "delete",
 )
@@ -103,7 +129,9 @@ def build_application(
     if not with_updater:
         builder = builder.updater(None)
     if settings.rate_limit_enabled:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+        # max_retries=0: the limiter only throttles to Telegram's limits; a 429 reaches the
+        # caller at once (the reminder sweep reschedules it and never sleeps on it).
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=0))  # type: ignore[arg-type]
     app: BotApp = builder.build()
     app.bot_data[RUNTIME_KEY] = Runtime(
         settings=settings, content=content, clock=clock or SystemClock()

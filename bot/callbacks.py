@@ -54,6 +54,17 @@ class Action(StrEnum):
     ROUTINE_SET_LENGTH = "rtm"  # "full" or "short"
     ROUTINE_SET_TIMERS = "rtt"  # 1 (on) or 0 (off)
     ROUTINE_BRING_BACK = "rte"  # exercise id: include it in routines again
+    # Reminders and /start (issue 3).
+    SAFETY_ANSWER = "oq"  # args: question index, "y" or "n"
+    URGENT_ACK = "oa"  # the urgent-care advice has been read
+    TIME_PICK = "mt"  # args: the time as HHMM
+    ZONE_PICK = "mz"  # args: the zone key's parts ("America", "New_York")
+    SETTINGS_SCREEN = "ms"  # args: main, time, zone, days or pause
+    DAYS_SET = "md"  # args: the new weekday mask (Monday = bit 0)
+    PAUSE_FOR = "mp"  # args: days (0 = until /resume)
+    RESUME = "mr"
+    SNOOZE = "mn"  # args: delivery id, minutes
+    SKIP_TODAY = "mk"  # args: delivery id
 
 
 class CallbackDataError(ValueError):

@@ -138,6 +138,7 @@ class PlannedFailure:
     retry_after: int | None = None
     times: int = 1
     timeout: bool = False
+    hang: bool = False
 
     def matches(self, method: str, chat_id: int | None) -> bool:
         return (self.method is None or self.method == method) and (
@@ -163,6 +164,7 @@ class FakeTelegram(BaseRequest):
         self._updates_ready = asyncio.Event()
         self.updates_fetched = asyncio.Event()
         self.updates_fetched.set()
+        self.hanging = 0  # calls waiting forever right now (see ``hang``)
 
     # --- BaseRequest -------------------------------------------------------------------
 
@@ -205,6 +207,8 @@ class FakeTelegram(BaseRequest):
         self.calls.append(call)
         failure = self._take_failure(api_method, call.chat_id)
         if failure is not None:
+            if failure.hang:
+                await self._hang()
             if failure.timeout:
                 raise TimedOut(f"fake timeout on {api_method}")
             body: JSONDict = {
@@ -257,6 +261,22 @@ class FakeTelegram(BaseRequest):
         self.failures.append(
             PlannedFailure(0, "timeout", method, chat_id, None, times, timeout=True)
         )
+
+    def hang(
+        self, *, method: str | None = None, chat_id: int | None = None, times: int = 1
+    ) -> None:
+        """Never answer the next ``times`` matching calls: they wait until their task is
+        cancelled (a process killed while its requests were in flight)."""
+        self.failures.append(
+            PlannedFailure(0, "no answer", method, chat_id, None, times, hang=True)
+        )
+
+    async def _hang(self) -> None:
+        self.hanging += 1
+        try:
+            await asyncio.get_running_loop().create_future()
+        finally:
+            self.hanging -= 1
 
     def _take_failure(self, method: str, chat_id: int | None) -> PlannedFailure | None:
         for failure in self.failures:

@@ -112,6 +112,9 @@ class ReminderDelivery(Base):
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     snooze_until: Mapped[datetime | None] = mapped_column(index=True)
     error: Mapped[str | None] = mapped_column(String(200))
+    # Reminders: while claimed, when the next send attempt may start (a retry after 429 or a
+    # timeout, or a lease: a claim not finished by then may be taken over by any dispatcher).
+    retry_at: Mapped[datetime | None] = mapped_column(index=True)
 
     __table_args__ = (UniqueConstraint("subscription_id", "local_date"),)
 

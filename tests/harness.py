@@ -158,6 +158,10 @@ class BotHarness:
             await self.run_due_jobs()
         return self.fake.calls[before:]
 
+    async def advance_to(self, instant: datetime) -> list[ApiCall]:
+        """Move the clock forward to ``instant`` (aware), like ``advance``."""
+        return await self.advance(instant - self.clock.now())
+
     def _next_one_off(self, limit: datetime) -> datetime | None:
         dates = [
             job.job.trigger.run_date

@@ -1,0 +1,131 @@
+"""The one repeating job that sends daily prompts: claim due work, send it, record results.
+
+It never sleeps. A 429 is not waited out here: the delivery gets a retry time and a later run
+sends it (PTB's AIORateLimiter is built with ``max_retries=0``, so it throttles to Telegram's
+limits but hands every RetryAfter to us). Sends within a batch run concurrently, bounded by a
+semaphore, so the rate limiter, not one-by-one latency, sets the pace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.domain.schedule import LATE_AFTER, DeliveryStatus
+from bot.handlers.reminder_views import prompt_keyboard, prompt_text
+from bot.runtime import BotContext, Runtime
+from bot.services.reminder_sweep import (
+    Dispatch,
+    SendKind,
+    SendResult,
+    claim_due,
+    record_result,
+)
+
+log = logging.getLogger(__name__)
+
+JOB_NAME = "reminder-sweep"
+BATCH_SIZE = 100
+SEND_CONCURRENCY = 16
+MAX_BATCHES = 200  # a safety stop per run: 20,000 prompts; the next run takes the rest
+
+
+@dataclass(slots=True)
+class SweepReport:
+    claimed: int = 0
+    sent: int = 0
+    missed: int = 0
+    unsent: int = 0  # to retry later, failed, or blocked
+
+
+async def sweep_job(context: BotContext) -> None:
+    """The JobQueue callback: one sweep; nothing escapes, so the job keeps running."""
+    try:
+        report = await run_sweep(context.runtime, context.bot)
+    except Exception:
+        log.exception("reminder sweep failed; the next run tries again")
+        return
+    if report.claimed or report.missed:
+        log.info(
+            "reminder sweep: claimed=%s sent=%s missed=%s unsent=%s",
+            report.claimed,
+            report.sent,
+            report.missed,
+            report.unsent,
+        )
+
+
+async def run_sweep(runtime: Runtime, bot: Bot) -> SweepReport:
+    """Claim and send batches until nothing more is due.
+
+    Every batch makes progress (a claimed subscription's next due instant moves forward; a
+    claimed delivery gets a later retry time or a final status), so this ends; MAX_BATCHES
+    bounds one run all the same.
+    """
+    # Never below LATE_AFTER: a prompt is not "missed" because the sweep runs every few seconds.
+    grace = max(timedelta(minutes=runtime.settings.reminder_grace_minutes), LATE_AFTER)
+    semaphore = asyncio.Semaphore(SEND_CONCURRENCY)
+    report = SweepReport()
+    for _ in range(MAX_BATCHES):
+        async with runtime.session() as session:
+            batch = await claim_due(session, now=runtime.clock.now(), grace=grace, limit=BATCH_SIZE)
+        report.claimed += len(batch.dispatches)
+        report.missed += batch.missed
+        statuses = await asyncio.gather(
+            *(_deliver(runtime, bot, item, semaphore) for item in batch.dispatches)
+        )
+        report.sent += sum(status == DeliveryStatus.SENT for status in statuses)
+        report.unsent += sum(status != DeliveryStatus.SENT for status in statuses)
+        if not batch.more:
+            break
+    return report
+
+
+async def _deliver(runtime: Runtime, bot: Bot, item: Dispatch, semaphore: asyncio.Semaphore) -> str:
+    """Send one prompt and record the result; a failure here never touches the others."""
+    async with semaphore:
+        result = await send_prompt(runtime, bot, item)
+    try:
+        async with runtime.session() as session:
+            return await record_result(session, item, result, now=runtime.clock.now())
+    except Exception:
+        log.exception(
+            "could not record reminder delivery %s for user %s", item.delivery_id, item.user_id
+        )
+        return "unrecorded"
+
+
+async def send_prompt(runtime: Runtime, bot: Bot, item: Dispatch) -> SendResult:
+    """Send the prompt; Telegram's answer becomes a plain result (never an exception)."""
+    content = runtime.content
+    try:
+        message = await bot.send_message(
+            item.chat_id,
+            prompt_text(content, item),
+            reply_markup=prompt_keyboard(content, item.delivery_id),
+        )
+    except RetryAfter as error:
+        return SendResult(SendKind.RETRY_AFTER, retry_after=_seconds(error), error="429")
+    except Forbidden as error:
+        return SendResult(SendKind.BLOCKED, error=str(error))
+    except BadRequest as error:  # before NetworkError: BadRequest is a subclass of it
+        return SendResult(SendKind.FAILED, error=str(error))
+    except NetworkError as error:  # TimedOut, connection errors, 5xx
+        log.info("reminder send to user %s will be retried: %s", item.user_id, error)
+        return SendResult(SendKind.TRANSIENT, error=f"{type(error).__name__}: {error}")
+    except TelegramError as error:
+        return SendResult(SendKind.FAILED, error=f"{type(error).__name__}: {error}")
+    except Exception as error:
+        log.exception("reminder send to user %s crashed", item.user_id)
+        return SendResult(SendKind.FAILED, error=f"internal: {type(error).__name__}")
+    return SendResult(SendKind.SENT, message_id=message.message_id)
+
+
+def _seconds(error: RetryAfter) -> float:
+    value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

@@ -1,0 +1,488 @@
+"""Daily reminders: the user's schedule (time, zone, days, pause, stop) and the typed answers
+for it. The database is the only source of truth; every change recomputes the next due instant.
+
+The sweep that sends the prompts is in ``bot.services.reminder_sweep``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+from typing import Literal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.onboarding import MAX_LOOSE_INPUT, Awaiting, Step
+from bot.domain.schedule import (
+    EVERY_DAY,
+    MAX_PAUSE_DAYS,
+    SNOOZE_MINUTES,
+    DeliveryStatus,
+    SubscriptionStatus,
+    local_date,
+    next_due,
+    resume_after,
+)
+from bot.domain.timeparse import parse_time
+from bot.domain.zoneparse import ZoneDirectory, ZoneMatch, ZoneMatchKind
+from bot.domain.zones import zone_for
+from storage.models import ReminderDelivery, Subscription, User
+from storage.reminders import get_delivery, get_subscription, has_delivery_on
+from storage.users import get_user
+
+DEFAULT_TIME = time(7, 30)
+
+
+class Refusal(StrEnum):
+    """Why a reminder action did nothing; each has its own message."""
+
+    NOT_SUBSCRIBED = "not_subscribed"  # no reminder set up (send /start)
+    FINISH_SAFETY = "finish_safety"  # /start's safety check is not done yet
+    NEED_ZONE = "need_zone"  # /start: the zone comes before the time
+    UNKNOWN_ZONE = "unknown_zone"  # a zone key that does not exist (forged or outdated button)
+    NO_DAYS = "no_days"  # a schedule needs at least one day
+    BAD_PAUSE = "bad_pause"  # a pause of 0 or more than MAX_PAUSE_DAYS days
+    ALREADY_ON = "already_on"  # /resume while reminders are on
+    STALE = "stale"  # a prompt button from an earlier day, or already used
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """A subscription as plain values, for showing to the user."""
+
+    local_time: time
+    zone_key: str
+    days: int
+    status: str
+    paused_until: datetime | None
+    next_due_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Changed:
+    """A zone or time was applied. ``onboarding``: it was a step of /start (a zone: ask for
+    the time next; a time: the reminder is now on)."""
+
+    what: Literal["zone", "time"]
+    schedule: Schedule
+    onboarding: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyPending:
+    """Typed text while a safety question is open: show question ``index`` again."""
+
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class UrgentPending:
+    """Typed text while the urgent-care advice waits for its acknowledgement."""
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneNotUnderstood:
+    match: ZoneMatch
+    echo: str | None  # the user's words, when short enough to quote back
+    onboarding: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TimeNotUnderstood:
+    echo: str | None
+    onboarding: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Snoozed:
+    until: datetime
+    zone_key: str
+
+
+TypedOutcome = (
+    Changed | Refusal | SafetyPending | UrgentPending | ZoneNotUnderstood | TimeNotUnderstood
+)
+
+ECHO_LIMIT = 40
+
+
+def schedule_of(subscription: Subscription) -> Schedule:
+    return Schedule(
+        local_time=subscription.local_time,
+        zone_key=subscription.timezone,
+        days=subscription.days,
+        status=subscription.status,
+        paused_until=subscription.paused_until,
+        next_due_at=subscription.next_due_at,
+    )
+
+
+async def next_free_due(
+    session: AsyncSession, subscription: Subscription, now: datetime
+) -> datetime:
+    """The next due instant after ``now``, passing over a local day that already had its
+    prompt (one prompt per local day, even when the time is moved later the same day)."""
+    due = next_due(now, subscription.timezone, subscription.local_time, subscription.days)
+    if subscription.id is not None and await has_delivery_on(
+        session, subscription.id, local_date(due, subscription.timezone)
+    ):
+        due = next_due(due, subscription.timezone, subscription.local_time, subscription.days)
+    return due
+
+
+async def _reschedule(session: AsyncSession, subscription: Subscription, now: datetime) -> None:
+    """Recompute next_due_at from the current status (None while nothing should fire)."""
+    status = subscription.status
+    if status == SubscriptionStatus.ACTIVE:
+        subscription.next_due_at = await next_free_due(session, subscription, now)
+    elif status == SubscriptionStatus.PAUSED and subscription.paused_until is not None:
+        start = max(now, subscription.paused_until)
+        subscription.next_due_at = await next_free_due(session, subscription, start)
+    else:
+        subscription.next_due_at = None
+    subscription.updated_at = now
+
+
+async def _user_and_subscription(
+    session: AsyncSession, user_id: int
+) -> tuple[User | None, Subscription | None]:
+    return await get_user(session, user_id), await get_subscription(session, user_id)
+
+
+def _refusal_for(user: User | None, subscription: Subscription | None) -> Refusal | None:
+    """Why schedule changes are not possible yet, or None when they are."""
+    if user is not None and user.onboarding_step in (Step.SAFETY, Step.URGENT):
+        return Refusal.FINISH_SAFETY
+    if subscription is None or subscription.status == SubscriptionStatus.SETUP:
+        return Refusal.NOT_SUBSCRIBED
+    return None
+
+
+async def choose_zone(
+    session: AsyncSession, user_id: int, zone_key: str, now: datetime
+) -> Changed | Refusal:
+    """Apply a time zone: a /start step, or a change to an existing reminder."""
+    try:
+        zone_for(zone_key)
+    except ValueError:
+        return Refusal.UNKNOWN_ZONE
+    user, subscription = await _user_and_subscription(session, user_id)
+    if user is not None and user.onboarding_step in (Step.ZONE, Step.TIME):
+        if subscription is None:
+            subscription = Subscription(
+                user_id=user_id,
+                chat_id=user.chat_id,
+                local_time=DEFAULT_TIME,
+                timezone=zone_key,
+                days=EVERY_DAY,
+                status=SubscriptionStatus.SETUP,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(subscription)
+        subscription.timezone = zone_key
+        subscription.updated_at = now
+        user.onboarding_step = Step.TIME
+        user.awaiting = Awaiting.TIME
+        user.updated_at = now
+        await session.commit()
+        return Changed("zone", schedule_of(subscription), onboarding=True)
+    refusal = _refusal_for(user, subscription)
+    if refusal is not None or subscription is None:
+        return refusal or Refusal.NOT_SUBSCRIBED
+    subscription.timezone = zone_key
+    await _reschedule(session, subscription, now)
+    _clear_awaiting(user, Awaiting.ZONE)
+    await session.commit()
+    return Changed("zone", schedule_of(subscription), onboarding=False)
+
+
+async def choose_time(
+    session: AsyncSession, user_id: int, local_time: time, now: datetime
+) -> Changed | Refusal:
+    """Apply a reminder time: the last /start step (the reminder goes on), or a change."""
+    user, subscription = await _user_and_subscription(session, user_id)
+    local_time = local_time.replace(second=0, microsecond=0, tzinfo=None)
+    if user is not None and user.onboarding_step == Step.ZONE:
+        return Refusal.NEED_ZONE
+    if user is not None and user.onboarding_step == Step.TIME and subscription is not None:
+        subscription.local_time = local_time
+        subscription.status = SubscriptionStatus.ACTIVE
+        await _reschedule(session, subscription, now)
+        user.onboarding_step = None
+        user.awaiting = None
+        user.updated_at = now
+        await session.commit()
+        return Changed("time", schedule_of(subscription), onboarding=True)
+    refusal = _refusal_for(user, subscription)
+    if refusal is not None or subscription is None:
+        return refusal or Refusal.NOT_SUBSCRIBED
+    subscription.local_time = local_time
+    await _reschedule(session, subscription, now)
+    _clear_awaiting(user, Awaiting.TIME)
+    await session.commit()
+    return Changed("time", schedule_of(subscription), onboarding=False)
+
+
+def _clear_awaiting(user: User | None, what: Awaiting) -> None:
+    if user is not None and user.awaiting == what:
+        user.awaiting = None
+
+
+async def ask(session: AsyncSession, user_id: int, what: Awaiting) -> Schedule | Refusal:
+    """Start waiting for a typed zone or time (after /time, /timezone or a settings button)."""
+    user, subscription = await _user_and_subscription(session, user_id)
+    if user is None:
+        return Refusal.NOT_SUBSCRIBED
+    if user.onboarding_step == Step.ZONE and what != Awaiting.ZONE:
+        return Refusal.NEED_ZONE
+    if user.onboarding_step not in (Step.ZONE, Step.TIME):
+        refusal = _refusal_for(user, subscription)
+        if refusal is not None:
+            return refusal
+    user.awaiting = what
+    await session.commit()
+    if subscription is None:
+        return Schedule(DEFAULT_TIME, "UTC", EVERY_DAY, SubscriptionStatus.SETUP, None, None)
+    return schedule_of(subscription)
+
+
+async def typed(
+    session: AsyncSession, user_id: int, text: str, now: datetime, directory: ZoneDirectory
+) -> TypedOutcome | None:
+    """Handle typed text if the user is in the middle of /start or was asked for a zone or a
+    time; None when this feature is not waiting for anything from them."""
+    user = await get_user(session, user_id)
+    if user is None:
+        return None
+    step = user.onboarding_step
+    if step == Step.SAFETY:
+        return SafetyPending(user.awaiting_ref or 0)
+    if step == Step.URGENT:
+        return UrgentPending()
+    onboarding = step in (Step.ZONE, Step.TIME)
+    if step == Step.ZONE or (step in (None, Step.TIME) and user.awaiting == Awaiting.ZONE):
+        match = directory.resolve(text)
+        if match.kind == ZoneMatchKind.ZONE and match.key is not None:
+            return await choose_zone(session, user_id, match.key, now)
+        if not onboarding and match.kind == ZoneMatchKind.UNKNOWN and len(text) > MAX_LOOSE_INPUT:
+            await _stop_waiting(session, user, now)
+            return None
+        return ZoneNotUnderstood(match, _echo(text), onboarding)
+    if step == Step.TIME or (step is None and user.awaiting == Awaiting.TIME):
+        parsed = parse_time(text)
+        if parsed is not None:
+            return await choose_time(session, user_id, parsed, now)
+        if not onboarding and len(text) > MAX_LOOSE_INPUT:
+            await _stop_waiting(session, user, now)
+            return None
+        return TimeNotUnderstood(_echo(text), onboarding)
+    return None
+
+
+async def _stop_waiting(session: AsyncSession, user: User, now: datetime) -> None:
+    user.awaiting = None
+    user.updated_at = now
+    await session.commit()
+
+
+def _echo(text: str) -> str | None:
+    cleaned = " ".join(text.split())
+    return cleaned if 0 < len(cleaned) <= ECHO_LIMIT else None
+
+
+async def current_schedule(session: AsyncSession, user_id: int) -> Schedule | Refusal:
+    """The schedule for /settings; leaving settings ends any wait for a typed zone or time."""
+    user, subscription = await _user_and_subscription(session, user_id)
+    refusal = _refusal_for(user, subscription)
+    if refusal is not None or subscription is None:
+        return refusal or Refusal.NOT_SUBSCRIBED
+    if user is not None and user.awaiting in (Awaiting.ZONE, Awaiting.TIME):
+        user.awaiting = None
+        await session.commit()
+    return schedule_of(subscription)
+
+
+async def pause(
+    session: AsyncSession, user_id: int, days: int | None, now: datetime
+) -> Schedule | Refusal:
+    """Pause for ``days`` days (the next prompt is the first one after that), or until /resume."""
+    if days is not None and not 1 <= days <= MAX_PAUSE_DAYS:
+        return Refusal.BAD_PAUSE
+    user, subscription = await _user_and_subscription(session, user_id)
+    refusal = _refusal_for(user, subscription)
+    if refusal is not None or subscription is None:
+        return refusal or Refusal.NOT_SUBSCRIBED
+    subscription.status = SubscriptionStatus.PAUSED
+    subscription.paused_until = resume_after(now, days) if days is not None else None
+    await _reschedule(session, subscription, now)
+    await session.commit()
+    return schedule_of(subscription)
+
+
+async def resume(session: AsyncSession, user_id: int, now: datetime) -> Schedule | Refusal:
+    """Turn prompts back on after a pause, /stop, or having blocked the bot."""
+    user, subscription = await _user_and_subscription(session, user_id)
+    refusal = _refusal_for(user, subscription)
+    if refusal is not None or subscription is None:
+        return refusal or Refusal.NOT_SUBSCRIBED
+    if subscription.status == SubscriptionStatus.ACTIVE:
+        return Refusal.ALREADY_ON
+    subscription.status = SubscriptionStatus.ACTIVE
+    subscription.paused_until = None
+    subscription.chat_id = user.chat_id if user is not None else subscription.chat_id
+    await _reschedule(session, subscription, now)
+    await session.commit()
+    return schedule_of(subscription)
+
+
+async def stop(session: AsyncSession, user_id: int, now: datetime) -> Schedule | Refusal:
+    """No more prompts; the subscription and everything logged stay until /delete."""
+    user, subscription = await _user_and_subscription(session, user_id)
+    refusal = _refusal_for(user, subscription)
+    if refusal is not None or subscription is None:
+        return refusal or Refusal.NOT_SUBSCRIBED
+    subscription.status = SubscriptionStatus.STOPPED
+    subscription.paused_until = None
+    await _reschedule(session, subscription, now)
+    await session.commit()
+    return schedule_of(subscription)
+
+
+async def set_days(
+    session: AsyncSession, user_id: int, days: int, now: datetime
+) -> Schedule | Refusal:
+    """Choose the days of the week (a Monday-first bit mask) prompts come on."""
+    if not 0 < days <= EVERY_DAY:
+        return Refusal.NO_DAYS
+    user, subscription = await _user_and_subscription(session, user_id)
+    refusal = _refusal_for(user, subscription)
+    if refusal is not None or subscription is None:
+        return refusal or Refusal.NOT_SUBSCRIBED
+    subscription.days = days
+    await _reschedule(session, subscription, now)
+    await session.commit()
+    return schedule_of(subscription)
+
+
+async def _todays_prompt(
+    session: AsyncSession, user_id: int, delivery_id: int, now: datetime
+) -> tuple[ReminderDelivery, Subscription] | None:
+    """The prompt a button belongs to, if the button still applies: the user's own prompt,
+    sent (not snoozed, skipped or from another day)."""
+    delivery = await get_delivery(session, delivery_id)
+    subscription = await get_subscription(session, user_id)
+    if (
+        delivery is None
+        or subscription is None
+        or delivery.user_id != user_id
+        or delivery.subscription_id != subscription.id
+        or delivery.status != DeliveryStatus.SENT
+        or delivery.local_date != local_date(now, subscription.timezone)
+    ):
+        return None
+    return delivery, subscription
+
+
+async def snooze(
+    session: AsyncSession, user_id: int, delivery_id: int, minutes: int, now: datetime
+) -> Snoozed | Refusal:
+    """Send today's prompt again in ``minutes`` minutes (15 or 60); the sweep resends it."""
+    found = await _todays_prompt(session, user_id, delivery_id, now)
+    if found is None or minutes not in SNOOZE_MINUTES:
+        return Refusal.STALE
+    delivery, subscription = found
+    until = now + timedelta(minutes=minutes)
+    delivery.status = DeliveryStatus.SNOOZED
+    delivery.snooze_until = until
+    await session.commit()
+    return Snoozed(until, subscription.timezone)
+
+
+async def skip_today(
+    session: AsyncSession, user_id: int, delivery_id: int, now: datetime
+) -> Schedule | Refusal:
+    """No more about today's prompt; the next one comes as usual."""
+    found = await _todays_prompt(session, user_id, delivery_id, now)
+    if found is None:
+        return Refusal.STALE
+    delivery, subscription = found
+    delivery.status = DeliveryStatus.SKIPPED
+    await session.commit()
+    return schedule_of(subscription)
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """Now waiting for a typed answer (or a button); ``schedule`` shows the current value."""
+
+    schedule: Schedule
+
+
+@dataclass(frozen=True, slots=True)
+class LocationNotUnderstood:
+    """A shared location with no time zone (or none asked for)."""
+
+    asked: bool  # False: nobody asked for a location; True: no zone found at that spot
+
+
+async def time_command(
+    session: AsyncSession, user_id: int, argument: str, now: datetime
+) -> Changed | Refusal | Asked | TimeNotUnderstood:
+    """/time: with a time, apply it; without, ask for one."""
+    if not argument.strip():
+        asked = await ask(session, user_id, Awaiting.TIME)
+        return asked if isinstance(asked, Refusal) else Asked(asked)
+    parsed = parse_time(argument)
+    if parsed is not None:
+        return await choose_time(session, user_id, parsed, now)
+    user, subscription = await _user_and_subscription(session, user_id)
+    onboarding = user is not None and user.onboarding_step == Step.TIME
+    if user is not None and user.onboarding_step == Step.ZONE:
+        return Refusal.NEED_ZONE
+    refusal = None if onboarding else _refusal_for(user, subscription)
+    return refusal or TimeNotUnderstood(_echo(argument), onboarding)
+
+
+async def zone_command(
+    session: AsyncSession, user_id: int, argument: str, now: datetime, directory: ZoneDirectory
+) -> Changed | Refusal | Asked | ZoneNotUnderstood:
+    """/timezone: with a zone or city, apply it (or suggest); without, ask for one."""
+    asked = await ask(session, user_id, Awaiting.ZONE)
+    if isinstance(asked, Refusal) or not argument.strip():
+        return asked if isinstance(asked, Refusal) else Asked(asked)
+    match = directory.resolve(argument)
+    if match.kind == ZoneMatchKind.ZONE and match.key is not None:
+        return await choose_zone(session, user_id, match.key, now)
+    user = await get_user(session, user_id)
+    onboarding = user is not None and user.onboarding_step == Step.ZONE
+    return ZoneNotUnderstood(match, _echo(argument), onboarding)
+
+
+async def choose_located_zone(
+    session: AsyncSession, user_id: int, zone_key: str | None, now: datetime
+) -> Changed | Refusal | LocationNotUnderstood:
+    """A shared location's zone (None: none there), if a time zone was asked for."""
+    user = await get_user(session, user_id)
+    waiting = user is not None and (
+        user.onboarding_step == Step.ZONE or user.awaiting == Awaiting.ZONE
+    )
+    if not waiting:
+        return LocationNotUnderstood(asked=False)
+    if zone_key is None:
+        return LocationNotUnderstood(asked=True)
+    return await choose_zone(session, user_id, zone_key, now)
+
+
+async def pause_command(
+    session: AsyncSession, user_id: int, argument: str, now: datetime
+) -> Schedule | Refusal | Asked:
+    """/pause N pauses for N days; /pause alone offers the choices."""
+    argument = argument.strip().lower().removesuffix("days").removesuffix("day").strip()
+    if not argument:
+        current = await current_schedule(session, user_id)
+        return current if isinstance(current, Refusal) else Asked(current)
+    if not argument.isdigit() or len(argument) > 3:
+        return Refusal.BAD_PAUSE
+    return await pause(session, user_id, int(argument), now)

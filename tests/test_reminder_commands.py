@@ -1,0 +1,445 @@
+"""Snooze, skip, pause, resume, stop, days of the week, /time, /timezone and /settings."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from bot.callbacks import Action, encode
+from bot.domain.schedule import DeliveryStatus
+from storage.models import ReminderDelivery, Subscription, User
+from tests.harness import BotHarness
+from tests.reminder_flow import (
+    advance_to_next_due,
+    delivered_prompts,
+    deliveries,
+    local_stamps,
+    prompts,
+    subscribe,
+    subscription,
+)
+
+ALICE = 111_111_111_111
+MONDAY_0730 = datetime(2026, 3, 2, 6, 30, tzinfo=UTC)  # 07:30 in Berlin
+
+
+def _calls(calls: list) -> list[tuple[str, str | None]]:  # type: ignore[type-arg]
+    return [(call.method, call.text) for call in calls]
+
+
+async def _prompt_now(bot: BotHarness) -> tuple[int, str]:
+    """Advance to the next prompt; its message id and text."""
+    calls = await advance_to_next_due(bot, ALICE)
+    (prompt,) = prompts(calls, ALICE)
+    return bot.fake.messages[ALICE][max(bot.fake.messages[ALICE])].message_id, prompt.text or ""
+
+
+async def test_the_daily_prompt_has_the_routine_streak_and_buttons(bot: BotHarness) -> None:
+    await subscribe(bot, ALICE)
+
+    calls = await bot.advance_to(MONDAY_0730)
+
+    (delivery,) = await deliveries(bot, ALICE)
+    content = bot.content
+    seconds = sum(exercise.estimated_seconds() for exercise in content.exercises)
+    expected = content.t(
+        "remind.prompt",
+        count=7,
+        minutes=round(seconds / 60),
+        streak=content.t("remind.streak_none"),
+    )
+    assert _calls(calls) == [("sendMessage", expected)]
+    assert "7 exercises, about 12 minutes." in expected
+    assert calls[0].chat_id == ALICE
+    assert calls[0].buttons == [["Start now"], ["Snooze 15 min", "Snooze 1 h"], ["Skip today"]]
+    assert calls[0].button_data == {
+        "Start now": encode(Action.START_ROUTINE, delivery.id),
+        "Snooze 15 min": encode(Action.SNOOZE, delivery.id, 15),
+        "Snooze 1 h": encode(Action.SNOOZE, delivery.id, 60),
+        "Skip today": encode(Action.SKIP_TODAY, delivery.id),
+    }
+    assert (delivery.status, delivery.local_date, delivery.due_at, delivery.sent_at) == (
+        DeliveryStatus.SENT,
+        date(2026, 3, 2),
+        MONDAY_0730,
+        MONDAY_0730,
+    )
+    assert (delivery.message_id, delivery.late, delivery.attempts) == (
+        bot.message_with_button(ALICE, "Start now").message_id,
+        False,
+        1,
+    )
+    sub = await subscription(bot, ALICE)
+    assert sub.next_due_at == MONDAY_0730 + timedelta(days=1)
+
+
+async def test_the_prompt_shows_the_current_streak(bot: BotHarness) -> None:
+    from storage.models import RoutineSession
+
+    await subscribe(bot, ALICE)
+    async with bot.session() as session:
+        for days_ago in (1, 2, 3):
+            finished = MONDAY_0730 - timedelta(days=days_ago)
+            session.add(
+                RoutineSession(
+                    user_id=ALICE,
+                    chat_id=ALICE,
+                    kind="full",
+                    status="completed",
+                    plan={},
+                    cursor={},
+                    started_at=finished,
+                    updated_at=finished,
+                    finished_at=finished,
+                )
+            )
+        await session.commit()
+
+    calls = await bot.advance_to(MONDAY_0730)
+
+    assert "Streak: 3 days in a row. Keep it going!" in (calls[0].text or "")
+
+
+async def test_snooze_15_minutes_sends_the_prompt_again_once(bot: BotHarness) -> None:
+    await subscribe(bot, ALICE)
+    message_id, text = await _prompt_now(bot)
+
+    calls = await bot.tap(ALICE, "Snooze 15 min")
+
+    content = bot.content
+    assert _calls(calls) == [
+        ("answerCallbackQuery", None),
+        ("editMessageText", content.t("remind.snoozed", prompt=text, time="07:45")),
+    ]
+    assert calls[1].params["message_id"] == message_id
+    assert "reply_markup" not in calls[1].params
+    (delivery,) = await deliveries(bot, ALICE)
+    assert (delivery.status, delivery.snooze_until) == (
+        DeliveryStatus.SNOOZED,
+        MONDAY_0730 + timedelta(minutes=15),
+    )
+
+    assert prompts(await bot.advance(minutes=14)) == []
+    again = await bot.advance(minutes=1)
+
+    assert _calls(again) == [("sendMessage", content.t("remind.prompt_again", prompt=text))]
+    (delivery,) = await deliveries(bot, ALICE)
+    assert (delivery.status, delivery.message_id) == (
+        DeliveryStatus.SENT,
+        bot.message_with_button(ALICE, "Start now").message_id,
+    )
+    assert prompts(await bot.advance(hours=2)) == []
+    # The next day is an ordinary day.
+    assert len(prompts(await advance_to_next_due(bot, ALICE))) == 1
+    assert len(await deliveries(bot, ALICE)) == 2
+
+
+async def test_snoozing_a_prompt_telegram_will_not_edit_confirms_in_a_new_message(
+    bot: BotHarness,
+) -> None:
+    await subscribe(bot, ALICE)
+    message_id, text = await _prompt_now(bot)
+    bot.fake.messages[ALICE][message_id].deleted = True  # e.g. the user deleted it
+
+    (delivery,) = await deliveries(bot, ALICE)
+    calls = await bot.tap_data(ALICE, message_id, encode(Action.SNOOZE, delivery.id, 15))
+
+    confirmation = bot.content.t("remind.snoozed", prompt=text, time="07:45")
+    assert [call.method for call in calls] == [
+        "answerCallbackQuery",
+        "editMessageText",
+        "sendMessage",
+    ]
+    assert calls[2].text == confirmation
+    (delivery,) = await deliveries(bot, ALICE)
+    assert delivery.status == DeliveryStatus.SNOOZED
+
+
+async def test_snooze_an_hour_and_a_stale_snooze(bot: BotHarness) -> None:
+    await subscribe(bot, ALICE)
+    first_id, _ = await _prompt_now(bot)
+    await bot.tap(ALICE, "Snooze 1 h")
+
+    assert prompts(await bot.advance(minutes=59)) == []
+    assert len(prompts(await bot.advance(minutes=1))) == 1
+
+    await advance_to_next_due(bot, ALICE)  # Tuesday's prompt
+    (monday, _) = await deliveries(bot, ALICE)
+    stale = await bot.tap_data(ALICE, first_id, encode(Action.SNOOZE, monday.id, 15))
+    assert _calls(stale) == [
+        ("answerCallbackQuery", None),
+        ("sendMessage", bot.content.t("remind.stale")),
+    ]
+    forged = await bot.tap_data(ALICE, first_id, encode(Action.SNOOZE, monday.id, 7))
+    assert [(call.method, call.params.get("text")) for call in forged] == [
+        ("answerCallbackQuery", bot.content.t("button_forged"))
+    ]
+
+
+async def test_skip_today_ends_today_and_tomorrow_comes_as_usual(bot: BotHarness) -> None:
+    await subscribe(bot, ALICE)
+    _, text = await _prompt_now(bot)
+
+    calls = await bot.tap(ALICE, "Skip today")
+
+    expected = bot.content.t("remind.skipped", prompt=text, next="Next prompt: tomorrow at 07:30.")
+    assert _calls(calls) == [("answerCallbackQuery", None), ("editMessageText", expected)]
+    (delivery,) = await deliveries(bot, ALICE)
+    assert delivery.status == DeliveryStatus.SKIPPED
+    # Moving the time later today does not bring a second prompt today.
+    await bot.send(ALICE, "/time 21:00")
+    assert (await subscription(bot, ALICE)).next_due_at == datetime(2026, 3, 3, 20, 0, tzinfo=UTC)
+    assert prompts(await bot.advance(hours=14)) == []
+    assert len(prompts(await advance_to_next_due(bot, ALICE))) == 1
+
+
+async def test_pause_for_three_days_then_prompts_come_back_by_themselves(bot: BotHarness) -> None:
+    await subscribe(bot, ALICE)  # Monday 07:00 in Berlin, before the 07:30 prompt
+
+    asked = await bot.send(ALICE, "/pause")
+    assert _calls(asked) == [("sendMessage", bot.content.t("remind.pause_ask"))]
+    assert asked[0].buttons == [["1 day", "3 days", "7 days"], ["Until I resume"]]
+    calls = await bot.tap(ALICE, "3 days")
+
+    assert _calls(calls)[1] == (
+        "editMessageText",
+        bot.content.t("remind.paused_until", when="on Thursday 5 March at 07:30"),
+    )
+    sub = await subscription(bot, ALICE)
+    assert (sub.status, sub.paused_until) == ("paused", bot.clock.now() + timedelta(days=3))
+    for _ in range(5):
+        await advance_to_next_due(bot, ALICE)
+    days = [day for day, _ in local_stamps(delivered_prompts(bot, ALICE), "Europe/Berlin")]
+    assert days == [date(2026, 3, day) for day in (5, 6, 7, 8, 9)]
+    sub = await subscription(bot, ALICE)
+    assert (sub.status, sub.paused_until) == ("active", None)
+
+
+async def test_pause_until_resumed_and_resume(bot: BotHarness) -> None:
+    content = bot.content
+    await subscribe(bot, ALICE)
+    await bot.send(ALICE, "/pause")
+    calls = await bot.tap(ALICE, "Until I resume")
+    assert _calls(calls)[1] == ("editMessageText", content.t("remind.paused_forever"))
+    assert (await subscription(bot, ALICE)).next_due_at is None
+
+    assert prompts(await bot.advance(days=10)) == []
+
+    resumed = await bot.send(ALICE, "/resume")
+    # Thursday 12 March, 07:00 in Berlin.
+    assert _calls(resumed) == [
+        ("sendMessage", content.t("remind.resumed", next="Next prompt: today at 07:30."))
+    ]
+    assert len(prompts(await advance_to_next_due(bot, ALICE))) == 1
+    again = await bot.send(ALICE, "/resume")
+    assert _calls(again) == [("sendMessage", content.t("remind.already_on"))]
+
+
+async def test_pause_with_a_number_of_days_and_bad_numbers(bot: BotHarness) -> None:
+    content = bot.content
+    await subscribe(bot, ALICE)
+
+    calls = await bot.send(ALICE, "/pause 1")
+
+    assert _calls(calls) == [
+        ("sendMessage", content.t("remind.paused_until", when="tomorrow at 07:30"))
+    ]
+    for bad in ["/pause 0", "/pause 400", "/pause soon", "/pause -2"]:
+        assert _calls(await bot.send(ALICE, bad)) == [
+            ("sendMessage", content.t("remind.pause_usage"))
+        ], bad
+    assert prompts(await bot.advance(hours=12)) == []
+
+
+async def test_stop_keeps_the_data_and_sends_nothing_until_resumed(bot: BotHarness) -> None:
+    await subscribe(bot, ALICE)
+    await _prompt_now(bot)
+
+    calls = await bot.send(ALICE, "/stop")
+
+    assert _calls(calls) == [("sendMessage", bot.content.t("remind.stopped"))]
+    sub = await subscription(bot, ALICE)
+    assert (sub.status, sub.next_due_at, sub.local_time, sub.timezone) == (
+        "stopped",
+        None,
+        time(7, 30),
+        "Europe/Berlin",
+    )
+    assert prompts(await bot.advance(days=5)) == []
+    assert len(await deliveries(bot, ALICE)) == 1
+    await bot.send(ALICE, "/resume")
+    assert len(prompts(await advance_to_next_due(bot, ALICE))) == 1
+
+
+async def test_days_of_the_week_from_settings(bot: BotHarness) -> None:
+    content = bot.content
+    await subscribe(bot, ALICE)
+    await bot.send(ALICE, "/settings")
+
+    screen = await bot.tap(ALICE, "Days")
+
+    assert _calls(screen)[1] == (
+        "editMessageText",
+        content.t("remind.days_screen", days="every day"),
+    )
+    assert screen[1].buttons == [
+        ["✓ Mon", "✓ Tue", "✓ Wed", "✓ Thu"],
+        ["✓ Fri", "✓ Sat", "✓ Sun"],
+        ["« Back"],
+    ]
+    await bot.tap(ALICE, "✓ Sat")
+    after = await bot.tap(ALICE, "✓ Sun")
+    assert after[1].text == content.t("remind.days_screen", days="Monday to Friday")
+    assert (await subscription(bot, ALICE)).days == 0b0011111
+
+    for _ in range(10):
+        await advance_to_next_due(bot, ALICE)
+    days = [day for day, _ in local_stamps(delivered_prompts(bot, ALICE), "Europe/Berlin")]
+    assert len(days) == 10
+    assert {day.weekday() for day in days} == {0, 1, 2, 3, 4}
+    assert days[-1] == date(2026, 3, 13)
+
+
+async def test_the_last_day_cannot_be_switched_off(bot: BotHarness) -> None:
+    await subscribe(bot, ALICE)
+    await bot.send(ALICE, "/settings")
+    await bot.tap(ALICE, "Days")
+    message_id = bot.message_with_button(ALICE, "✓ Mon").message_id
+
+    calls = await bot.tap_data(ALICE, message_id, encode(Action.DAYS_SET, 0))
+
+    assert _calls(calls) == [
+        ("answerCallbackQuery", None),
+        ("sendMessage", bot.content.t("remind.no_days")),
+    ]
+    assert (await subscription(bot, ALICE)).days == 0b1111111
+
+
+async def test_settings_main_screen(bot: BotHarness) -> None:
+    content = bot.content
+    await subscribe(bot, ALICE)
+
+    calls = await bot.send(ALICE, "/settings")
+
+    assert _calls(calls) == [
+        (
+            "sendMessage",
+            content.t(
+                "remind.settings",
+                time="07:30",
+                zone="Europe/Berlin",
+                days="every day",
+                status="on",
+                next="Next prompt: today at 07:30.",
+            ),
+        )
+    ]
+    assert calls[0].buttons == [
+        ["Time", "Time zone"],
+        ["Days", "Pause"],
+        ["Routine", "Weekly summary"],
+    ]
+    assert calls[0].button_data["Routine"] == encode(Action.SETTINGS_ROUTINE)
+    assert calls[0].button_data["Weekly summary"] == encode(Action.SETTINGS_WEEKLY)
+
+    await bot.send(ALICE, "/pause 7")
+    paused = await bot.send(ALICE, "/settings")
+    assert "Status: paused until Monday 9 March" in (paused[0].text or "")
+    assert paused[0].buttons[1] == ["Days", "Resume"]
+    resumed = await bot.tap(ALICE, "Resume")
+    assert _calls(resumed)[1] == (
+        "editMessageText",
+        content.t("remind.resumed", next="Next prompt: today at 07:30."),
+    )
+
+
+async def test_time_from_settings_and_by_command(bot: BotHarness) -> None:
+    content = bot.content
+    await subscribe(bot, ALICE)
+    await bot.send(ALICE, "/settings")
+
+    picker = await bot.tap(ALICE, "Time")
+    assert _calls(picker)[1] == (
+        "editMessageText",
+        content.t("remind.ask_time_current", time="07:30"),
+    )
+    assert picker[1].buttons[-1] == ["« Back"]
+    picked = await bot.tap(ALICE, "08:30")
+    assert _calls(picked)[1] == (
+        "editMessageText",
+        content.t("remind.time_changed", time="08:30", next="Next prompt: today at 08:30."),
+    )
+
+    typed = await bot.send(ALICE, "/time 7pm")
+    assert _calls(typed) == [
+        (
+            "sendMessage",
+            content.t("remind.time_changed", time="19:00", next="Next prompt: today at 19:00."),
+        )
+    ]
+    asked = await bot.send(ALICE, "/time")
+    assert asked[0].text == content.t("remind.ask_time_current", time="19:00")
+    answered = await bot.send(ALICE, "6:45")
+    assert "06:45" in (answered[0].text or "")
+    assert (await subscription(bot, ALICE)).local_time == time(6, 45)
+    (user,) = await bot.rows(User)
+    assert user.awaiting is None
+    bad = await bot.send(ALICE, "/time 25:99")
+    assert (bad[0].text or "").startswith(content.t("remind.time_unknown", text="25:99"))
+
+
+async def test_timezone_by_command_moves_the_next_prompt(bot: BotHarness) -> None:
+    content = bot.content
+    await subscribe(bot, ALICE)
+
+    calls = await bot.send(ALICE, "/timezone Asia/Kolkata")
+
+    line = "Time zone: Asia/Kolkata (it's 11:30 there now)."
+    assert _calls(calls) == [
+        (
+            "sendMessage",
+            content.t(
+                "remind.zone_changed", zone_line=line, next="Next prompt: tomorrow at 07:30."
+            ),
+        )
+    ]
+    assert calls[0].params["reply_markup"] == {"remove_keyboard": True}
+    sub = await subscription(bot, ALICE)
+    assert (sub.timezone, sub.next_due_at) == (
+        "Asia/Kolkata",
+        datetime(2026, 3, 3, 2, 0, tzinfo=UTC),
+    )
+    asked = await bot.send(ALICE, "/timezone")
+    assert _calls(asked) == [("sendMessage", content.t("remind.ask_zone"))]
+    typed = await bot.send(ALICE, "Tokyo")
+    assert (typed[0].text or "").startswith("Saved: Time zone: Asia/Tokyo")
+    suggested = await bot.send(ALICE, "/timezone Berlni")
+    assert list(suggested[0].button_data) == ["Europe/Berlin · 07:00 now"]
+
+
+async def test_a_long_message_while_asked_for_a_time_goes_elsewhere(bot: BotHarness) -> None:
+    await subscribe(bot, ALICE)
+    await bot.send(ALICE, "/time")
+
+    question = "How long should I hold the knee to chest stretch when my back is stiff?"
+    calls = await bot.send(ALICE, question)
+
+    # Not a time: the questions feature answers it with the stretch's card.
+    assert [call.method for call in calls] == ["sendMessage"]
+    assert (calls[0].text or "").startswith("Knees to chest")
+    (user,) = await bot.rows(User)
+    assert user.awaiting is None
+
+
+async def test_a_user_can_only_use_their_own_prompt_buttons(bot: BotHarness) -> None:
+    await subscribe(bot, ALICE)
+    await subscribe(bot, 333)
+    await bot.advance_to(MONDAY_0730)
+    (alices,) = await bot.rows(ReminderDelivery, ReminderDelivery.user_id == ALICE)
+    message_id = bot.message_with_button(333, "Skip today").message_id
+
+    calls = await bot.tap_data(333, message_id, encode(Action.SKIP_TODAY, alices.id))
+
+    assert _calls(calls)[-1] == ("sendMessage", bot.content.t("remind.stale"))
+    (alices,) = await bot.rows(ReminderDelivery, ReminderDelivery.user_id == ALICE)
+    assert alices.status == DeliveryStatus.SENT
+    assert len(await bot.rows(Subscription)) == 2
