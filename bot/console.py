@@ -23,6 +23,9 @@ from bot.settings import Settings
 from content import Content
 
 CONSOLE_USER_ID = 10_000_001
+REPLY_WAIT_SECONDS = 3.0
+QUIET_SECONDS = 0.2
+POLL_SECONDS = 0.05
 FILES_DIR = Path("data") / "console-files"
 
 
@@ -113,9 +116,9 @@ async def run_console(
             line = await asyncio.to_thread(stdin.readline)
             if not line or line.strip() == "!quit":
                 break
+            calls_before = len(fake.calls)
             _send_line(fake, printer, line.strip(), out)
-        # Let the bot read and answer everything typed before the end.
-        await fake.updates_fetched.wait()
+            await _wait_for_reply(fake, calls_before)
     finally:
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
@@ -123,6 +126,23 @@ async def run_console(
             await app.stop()
         await app.shutdown()
         await app.post_shutdown(app) if app.post_shutdown else None
+
+
+async def _wait_for_reply(fake: FakeTelegram, calls_before: int) -> None:
+    """Wait until the bot has answered (and gone quiet), so the next line sees its buttons.
+
+    A person types slower than this anyway; for input piped from a file it keeps the
+    conversation in order. Gives up after a few seconds (a message may have no answer).
+    """
+    await fake.updates_fetched.wait()
+    deadline = REPLY_WAIT_SECONDS
+    quiet = 0.0
+    seen = len(fake.calls)
+    while deadline > 0 and (len(fake.calls) == calls_before or quiet < QUIET_SECONDS):
+        await asyncio.sleep(POLL_SECONDS)
+        deadline -= POLL_SECONDS
+        quiet = quiet + POLL_SECONDS if len(fake.calls) == seen else 0.0
+        seen = len(fake.calls)
 
 
 def _send_line(fake: FakeTelegram, printer: ConsolePrinter, line: str, out: TextIO) -> None:
