@@ -107,16 +107,6 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value
 
-    def sqlite_path(self) -> Path | None:
-        """The database file when the database is SQLite on disk, else None."""
-        prefix = "sqlite+aiosqlite:///"
-        if not self.database_url.startswith(prefix):
-            return None
-        path = self.database_url.removeprefix(prefix).split("?", 1)[0]
-        if not path or path == ":memory:":
-            return None
-        return Path(path)
-
 
 def load_settings(**overrides: object) -> Settings:
     """Read the settings, turning pydantic's report into one clear line."""

@@ -9,11 +9,11 @@ from datetime import UTC, datetime, time
 import pytest
 
 from bot.callbacks import Action, encode
-from bot.services.progress import reschedule_weekly
 from storage.models import User
 from tests.harness import BotHarness
 from tests.png import png_size
 from tests.progress_fixtures import add_user, set_zone
+from tests.reminder_flow import subscribe
 
 ALICE = 111_111_111_111
 BOB = 222_222_222
@@ -193,13 +193,11 @@ async def test_forged_settings_buttons_are_refused(bot: BotHarness) -> None:
 
 
 async def test_a_new_time_zone_moves_the_next_summary(bot: BotHarness) -> None:
+    await subscribe(bot, ALICE, zone="Berlin")
     await bot.send(ALICE, "/pain 5")
     await bot.advance(minutes=1)
-    assert (await user(bot, ALICE)).weekly_summary_next_at == SUNDAY_18_UTC
+    assert (await user(bot, ALICE)).weekly_summary_next_at == SUNDAY_18_BERLIN
 
-    await set_zone(bot, ALICE, "Asia/Tokyo")  # what the reminder settings store
-    async with bot.session() as session:
-        await reschedule_weekly(session, user_id=ALICE, now=bot.clock.now())
-        await session.commit()
+    await bot.send(ALICE, "/timezone Asia/Tokyo")
 
     assert (await user(bot, ALICE)).weekly_summary_next_at == datetime(2026, 3, 8, 9, tzinfo=UTC)

@@ -27,6 +27,7 @@ from bot.domain.schedule import (
 from bot.domain.timeparse import parse_time
 from bot.domain.zoneparse import ZoneDirectory, ZoneMatch, ZoneMatchKind
 from bot.domain.zones import zone_for
+from bot.services.progress import reschedule_weekly
 from storage.models import ReminderDelivery, Subscription, User
 from storage.reminders import get_delivery, get_subscription, has_delivery_on
 from storage.users import get_user
@@ -183,6 +184,7 @@ async def choose_zone(
             session.add(subscription)
         subscription.timezone = zone_key
         subscription.updated_at = now
+        await reschedule_weekly(session, user_id=user_id, now=now)
         user.onboarding_step = Step.TIME
         user.awaiting = Awaiting.TIME
         user.updated_at = now
@@ -193,6 +195,7 @@ async def choose_zone(
         return refusal or Refusal.NOT_SUBSCRIBED
     subscription.timezone = zone_key
     await _reschedule(session, subscription, now)
+    await reschedule_weekly(session, user_id=user_id, now=now)
     _clear_awaiting(user, Awaiting.ZONE)
     await session.commit()
     return Changed("zone", schedule_of(subscription), onboarding=False)
