@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.charts import HEIGHT_PX, WIDTH_PX, ChartLabels, render_history_png
+from bot.charts import (
+    BEFORE_COLOUR,
+    DAILY_COLOUR,
+    HEIGHT_PX,
+    TREND_COLOUR,
+    WIDTH_PX,
+    ChartLabels,
+    render_history_png,
+)
 from bot.domain.export_csv import COLUMNS, HoldRecord, PainRecord, RoutineRecord, export_csv
 from bot.domain.progress import chart_data, summarise
 from bot.progress_render import chart_labels, one_decimal, signed, summary_text
@@ -206,3 +215,40 @@ def test_an_empty_export_is_just_the_header() -> None:
     data = export_csv([], [], [], ZoneInfo("UTC"))
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert rows == [list(COLUMNS)]
+
+
+def _pixels_of(png: bytes, colour: str) -> int:
+    """How many pixels of the picture are exactly ``colour`` (e.g. "#D55E00")."""
+    import numpy as np
+    from matplotlib.image import imread
+
+    image = imread(io.BytesIO(png), format="png")[:, :, :3]
+    wanted = np.array([int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)])
+    return int(np.all(np.abs(image - wanted) < 1 / 255, axis=2).sum())
+
+
+def test_the_picture_draws_the_data_and_the_trend(content: Content) -> None:
+    """What is drawn, not only its size: each element adds its colour to the picture."""
+    summary = summarise(RATINGS, ROUTINE_DAYS, TODAY, 7)
+    labels = chart_labels(content, summary)
+    full = chart_data(RATINGS, ROUTINE_DAYS, TODAY, 7)
+    empty = chart_data([], set(), TODAY, 7)
+    without_trend = replace(full, trend=None)
+    without_before = replace(full, before=())
+
+    drawn = render_history_png(full, labels)
+
+    assert full.trend is not None
+    assert full.before
+    assert (
+        _pixels_of(drawn, DAILY_COLOUR)
+        > _pixels_of(render_history_png(empty, labels), DAILY_COLOUR) + 500
+    )
+    assert (
+        _pixels_of(drawn, TREND_COLOUR)
+        > _pixels_of(render_history_png(without_trend, labels), TREND_COLOUR) + 200
+    )
+    assert (
+        _pixels_of(drawn, BEFORE_COLOUR)
+        > _pixels_of(render_history_png(without_before, labels), BEFORE_COLOUR) + 200
+    )
