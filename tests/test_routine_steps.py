@@ -366,7 +366,7 @@ async def test_malformed_routine_data_is_answered_as_invalid(
         "This button isn't valid.",
         "This button isn't valid.",
     ]
-    assert sum("rejected routine button" in r.getMessage() for r in caplog.records) == 2
+    assert sum("rejected button" in r.getMessage() for r in caplog.records) == 2
 
 
 # --- timers off -------------------------------------------------------------------------

@@ -22,8 +22,9 @@ from telegram import (
 )
 from telegram.ext import CallbackQueryHandler, CommandHandler, InlineQueryHandler
 
-from bot.callbacks import Action, CallbackData, CallbackDataError, decode, pattern
+from bot.callbacks import Action, CallbackData, pattern
 from bot.domain.questions import NOTHING, Library, Reading, ReadingKind
+from bot.handlers.buttons import read_tap
 from bot.handlers.text import PRIORITY_QUESTIONS, PRIORITY_SAFETY, add_text_route
 from bot.keyboards import (
     exercise_card_keyboard,
@@ -34,7 +35,7 @@ from bot.keyboards import (
 from bot.render import answer_text, exercise_card
 from bot.runtime import BotApp, BotContext, runtime_of
 from bot.telegram_map import Sender, sender_of
-from content import Content
+from content import Answer, Content, Exercise
 
 log = logging.getLogger(__name__)
 
@@ -134,75 +135,47 @@ def exercise_command_reply(content: Content, library: Library, query: str) -> Re
     return content.t("questions.exercise_not_found", query=shown), exercises_keyboard(content)
 
 
-async def _button(update: Update, context: BotContext) -> tuple[Sender, CallbackData] | None:
-    """The sender and decoded data of a tap; answers the query (forged data is rejected)."""
-    query = update.callback_query
-    sender = sender_of(update)
-    if query is None or sender is None:
-        return None
-    try:
-        data = decode(query.data)
-    except CallbackDataError as error:
-        log.warning(
-            "rejected callback data: user=%s update=%s reason=%s",
-            sender.user_id,
-            sender.update_id,
-            error,
-        )
-        await query.answer(context.runtime.content.t("button_forged"))
-        return None
-    return sender, data
-
-
 async def show_exercise(update: Update, context: BotContext) -> None:
-    tapped = await _button(update, context)
-    if tapped is None or update.callback_query is None:
-        return
-    sender, data = tapped
     content = context.runtime.content
-    exercise = content.exercise(data.str_arg(0)) if data.args else None
-    if exercise is None:
-        await update.callback_query.answer(content.t("button_stale"))
+    tap = await read_tap(update, context, stale=lambda data: _exercise(content, data) is None)
+    exercise = _exercise(content, tap.data) if tap is not None else None
+    if tap is None or exercise is None:
         return
-    await update.callback_query.answer()
     card = exercise_card(content, exercise), exercise_card_keyboard(content, exercise)
-    await _send(context, sender.chat_id, card)
+    await _send(context, tap.chat_id, card)
 
 
 async def show_exercise_list(update: Update, context: BotContext) -> None:
-    tapped = await _button(update, context)
-    if tapped is None or update.callback_query is None:
+    tap = await read_tap(update, context)
+    if tap is None:
         return
-    await update.callback_query.answer()
     content = context.runtime.content
-    await _send(
-        context, tapped[0].chat_id, (content.t("questions.list"), exercises_keyboard(content))
-    )
+    await _send(context, tap.chat_id, (content.t("questions.list"), exercises_keyboard(content)))
 
 
 async def show_topics(update: Update, context: BotContext) -> None:
-    tapped = await _button(update, context)
-    if tapped is None or update.callback_query is None:
+    tap = await read_tap(update, context)
+    if tap is None:
         return
-    await update.callback_query.answer()
     content = context.runtime.content
-    await _send(
-        context, tapped[0].chat_id, (content.t("questions.topics"), topics_keyboard(content))
-    )
+    await _send(context, tap.chat_id, (content.t("questions.topics"), topics_keyboard(content)))
 
 
 async def show_answer(update: Update, context: BotContext) -> None:
-    tapped = await _button(update, context)
-    if tapped is None or update.callback_query is None:
-        return
-    sender, data = tapped
     content = context.runtime.content
-    answer = content.answer(data.str_arg(0)) if data.args else None
-    if answer is None:
-        await update.callback_query.answer(content.t("button_stale"))
+    tap = await read_tap(update, context, stale=lambda data: _answer(content, data) is None)
+    answer = _answer(content, tap.data) if tap is not None else None
+    if tap is None or answer is None:
         return
-    await update.callback_query.answer()
-    await _send(context, sender.chat_id, (answer_text(content, answer), None))
+    await _send(context, tap.chat_id, (answer_text(content, answer), None))
+
+
+def _exercise(content: Content, data: CallbackData) -> Exercise | None:
+    return content.exercise(data.args[0]) if data.args else None
+
+
+def _answer(content: Content, data: CallbackData) -> Answer | None:
+    return content.answer(data.args[0]) if data.args else None
 
 
 async def inline_query(update: Update, context: BotContext) -> None:

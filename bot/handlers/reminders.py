@@ -14,12 +14,13 @@ from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRem
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.callbacks import Action, CallbackData, CallbackDataError, decode, pattern
+from bot.callbacks import Action, CallbackData, CallbackDataError, pattern
 from bot.domain.onboarding import Awaiting
 from bot.domain.schedule import EVERY_DAY, MAX_PAUSE_DAYS, SNOOZE_MINUTES
 from bot.domain.timeparse import format_time, time_from_token
 from bot.domain.zoneparse import ZoneDirectory, ZoneMatchKind, zone_from_token_parts
 from bot.handlers import reminder_views as views
+from bot.handlers.buttons import read_tap
 from bot.handlers.reminder_sweep import JOB_NAME, sweep_job
 from bot.handlers.text import PRIORITY_AWAITING, add_text_route
 from bot.runtime import BotApp, BotContext
@@ -70,27 +71,15 @@ async def open_button(
 
     Data that does not parse is rejected as forged (logged); None means "stop here".
     """
-    query = update.callback_query
-    sender = sender_of(update)
-    if query is None or sender is None:
+    parsed: list[T] = []
+    tap = await read_tap(update, context, lambda data: parsed.append(parse(data)))
+    if tap is None:
         return None
-    try:
-        parsed = parse(decode(query.data))
-    except CallbackDataError as error:
-        log.warning(
-            "rejected callback data: user=%s update=%s reason=%s",
-            sender.user_id,
-            update.update_id,
-            error,
-        )
-        await query.answer(context.runtime.content.t("button_forged"))
-        return None
-    await query.answer()
-    message = query.message
+    message = tap.query.message
     text = getattr(message, "text", None) or ""
     has_markup = getattr(message, "reply_markup", None) is not None
-    message_id = message.message_id if message is not None else 0
-    return Button(sender.user_id, sender.chat_id, message_id, text, has_markup), parsed
+    button = Button(tap.user_id, tap.chat_id, tap.message_id or 0, text, has_markup)
+    return button, parsed[0]
 
 
 async def send(context: BotContext, chat_id: int, text: str, markup: Markup = None) -> None:

@@ -8,60 +8,19 @@ from the database.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.callbacks import Action, CallbackData, CallbackDataError, decode, pattern
+from bot.callbacks import Action, CallbackData, CallbackDataError, pattern
 from bot.handlers import routine_screen as screen
+from bot.handlers.buttons import read_tap
 from bot.runtime import BotApp, BotContext, Runtime, runtime_of
 from bot.services import routine as service
 from bot.telegram_map import sender_of
 
-log = logging.getLogger(__name__)
-
 SKIP = "skip"
-
-
-@dataclass(frozen=True, slots=True)
-class Tap:
-    """A button press, already answered: who, where, and the decoded data."""
-
-    user_id: int
-    chat_id: int
-    message_id: int | None
-    language_code: str | None
-    data: CallbackData
-
-
-ArgsCheck = Callable[[CallbackData], object]
-
-
-async def _tap(update: Update, context: BotContext, check: ArgsCheck) -> Tap | None:
-    """Decode and check the button's data, then answer the query at once, before any
-    database work. Data that does not check out is answered as invalid and logged."""
-    query = update.callback_query
-    sender = sender_of(update)
-    if query is None or sender is None:
-        return None
-    try:
-        data = decode(query.data)
-        check(data)
-    except CallbackDataError as error:
-        log.warning(
-            "rejected routine button: user=%s update=%s reason=%s",
-            sender.user_id,
-            sender.update_id,
-            error,
-        )
-        await query.answer(context.runtime.content.t("button_forged"))
-        return None
-    await query.answer()
-    message_id = query.message.message_id if query.message is not None else None
-    return Tap(sender.user_id, sender.chat_id, message_id, sender.language_code, data)
 
 
 def _step_args(data: CallbackData) -> tuple[int, int]:
@@ -133,7 +92,7 @@ async def routine_command(update: Update, context: BotContext) -> None:
 
 async def on_start_routine(update: Update, context: BotContext) -> None:
     """ "Start now" on the daily prompt (delivery id) or any other start button (0)."""
-    tap = await _tap(update, context, lambda data: data.int_arg(0))
+    tap = await read_tap(update, context, lambda data: data.int_arg(0))
     if tap is None:
         return
     request = service.Request(delivery_id=max(tap.data.int_arg(0), 0))
@@ -148,7 +107,7 @@ async def on_start_routine(update: Update, context: BotContext) -> None:
 
 async def on_start_single(update: Update, context: BotContext) -> None:
     """ "Do this one now": one exercise alone, with the same holds."""
-    tap = await _tap(update, context, lambda data: data.str_arg(0))
+    tap = await read_tap(update, context, lambda data: data.str_arg(0))
     if tap is None:
         return
     request = service.Request(exercise_id=tap.data.str_arg(0))
@@ -162,7 +121,7 @@ async def on_start_single(update: Update, context: BotContext) -> None:
 
 
 async def on_resume(update: Update, context: BotContext) -> None:
-    tap = await _tap(update, context, _step_args)
+    tap = await read_tap(update, context, _step_args)
     if tap is None:
         return
     session_id, step_no = _step_args(tap.data)
@@ -175,7 +134,7 @@ async def on_resume(update: Update, context: BotContext) -> None:
 
 
 async def on_restart(update: Update, context: BotContext) -> None:
-    tap = await _tap(update, context, _restart_args)
+    tap = await read_tap(update, context, _restart_args)
     if tap is None:
         return
     session_id, step_no = _step_args(tap.data)
@@ -200,7 +159,7 @@ async def on_restart(update: Update, context: BotContext) -> None:
 
 
 async def on_pain(update: Update, context: BotContext) -> None:
-    tap = await _tap(update, context, _pain_args)
+    tap = await read_tap(update, context, _pain_args)
     if tap is None:
         return
     session_id, step_no = _step_args(tap.data)
@@ -232,7 +191,7 @@ STEP_SERVICES: dict[Action, tuple[StepService, bool]] = {
 
 async def on_step(update: Update, context: BotContext) -> None:
     """Start hold, Finish hold / Done, Skip this exercise, It hurts, Stop routine."""
-    tap = await _tap(update, context, _step_args)
+    tap = await read_tap(update, context, _step_args)
     if tap is None:
         return
     session_id, step_no = _step_args(tap.data)
@@ -252,7 +211,7 @@ async def on_step(update: Update, context: BotContext) -> None:
 
 
 async def on_leave_out(update: Update, context: BotContext) -> None:
-    tap = await _tap(update, context, lambda data: (data.int_arg(0), data.str_arg(1)))
+    tap = await read_tap(update, context, lambda data: (data.int_arg(0), data.str_arg(1)))
     if tap is None:
         return
     runtime = context.runtime
@@ -287,7 +246,7 @@ async def rebuild_timers(app: BotApp) -> None:
 
 async def on_settings(update: Update, context: BotContext) -> None:
     """The /settings "Routine" section, and each change made on it."""
-    tap = await _tap(update, context, _settings_args)
+    tap = await read_tap(update, context, _settings_args)
     if tap is None:
         return
     runtime = context.runtime
