@@ -54,10 +54,21 @@ class BotHarness:
         self.clock = clock
         self.fake = fake
         self.errors: list[BaseException] = []
+        self.slept: list[float] = []  # seconds the request layer waited before retrying
         self.app: BotApp = self._build()
 
+    async def _retry_sleep(self, seconds: float) -> None:
+        """A retry's wait, recorded instead of slept (tests never sleep)."""
+        self.slept.append(seconds)
+
     def _build(self) -> BotApp:
-        app = build_application(self.settings, self.content, request=self.fake, clock=self.clock)
+        app = build_application(
+            self.settings,
+            self.content,
+            request=self.fake,
+            clock=self.clock,
+            retry_sleep=self._retry_sleep,
+        )
 
         async def record_error(update: object, context: BotContext) -> None:
             if context.error is not None and not is_benign(context.error):

@@ -327,12 +327,14 @@ async def hold_timer(context: BotContext) -> None:
         if view.card_message_id is not None:
             text = render.running_text(runtime.content, view)
             markup = step_keyboard(runtime.content, view)
-            await _quietly(_edit(app, data.chat_id, view.card_message_id, text, markup))
+            await _quietly(
+                _edit(app, data.chat_id, view.card_message_id, text, markup), data.chat_id
+            )
         schedule_timer(
             app, service.TimerOrder(data.chat_id, data.session_id, data.hold_id, tick.next_at)
         )
     elif tick.finished is not None:
-        await _quietly(show_outcome(app, tick.finished, tapped=None))
+        await _quietly(show_outcome(app, tick.finished, tapped=None), data.chat_id)
 
 
 async def show_recovery(app: BotApp, recovery: service.Recovery) -> None:
@@ -341,15 +343,15 @@ async def show_recovery(app: BotApp, recovery: service.Recovery) -> None:
     for order in recovery.timers:
         schedule_timer(app, order)
     for outcome in recovery.finished:
-        await _quietly(show_outcome(app, outcome, tapped=None))
+        await _quietly(show_outcome(app, outcome, tapped=None), outcome.chat_id)
 
 
-async def _quietly(action: Awaitable[object]) -> None:
+async def _quietly(action: Awaitable[object], chat_id: int) -> None:
     """Run a timer's or start-up's chat update; a blocked chat or a network failure is
     logged, never raised (the state is already saved: /routine picks it up again)."""
     try:
         await action
     except Forbidden as error:
-        log.info("routine message not delivered (blocked): %s", error.message)
+        log.info("routine message to chat %s not delivered (blocked): %s", chat_id, error.message)
     except TelegramError as error:
-        log.warning("routine message failed: %s", error)
+        log.warning("routine message to chat %s given up: %s", chat_id, error)
