@@ -68,44 +68,33 @@ def describe_update(update: object, context: BotContext) -> str:
 async def on_error(update: object, context: BotContext) -> None:
     """Log the failure with its update, user and context, and tell the user what to do."""
     error = context.error
-    sender = sender_of(update)
-    update_id = update.update_id if isinstance(update, Update) else None
-    user_id = sender.user_id if sender else None
-    what = describe_update(update, context)
     if error is None:
         return
+    sender = sender_of(update)
+    what = describe_update(update, context)
+    if isinstance(update, Update):
+        user_id = sender.user_id if sender else None
+        where = f"update {update.update_id} ({what}) for user {user_id}"
+    else:
+        user_id = None
+        where = what
     if is_benign(error):
-        log.info("update %s (%s) for user %s: Telegram said %s", update_id, what, user_id, error)
+        log.info("%s: Telegram said %s", where, error)
         return
     if isinstance(error, Forbidden):
-        log.warning(
-            "update %s (%s) for user %s: Telegram refused, the user has blocked the bot: %s",
-            update_id,
-            what,
-            user_id,
-            error,
-        )
+        log.warning("%s: Telegram refused, the user has blocked the bot: %s", where, error)
         return
     if isinstance(error, TelegramError):
         # Retried already where that was safe (bot/telegram_retry.py): this one was given up.
         log.warning(
-            "update %s (%s) for user %s: gave up on a Bot API call at %s: %s",
-            update_id,
-            what,
-            user_id,
+            "%s: gave up on a Bot API call at %s: %s",
+            where,
             our_frame(error),
             describe_exception(error),
         )
     else:
-        log.error(
-            "update %s (%s) for user %s failed: %s\n%s",
-            update_id,
-            what,
-            user_id,
-            describe_exception(error),
-            stack_of(error),
-        )
-        log.debug("update %s failed with %r", update_id, error)
+        log.error("%s failed: %s\n%s", where, describe_exception(error), stack_of(error))
+        log.debug("%s failed with %r", where, error)
     if sender is None:
         return
     try:

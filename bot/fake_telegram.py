@@ -140,7 +140,7 @@ class PlannedFailure:
     times: int = 1
     timeout: bool = False
     hang: bool = False
-    delivered: bool = False  # with hang: Telegram accepted the call, its answer never came
+    delivered: bool = False  # Telegram carried the call out first; only its answer is this
 
     def matches(self, method: str, chat_id: int | None) -> bool:
         return (self.method is None or self.method == method) and (
@@ -163,6 +163,7 @@ CHAOS_KINDS: dict[str, tuple[tuple[str, int, str], ...]] = {
         ("timeout", 0, "timeout"),
     ),
     "edit": (
+        # The message already reads so (an earlier try got through): the edit is applied.
         (
             "not_modified",
             400,
@@ -172,14 +173,27 @@ CHAOS_KINDS: dict[str, tuple[tuple[str, int, str], ...]] = {
         ("too_many", 429, "Too Many Requests: retry after {retry_after}"),
         ("bad_gateway", 502, "Bad Gateway"),
         ("timeout", 0, "timeout"),
+        ("late_timeout", 0, "timeout"),  # applied, but the answer came too late
     ),
     "send": (
         ("too_many", 429, "Too Many Requests: retry after {retry_after}"),
         ("bad_gateway", 502, "Bad Gateway"),
         ("timeout", 0, "timeout"),
+        ("late_timeout", 0, "timeout"),  # delivered, but the answer came too late
         ("blocked", 403, "Forbidden: bot was blocked by the user"),
     ),
 }
+APPLIED_ANYWAY = frozenset({"not_modified", "late_timeout"})
+
+
+@dataclass(frozen=True)
+class Injected:
+    """One failure the chaos policy answered with: at which call (index in ``calls``)."""
+
+    index: int
+    method: str
+    chat_id: int | None
+    kind: str
 
 
 @dataclass
@@ -194,9 +208,9 @@ class ChaosPolicy:
     chats: set[int] | None = None
     answers: bool = True
     max_retry_after: int = 3
-    injected: list[tuple[str, int | None, str]] = field(default_factory=list)
+    injected: list[Injected] = field(default_factory=list)
 
-    def pick(self, method: str, chat_id: int | None) -> PlannedFailure | None:
+    def pick(self, index: int, method: str, chat_id: int | None) -> PlannedFailure | None:
         if method == "answerCallbackQuery":
             group = "answerCallbackQuery" if self.answers else None
         elif method in SEND_METHODS:
@@ -210,12 +224,16 @@ class ChaosPolicy:
         if self.rng.random() >= self.rate:
             return None
         kind, status, description = self.rng.choice(CHAOS_KINDS[group])
-        self.injected.append((method, chat_id, kind))
-        if kind == "timeout":
-            return PlannedFailure(0, "timeout", timeout=True)
+        self.injected.append(Injected(index, method, chat_id, kind))
+        delivered = kind in APPLIED_ANYWAY
+        if kind in ("timeout", "late_timeout"):
+            return PlannedFailure(0, "timeout", timeout=True, delivered=delivered)
         retry_after = self.rng.randint(1, self.max_retry_after) if status == 429 else None
         return PlannedFailure(
-            status, description.format(retry_after=retry_after), retry_after=retry_after
+            status,
+            description.format(retry_after=retry_after),
+            retry_after=retry_after,
+            delivered=delivered,
         )
 
     def _chosen(self, chat_id: int | None) -> bool:
@@ -285,13 +303,13 @@ class FakeTelegram(BaseRequest):
         self.calls.append(call)
         failure = self._take_failure(api_method, call.chat_id)
         if failure is None and self.chaos is not None:
-            failure = self.chaos.pick(api_method, call.chat_id)
+            failure = self.chaos.pick(len(self.calls) - 1, api_method, call.chat_id)
         if failure is not None:
+            if failure.delivered:
+                _, _, message = self._answer(api_method, params)
+                for listener in self.listeners:
+                    listener(call, message)
             if failure.hang:
-                if failure.delivered:
-                    _, _, message = self._answer(api_method, params)
-                    for listener in self.listeners:
-                        listener(call, message)
                 await self._hang()
                 raise TimedOut(f"fake: no answer to {api_method}")
             if failure.timeout:

@@ -44,6 +44,7 @@ def configure_logging(level: str, token: str | None = None) -> None:
 
 # Exceptions whose messages never quote what a user typed: Telegram's refusals, the database's
 # errors (the engine hides statement parameters), the operating system's.
+_TRANSPORT = ("telegram_retry.py", "fake_telegram.py", "fake_telegram_http.py")
 _QUIET_TYPES: tuple[type[BaseException], ...] = (OSError, TimeoutError)
 
 
@@ -54,7 +55,7 @@ def describe_exception(error: BaseException) -> str:
     from telegram.error import TelegramError
 
     name = type(error).__name__
-    if isinstance(error, TelegramError | SQLAlchemyError | _QUIET_TYPES):
+    if isinstance(error, (TelegramError, SQLAlchemyError, *_QUIET_TYPES)):
         lines = str(error).strip().splitlines()
         return f"{name}: {lines[0][:300]}" if lines else name
     return f"{name} (its message is logged at DEBUG only)"
@@ -69,6 +70,8 @@ def our_frame(error: BaseException) -> str:
     """The innermost frame in this project's code, as ``path:line in function``."""
     found = "unknown place"
     for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename.endswith(_TRANSPORT):
+            continue  # the Bot API transport: the caller is the place that matters
         parts = frame.filename.replace("\\", "/").split("/")
         for root in ("bot", "storage", "content"):
             if root in parts:

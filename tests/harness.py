@@ -17,6 +17,7 @@ from apscheduler.triggers.date import DateTrigger
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
+from telegram.ext import Job
 
 from bot.app import build_application, close_runtime, open_runtime
 from bot.clock import ManualClock
@@ -191,7 +192,17 @@ class BotHarness:
                 if trigger.run_date > now:
                     continue
                 job.schedule_removal()
-            await job.run(self.app)
+            await self._run_job(job)
+
+    async def _run_job(self, job: Job[BotContext]) -> None:
+        """Run a job as PTB does, its exception handed to the error handlers; awaited here
+        (PTB would hand it over in a task, which it refuses while the Application is not
+        started, as in these tests)."""
+        context = BotContext.from_job(job, self.app)
+        try:
+            await job.callback(context)
+        except Exception as error:
+            await self.app.process_error(update=None, error=error, job=job)
 
     # --- reading the outcome -----------------------------------------------------------
 

@@ -115,9 +115,7 @@ async def test_a_kill_mid_dispatch_repeats_at_most_the_send_window(
     next began; the sends in flight had reached the chats (Telegram accepted them) but their
     answers never came back. A new Application on the same database sends what was left once,
     and repeats exactly the in-flight ones: never more than REMINDER_SEND_CONCURRENCY."""
-    bot = await BotHarness.start(
-        make_settings(database_url, reminder_send_concurrency=concurrency)
-    )
+    bot = await BotHarness.start(make_settings(database_url, reminder_send_concurrency=concurrency))
     try:
         users = list(range(5001, 5013))
         await insert_subscribers(bot, users, zone="Europe/Berlin", at=time(7, 30))

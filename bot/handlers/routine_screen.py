@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import JobQueue
 
 from bot import routine_render as render
@@ -130,7 +130,12 @@ async def _edit(
     text: str,
     markup: InlineKeyboardMarkup | None = None,
 ) -> bool:
-    """Edit a message; "not modified" counts as done, a message that is gone as not."""
+    """Edit a message; "not modified" counts as done, a message that is gone as not.
+
+    An edit Telegram kept failing (retried already, bot/telegram_retry.py) counts as not done
+    and is logged: it is cosmetic next to what follows (the next step's card must still go
+    out), so it never aborts the caller.
+    """
     try:
         await app.bot.edit_message_text(
             text, chat_id=chat_id, message_id=message_id, reply_markup=markup
@@ -140,6 +145,9 @@ async def _edit(
             return True
         log.info("could not edit message %s in chat %s: %s", message_id, chat_id, error.message)
         return False
+    except (NetworkError, RetryAfter) as error:
+        log.warning("gave up editing message %s in chat %s: %s", message_id, chat_id, error)
+        return False
     return True
 
 
@@ -148,6 +156,8 @@ async def _drop_buttons(app: BotApp, chat_id: int, message_id: int) -> None:
         await app.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
     except BadRequest as error:
         log.debug("no buttons to drop on %s in chat %s: %s", message_id, chat_id, error.message)
+    except (NetworkError, RetryAfter) as error:
+        log.warning("gave up dropping the buttons of %s in chat %s: %s", message_id, chat_id, error)
 
 
 async def _send_step(app: BotApp, view: service.StepView, chat_id: int, text: str) -> Message:
