@@ -9,6 +9,7 @@ A test reads like a conversation::
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -28,6 +29,7 @@ from bot.settings import Settings
 from content import Content, load_content
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 DEFAULT_START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # a Monday, before Europe's DST change
 TEST_TOKEN = "123456:TEST-token-for-the-fake-bot-api-xyz"
@@ -115,7 +117,10 @@ class BotHarness:
     async def feed(self, update_json: dict[str, Any]) -> list[ApiCall]:
         """Process one raw update and return the Bot API calls it caused."""
         before = len(self.fake.calls)
-        await self.app.process_update(Update.de_json(update_json, self.app.bot))
+        update = Update.de_json(update_json, self.app.bot)
+        # As PTB's update fetcher does in production (bypassed here): the whole update, DEBUG.
+        log.debug("Processing update %s", update)
+        await self.app.process_update(update)
         return self.fake.calls[before:]
 
     async def send(self, user_id: int, text: str, *, chat_id: int | None = None) -> list[ApiCall]:

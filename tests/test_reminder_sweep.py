@@ -160,6 +160,42 @@ async def test_a_kill_mid_dispatch_repeats_at_most_the_send_window(
     assert bot.errors == []
 
 
+async def test_a_claim_whose_lease_runs_out_while_telegram_is_slow_waits_for_the_next_sweep(
+    bot: BotHarness,
+) -> None:
+    """Telegram holds the first prompt so long that the batch's lease runs out: the rest are
+    not sent by this sweep (another dispatcher may have taken them over by now); the next
+    sweep claims and sends them, once each."""
+    users = [5101, 5102, 5103]
+    await insert_subscribers(bot, users, zone="Europe/Berlin", at=time(7, 30))
+    bot.fake.hang(method="sendMessage", chat_id=5101)
+
+    sweep = asyncio.create_task(bot.advance_to(MONDAY_0730))
+    for _ in range(10_000):
+        await asyncio.sleep(0)
+        if bot.fake.hanging == 1:
+            break
+    bot.clock.advance(SEND_LEASE)  # Telegram answers nothing for two minutes
+    bot.fake.release_hanging()  # then the request times out
+    await sweep
+
+    assert [c.chat_id for c in prompts(bot.fake.calls)] == [5101]
+    rows = {row.user_id: row for row in await bot.rows(ReminderDelivery)}
+    assert {u: (rows[u].status, rows[u].attempts) for u in users} == {
+        5101: (DeliveryStatus.CLAIMED, 1),  # timed out: retried with back-off
+        5102: (DeliveryStatus.CLAIMED, 0),  # never started: left for the next sweep
+        5103: (DeliveryStatus.CLAIMED, 0),
+    }
+    assert rows[5102].retry_at == MONDAY_0730 + SEND_LEASE
+
+    later = await bot.advance(seconds=1)
+    assert sorted(c.chat_id for c in prompts(later)) == [5102, 5103]
+    await bot.advance(minutes=1)
+    for user_id in users:
+        assert len(delivered_prompts(bot, user_id)) == 1, user_id
+    assert {row.status for row in await bot.rows(ReminderDelivery)} == {DeliveryStatus.SENT}
+
+
 async def test_a_restart_between_two_days_changes_nothing(bot: BotHarness) -> None:
     await subscribe(bot, ALICE)
     await advance_to_next_due(bot, ALICE)

@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 
 JOB_NAME = "reminder-sweep"
 BATCH_SIZE = 100
+LEASE_MARGIN = timedelta(seconds=10)
+"""A claim is not sent this close to the end of its lease (a send can take that long)."""
 MAX_BATCHES = 200  # a safety stop per run: 20,000 prompts; the next run takes the rest
 
 
@@ -78,6 +80,7 @@ async def run_sweep(runtime: Runtime, bot: Bot) -> SweepReport:
     grace = max(timedelta(minutes=settings.reminder_grace_minutes), LATE_AFTER)
     lease = timedelta(seconds=settings.reminder_send_lease_seconds)
     semaphore = asyncio.Semaphore(settings.reminder_send_concurrency)
+    margin = min(LEASE_MARGIN, lease / 4)
     report = SweepReport()
     for _ in range(MAX_BATCHES):
         async with runtime.session() as session:
@@ -87,7 +90,7 @@ async def run_sweep(runtime: Runtime, bot: Bot) -> SweepReport:
         report.claimed += len(batch.dispatches)
         report.missed += batch.missed
         statuses = await asyncio.gather(
-            *(_deliver(runtime, bot, item, semaphore) for item in batch.dispatches)
+            *(_deliver(runtime, bot, item, semaphore, margin) for item in batch.dispatches)
         )
         report.sent += sum(status == DeliveryStatus.SENT for status in statuses)
         report.unsent += sum(status != DeliveryStatus.SENT for status in statuses)
@@ -96,11 +99,23 @@ async def run_sweep(runtime: Runtime, bot: Bot) -> SweepReport:
     return report
 
 
-async def _deliver(runtime: Runtime, bot: Bot, item: Dispatch, semaphore: asyncio.Semaphore) -> str:
+async def _deliver(
+    runtime: Runtime,
+    bot: Bot,
+    item: Dispatch,
+    semaphore: asyncio.Semaphore,
+    margin: timedelta,
+) -> str:
     """Send one prompt and record the result, both inside one send slot (the slot is not
     free for another send until this result is committed); a failure here never touches
-    the others."""
+    the others. A claim whose lease is about to run out (Telegram was slow with the ones
+    before it) is not sent: another dispatcher may take it over, so the next sweep does."""
     async with semaphore:
+        if item.lease_ends is not None and runtime.clock.now() >= item.lease_ends - margin:
+            log.info(
+                "reminder for user %s left to the next sweep: its claim runs out", item.user_id
+            )
+            return "expired"
         result = await send_prompt(runtime, bot, item)
         try:
             async with runtime.session() as session:

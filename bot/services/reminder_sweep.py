@@ -65,6 +65,8 @@ class Dispatch:
     late: bool
     snoozed: bool
     streak: int = 0
+    lease_ends: datetime | None = None
+    """When another dispatcher may take this claim over (don't start sending it after)."""
 
 
 @dataclass(slots=True)
@@ -244,6 +246,7 @@ def _dispatch(
         deadline=deadline + grace,
         late=delivery.late,
         snoozed=snoozed,
+        lease_ends=delivery.retry_at,
     )
 
 
