@@ -10,7 +10,7 @@ from types import ModuleType
 from telegram import BotCommand
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, ApplicationBuilder
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.clock import Clock, SystemClock
 from bot.errors import on_error
@@ -28,6 +28,8 @@ from bot.handlers import (
 )
 from bot.runtime import CONTEXT_TYPES, RUNTIME_KEY, BotApp, Runtime, runtime_of
 from bot.settings import Settings
+from bot.telegram_retry import RetryingRequest, Sleep
+from bot.update_processor import DrainingApplication, PerUserUpdateProcessor
 from content import Content
 from storage.db import create_engine, create_sessionmaker, is_sqlite, prepare_sqlite_file
 
@@ -81,7 +83,7 @@ async def open_runtime(app: BotApp) -> None:
     url = runtime.settings.database_url
     if is_sqlite(url):
         await asyncio.to_thread(prepare_sqlite_file, url)
-    runtime.engine = create_engine(url)
+    runtime.engine = create_engine(url, busy_timeout=runtime.settings.sqlite_busy_timeout_seconds)
     runtime.sessionmaker = create_sessionmaker(runtime.engine)
     for hook in app.bot_data.get(STARTUP_HOOKS_KEY, []):
         await hook(app)
@@ -113,9 +115,16 @@ def build_application(
     request: BaseRequest | None = None,
     clock: Clock | None = None,
     with_updater: bool = True,
+    retry_sleep: Sleep = asyncio.sleep,
 ) -> BotApp:
-    """The Application with every handler and job; the database opens in post_init."""
+    """The Application with every handler and job; the database opens in post_init.
+
+    Bot API calls go through ``RetryingRequest`` (bot/telegram_retry.py: what is safe to send
+    again is sent again); updates of different users run concurrently, each user's in order
+    (bot/update_processor.py). ``retry_sleep`` is how a retry waits (tests pass a recorder).
+    """
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
+    transport = request if request is not None else HTTPXRequest(connection_pool_size=256)
     builder = (
         ApplicationBuilder()
         .token(token or CONSOLE_TOKEN)
@@ -123,9 +132,12 @@ def build_application(
         .context_types(CONTEXT_TYPES)
         .post_init(open_runtime)
         .post_shutdown(close_runtime)
+        .request(RetryingRequest(transport, sleep=retry_sleep))
+        .concurrent_updates(PerUserUpdateProcessor())
+        .application_class(DrainingApplication)
     )
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.get_updates_request(request)
     if not with_updater:
         builder = builder.updater(None)
     if settings.rate_limit_enabled:

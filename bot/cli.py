@@ -6,10 +6,15 @@ import argparse
 import asyncio
 import logging
 import sys
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError, OperationalError
+from telegram.error import InvalidToken, TelegramError
 
 from bot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from bot.runtime import BotApp
 from content import Content, ContentError, load_content
 from storage.migrate import DatabaseTooNewError, upgrade
 
@@ -60,8 +65,16 @@ def _run_telegram(settings: Settings, content: Content, *, webhook: bool) -> Non
         asyncio.run(run_webhook(settings, content))
         return
     app = build_application(settings, content)
+    # Reach Telegram once first: a wrong token or an unreachable Bot API is then one clear
+    # line from main(), not PTB's start-up retry loop logging a traceback.
+    asyncio.run(_reach_telegram(app))
     log.info("starting on Telegram (polling)")
     app.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+async def _reach_telegram(app: BotApp) -> None:
+    async with app.bot:  # getMe, then close the connection again
+        pass
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,6 +119,10 @@ def main(argv: list[str] | None = None) -> int:
     except (OperationalError, DBAPIError, OSError) as error:
         reason = str(getattr(error, "orig", None) or error).splitlines()[0]
         return _fail(f"cannot open the database ({settings.database_url.split('@')[-1]}): {reason}")
+    except InvalidToken:
+        return _fail("Telegram refused TELEGRAM_BOT_TOKEN: check it with @BotFather")
+    except TelegramError as error:
+        return _fail(f"cannot reach the Bot API at {settings.telegram_api_base_url}: {error}")
     except KeyboardInterrupt:
         return 0
     return 0

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import random
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -139,11 +140,104 @@ class PlannedFailure:
     times: int = 1
     timeout: bool = False
     hang: bool = False
+    delivered: bool = False  # Telegram carried the call out first; only its answer is this
 
     def matches(self, method: str, chat_id: int | None) -> bool:
         return (self.method is None or self.method == method) and (
             self.chat_id is None or self.chat_id == chat_id
         )
+
+
+SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
+EDIT_METHODS = frozenset({"editMessageText", "editMessageCaption", "editMessageReplyMarkup"})
+
+# What Telegram answers on a bad day, per kind of call: (kind, status, description).
+CHAOS_KINDS: dict[str, tuple[tuple[str, int, str], ...]] = {
+    "answerCallbackQuery": (
+        (
+            "query_too_old",
+            400,
+            "Bad Request: query is too old and response timeout expired or query ID is invalid",
+        ),
+        ("bad_gateway", 502, "Bad Gateway"),
+        ("timeout", 0, "timeout"),
+    ),
+    "edit": (
+        # The message already reads so (an earlier try got through): the edit is applied.
+        (
+            "not_modified",
+            400,
+            "Bad Request: message is not modified: specified new message "
+            "content and reply markup are exactly the same",
+        ),
+        ("too_many", 429, "Too Many Requests: retry after {retry_after}"),
+        ("bad_gateway", 502, "Bad Gateway"),
+        ("timeout", 0, "timeout"),
+        ("late_timeout", 0, "timeout"),  # applied, but the answer came too late
+    ),
+    "send": (
+        ("too_many", 429, "Too Many Requests: retry after {retry_after}"),
+        ("bad_gateway", 502, "Bad Gateway"),
+        ("timeout", 0, "timeout"),
+        ("late_timeout", 0, "timeout"),  # delivered, but the answer came too late
+        ("blocked", 403, "Forbidden: bot was blocked by the user"),
+    ),
+}
+APPLIED_ANYWAY = frozenset({"not_modified", "late_timeout"})
+
+
+@dataclass(frozen=True)
+class Injected:
+    """One failure the chaos policy answered with: at which call (index in ``calls``)."""
+
+    index: int
+    method: str
+    chat_id: int | None
+    kind: str
+
+
+@dataclass
+class ChaosPolicy:
+    """Random failures from a seeded generator: each call to a user's chat fails with
+    probability ``rate``, with an error Telegram really gives for that kind of call. Only
+    ``chats`` (all when None) suffer; button answers carry no chat, so they fail at random
+    whenever ``answers`` is set. Every injected failure is kept in ``injected``."""
+
+    rate: float
+    rng: random.Random
+    chats: set[int] | None = None
+    answers: bool = True
+    max_retry_after: int = 3
+    injected: list[Injected] = field(default_factory=list)
+
+    def pick(self, index: int, method: str, chat_id: int | None) -> PlannedFailure | None:
+        if method == "answerCallbackQuery":
+            group = "answerCallbackQuery" if self.answers else None
+        elif method in SEND_METHODS:
+            group = "send"
+        elif method in EDIT_METHODS:
+            group = "edit"
+        else:
+            group = None
+        if group is None or (group != "answerCallbackQuery" and not self._chosen(chat_id)):
+            return None
+        if self.rng.random() >= self.rate:
+            return None
+        kind, status, description = self.rng.choice(CHAOS_KINDS[group])
+        self.injected.append(Injected(index, method, chat_id, kind))
+        delivered = kind in APPLIED_ANYWAY
+        if kind in ("timeout", "late_timeout"):
+            return PlannedFailure(0, "timeout", timeout=True, delivered=delivered)
+        retry_after = self.rng.randint(1, self.max_retry_after) if status == 429 else None
+        return PlannedFailure(
+            status,
+            description.format(retry_after=retry_after),
+            retry_after=retry_after,
+            delivered=delivered,
+        )
+
+    def _chosen(self, chat_id: int | None) -> bool:
+        return self.chats is None or chat_id in self.chats
 
 
 class FakeTelegram(BaseRequest):
@@ -165,6 +259,8 @@ class FakeTelegram(BaseRequest):
         self.updates_fetched = asyncio.Event()
         self.updates_fetched.set()
         self.hanging = 0  # calls waiting forever right now (see ``hang``)
+        self._released = asyncio.Event()
+        self.chaos: ChaosPolicy | None = None
 
     # --- BaseRequest -------------------------------------------------------------------
 
@@ -206,9 +302,16 @@ class FakeTelegram(BaseRequest):
         call = ApiCall(api_method, params, files or {})
         self.calls.append(call)
         failure = self._take_failure(api_method, call.chat_id)
+        if failure is None and self.chaos is not None:
+            failure = self.chaos.pick(len(self.calls) - 1, api_method, call.chat_id)
         if failure is not None:
+            if failure.delivered:
+                _, _, message = self._answer(api_method, params)
+                for listener in self.listeners:
+                    listener(call, message)
             if failure.hang:
                 await self._hang()
+                raise TimedOut(f"fake: no answer to {api_method}")
             if failure.timeout:
                 raise TimedOut(f"fake timeout on {api_method}")
             body: JSONDict = {
@@ -263,18 +366,40 @@ class FakeTelegram(BaseRequest):
         )
 
     def hang(
-        self, *, method: str | None = None, chat_id: int | None = None, times: int = 1
+        self,
+        *,
+        method: str | None = None,
+        chat_id: int | None = None,
+        times: int = 1,
+        delivered: bool = False,
     ) -> None:
         """Never answer the next ``times`` matching calls: they wait until their task is
-        cancelled (a process killed while its requests were in flight)."""
+        cancelled (a process killed while its requests were in flight) or ``release_hanging``
+        makes them time out. ``delivered``: Telegram accepted the call first (the message
+        reached the chat), only its answer is lost."""
         self.failures.append(
-            PlannedFailure(0, "no answer", method, chat_id, None, times, hang=True)
+            PlannedFailure(
+                0, "no answer", method, chat_id, None, times, hang=True, delivered=delivered
+            )
         )
+
+    def fail_at_random(
+        self, rate: float, *, seed: int, chats: set[int] | None = None, answers: bool = True
+    ) -> ChaosPolicy:
+        """From now on, fail calls at random (see ``ChaosPolicy``); planned failures first."""
+        rng = random.Random(seed)  # noqa: S311 (test failures, not cryptography)
+        self.chaos = ChaosPolicy(rate, rng, chats, answers)
+        return self.chaos
+
+    def release_hanging(self) -> None:
+        """Let every call waiting in ``hang`` end as a client-side timeout."""
+        self._released.set()
 
     async def _hang(self) -> None:
         self.hanging += 1
+        self._released.clear()
         try:
-            await asyncio.get_running_loop().create_future()
+            await self._released.wait()
         finally:
             self.hanging -= 1
 
@@ -481,18 +606,23 @@ class FakeTelegram(BaseRequest):
         self._updates_ready.set()
 
     async def _get_updates(self, params: JSONDict) -> tuple[int, bytes]:
+        """As Telegram does: an update is handed out until a later call's ``offset`` confirms
+        it, so a bot that dies after fetching an update gets it again when it restarts."""
+        offset = int(params.get("offset") or 0)
+        self._confirm(offset)
         timeout = float(params.get("timeout") or 0)
         if not self._pending_updates and timeout > 0:
             self._updates_ready.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._updates_ready.wait(), timeout=min(timeout, 1.0))
-        offset = int(params.get("offset") or 0)
-        while self._pending_updates and self._pending_updates[0]["update_id"] < offset:
-            self._pending_updates.popleft()
+            self._confirm(offset)
         batch = list(self._pending_updates)
-        self._pending_updates.clear()
         self.updates_fetched.set()
         return 200, json.dumps({"ok": True, "result": batch}).encode()
+
+    def _confirm(self, offset: int) -> None:
+        while self._pending_updates and self._pending_updates[0]["update_id"] < offset:
+            self._pending_updates.popleft()
 
     # --- reading what happened -----------------------------------------------------------
 

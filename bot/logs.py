@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import traceback
 
 _TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
 
@@ -39,3 +40,42 @@ def configure_logging(level: str, token: str | None = None) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+# Exceptions whose messages never quote what a user typed: Telegram's refusals, the database's
+# errors (the engine hides statement parameters), the operating system's.
+_TRANSPORT = ("telegram_retry.py", "fake_telegram.py", "fake_telegram_http.py")
+_QUIET_TYPES: tuple[type[BaseException], ...] = (OSError, TimeoutError)
+
+
+def describe_exception(error: BaseException) -> str:
+    """``Type: message`` for exceptions whose messages are safe to log at INFO and above;
+    ``Type`` alone for the rest (a ValueError may quote the user's words)."""
+    from sqlalchemy.exc import SQLAlchemyError
+    from telegram.error import TelegramError
+
+    name = type(error).__name__
+    if isinstance(error, (TelegramError, SQLAlchemyError, *_QUIET_TYPES)):
+        lines = str(error).strip().splitlines()
+        return f"{name}: {lines[0][:300]}" if lines else name
+    return f"{name} (its message is logged at DEBUG only)"
+
+
+def stack_of(error: BaseException) -> str:
+    """Where it happened: the traceback's frames and source lines, without the message."""
+    return "".join(traceback.format_tb(error.__traceback__)).rstrip()
+
+
+def our_frame(error: BaseException) -> str:
+    """The innermost frame in this project's code, as ``path:line in function``."""
+    found = "unknown place"
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename.endswith(_TRANSPORT):
+            continue  # the Bot API transport: the caller is the place that matters
+        parts = frame.filename.replace("\\", "/").split("/")
+        for root in ("bot", "storage", "content"):
+            if root in parts:
+                path = "/".join(parts[len(parts) - parts[::-1].index(root) - 1 :])
+                found = f"{path}:{frame.lineno} in {frame.name}"
+                break
+    return found

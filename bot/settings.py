@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     log_level: LogLevel = "INFO"
     reminder_grace_minutes: int = Field(default=120, ge=0, le=24 * 60)
     reminder_sweep_seconds: int = Field(default=20, ge=1, le=30)
+    # Prompts in flight at once; a kill mid-sweep repeats at most this many (see .env.example).
+    reminder_send_concurrency: int = Field(default=1, ge=1, le=32)
+    # A claimed prompt not recorded within this time is sent again by a later sweep.
+    reminder_send_lease_seconds: int = Field(default=120, ge=1, le=3600)
+    # SQLite: how long a write waits for another writer before the update fails.
+    sqlite_busy_timeout_seconds: float = Field(default=15.0, gt=0, le=600)
     rate_limit_enabled: bool = True
     content_dir: Path | None = None
     webhook_url: str | None = None

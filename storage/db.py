@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-SQLITE_BUSY_TIMEOUT_MS = 15_000
+SQLITE_BUSY_TIMEOUT_SECONDS = 15.0
 
 
 def is_sqlite(url: str) -> bool:
@@ -38,7 +38,7 @@ def prepare_sqlite_file(url: str) -> None:
     path.chmod(0o600)
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, busy_timeout: float) -> None:
     """WAL, foreign keys, a busy timeout, and ``BEGIN IMMEDIATE`` for every transaction.
 
     pysqlite's own transaction handling starts transactions lazily and deferred, which can
@@ -52,7 +52,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={round(busy_timeout * 1000)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
@@ -61,20 +61,36 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """An async engine configured for a long-running service on either backend."""
+def create_engine(
+    url: str, *, echo: bool = False, busy_timeout: float = SQLITE_BUSY_TIMEOUT_SECONDS
+) -> AsyncEngine:
+    """An async engine configured for a long-running service on either backend.
+
+    ``busy_timeout`` (SQLite): how long a write waits for another writer's lock before it
+    fails with "database is locked". PostgreSQL connections are checked before use
+    (``pool_pre_ping``), so a database restart costs the updates in flight, not the pool.
+    Statement parameters are kept out of error messages (``hide_parameters``): they hold
+    users' notes and answers, and error messages end up in logs.
+    """
     if is_sqlite(url):
         engine = create_async_engine(
             url,
             echo=echo,
+            hide_parameters=True,
             pool_size=5,
             max_overflow=5,
-            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            connect_args={"timeout": busy_timeout},
         )
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, busy_timeout)
         return engine
     return create_async_engine(
-        url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True, pool_recycle=1800
+        url,
+        echo=echo,
+        hide_parameters=True,
+        pool_size=10,
+        max_overflow=10,
+        pool_pre_ping=True,
+        pool_recycle=1800,
     )
 
 

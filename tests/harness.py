@@ -9,6 +9,7 @@ A test reads like a conversation::
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -17,6 +18,7 @@ from apscheduler.triggers.date import DateTrigger
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
+from telegram.ext import Job
 
 from bot.app import build_application, close_runtime, open_runtime
 from bot.clock import ManualClock
@@ -27,6 +29,7 @@ from bot.settings import Settings
 from content import Content, load_content
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 DEFAULT_START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # a Monday, before Europe's DST change
 TEST_TOKEN = "123456:TEST-token-for-the-fake-bot-api-xyz"
@@ -54,10 +57,21 @@ class BotHarness:
         self.clock = clock
         self.fake = fake
         self.errors: list[BaseException] = []
+        self.slept: list[float] = []  # seconds the request layer waited before retrying
         self.app: BotApp = self._build()
 
+    async def _retry_sleep(self, seconds: float) -> None:
+        """A retry's wait, recorded instead of slept (tests never sleep)."""
+        self.slept.append(seconds)
+
     def _build(self) -> BotApp:
-        app = build_application(self.settings, self.content, request=self.fake, clock=self.clock)
+        app = build_application(
+            self.settings,
+            self.content,
+            request=self.fake,
+            clock=self.clock,
+            retry_sleep=self._retry_sleep,
+        )
 
         async def record_error(update: object, context: BotContext) -> None:
             if context.error is not None and not is_benign(context.error):
@@ -103,7 +117,10 @@ class BotHarness:
     async def feed(self, update_json: dict[str, Any]) -> list[ApiCall]:
         """Process one raw update and return the Bot API calls it caused."""
         before = len(self.fake.calls)
-        await self.app.process_update(Update.de_json(update_json, self.app.bot))
+        update = Update.de_json(update_json, self.app.bot)
+        # As PTB's update fetcher does in production (bypassed here): the whole update, DEBUG.
+        log.debug("Processing update %s", update)
+        await self.app.process_update(update)
         return self.fake.calls[before:]
 
     async def send(self, user_id: int, text: str, *, chat_id: int | None = None) -> list[ApiCall]:
@@ -180,7 +197,17 @@ class BotHarness:
                 if trigger.run_date > now:
                     continue
                 job.schedule_removal()
-            await job.run(self.app)
+            await self._run_job(job)
+
+    async def _run_job(self, job: Job[BotContext]) -> None:
+        """Run a job as PTB does, its exception handed to the error handlers; awaited here
+        (PTB would hand it over in a task, which it refuses while the Application is not
+        started, as in these tests)."""
+        context = BotContext.from_job(job, self.app)
+        try:
+            await job.callback(context)
+        except Exception as error:
+            await self.app.process_error(update=None, error=error, job=job)
 
     # --- reading the outcome -----------------------------------------------------------
 

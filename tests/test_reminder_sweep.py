@@ -107,43 +107,93 @@ async def test_a_zero_grace_setting_still_sends_prompts_on_time(database_url: st
 # --- restarts -----------------------------------------------------------------------------
 
 
-async def test_restart_mid_dispatch_ends_with_exactly_one_prompt_each(bot: BotHarness) -> None:
-    """The process dies while sending: some prompts sent and recorded, some claimed with their
-    requests in flight. A new Application on the same database finishes the job once."""
-    users = list(range(5001, 5013))
+@pytest.mark.parametrize("concurrency", [1, 4])
+async def test_a_kill_mid_dispatch_repeats_at_most_the_send_window(
+    database_url: str, concurrency: int
+) -> None:
+    """The process dies while sending. Every send before the kill was recorded before the
+    next began; the sends in flight had reached the chats (Telegram accepted them) but their
+    answers never came back. A new Application on the same database sends what was left once,
+    and repeats exactly the in-flight ones: never more than REMINDER_SEND_CONCURRENCY."""
+    bot = await BotHarness.start(make_settings(database_url, reminder_send_concurrency=concurrency))
+    try:
+        users = list(range(5001, 5013))
+        await insert_subscribers(bot, users, zone="Europe/Berlin", at=time(7, 30))
+        for chat_id in users[4:]:
+            bot.fake.hang(method="sendMessage", chat_id=chat_id, delivered=True)
+
+        sweep = asyncio.create_task(bot.advance_to(MONDAY_0730))
+        for _ in range(10_000):  # let the sweep run until every slot is stuck in flight
+            await asyncio.sleep(0)
+            done = await bot.count(ReminderDelivery, ReminderDelivery.status == DeliveryStatus.SENT)
+            if bot.fake.hanging == concurrency and done == 4:
+                break
+        else:
+            raise AssertionError("the sweep did not reach the state to crash in")
+        sweep.cancel()  # the process is killed
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweep
+        in_flight = users[4 : 4 + concurrency]
+        assert [call.chat_id for call in prompts(bot.fake.calls)] == users[: 4 + concurrency]
+        claimed = await bot.rows(
+            ReminderDelivery, ReminderDelivery.status == DeliveryStatus.CLAIMED
+        )
+        assert sorted(row.user_id for row in claimed) == users[4:]
+
+        bot.fake.failures.clear()
+        await bot.restart()
+        # Within the lease nobody takes the claimed ones over (their sender might be alive).
+        assert prompts(await bot.advance(SEND_LEASE - timedelta(seconds=1))) == []
+        resent = await bot.advance(seconds=1)
+
+        assert sorted(call.chat_id for call in prompts(resent)) == users[4:]
+        repeated = [u for u in users if len(delivered_prompts(bot, u)) > 1]
+        assert repeated == in_flight
+        assert all(len(delivered_prompts(bot, u)) == 1 for u in users if u not in in_flight)
+        rows = await bot.rows(ReminderDelivery)
+        assert len(rows) == len(users)
+        assert {row.status for row in rows} == {DeliveryStatus.SENT}
+        tomorrow = await bot.advance_to(MONDAY_0730 + timedelta(days=1))
+        assert sorted(call.chat_id for call in prompts(tomorrow)) == users
+    finally:
+        await bot.stop()
+    assert bot.errors == []
+
+
+async def test_a_claim_whose_lease_runs_out_while_telegram_is_slow_waits_for_the_next_sweep(
+    bot: BotHarness,
+) -> None:
+    """Telegram holds the first prompt so long that the batch's lease runs out: the rest are
+    not sent by this sweep (another dispatcher may have taken them over by now); the next
+    sweep claims and sends them, once each."""
+    users = [5101, 5102, 5103]
     await insert_subscribers(bot, users, zone="Europe/Berlin", at=time(7, 30))
-    stuck = users[::3]
-    for chat_id in stuck:
-        bot.fake.hang(method="sendMessage", chat_id=chat_id)
+    bot.fake.hang(method="sendMessage", chat_id=5101)
 
     sweep = asyncio.create_task(bot.advance_to(MONDAY_0730))
-    for _ in range(10_000):  # let the sweep run until the unstuck ones are recorded
+    for _ in range(10_000):
         await asyncio.sleep(0)
-        done = await bot.count(ReminderDelivery, ReminderDelivery.status == DeliveryStatus.SENT)
-        if bot.fake.hanging == len(stuck) and done == len(users) - len(stuck):
+        if bot.fake.hanging == 1:
             break
-    else:
-        raise AssertionError("the sweep did not reach the state to crash in")
-    sweep.cancel()  # the process is killed
-    with contextlib.suppress(asyncio.CancelledError):
-        await sweep
-    claimed = await bot.rows(ReminderDelivery, ReminderDelivery.status == DeliveryStatus.CLAIMED)
-    assert sorted(row.user_id for row in claimed) == stuck
+    bot.clock.advance(SEND_LEASE)  # Telegram answers nothing for two minutes
+    bot.fake.release_hanging()  # then the request times out
+    await sweep
 
-    await bot.restart()
-    # Within the lease nobody takes the claimed ones over (their sender might still be alive).
-    assert prompts(await bot.advance(SEND_LEASE - timedelta(seconds=1))) == []
-    resent = await bot.advance(seconds=1)
+    assert [c.chat_id for c in prompts(bot.fake.calls)] == [5101]
+    rows = {row.user_id: row for row in await bot.rows(ReminderDelivery)}
+    assert {u: (rows[u].status, rows[u].attempts) for u in users} == {
+        5101: (DeliveryStatus.CLAIMED, 1),  # timed out: retried with back-off
+        5102: (DeliveryStatus.CLAIMED, 0),  # never started: left for the next sweep
+        5103: (DeliveryStatus.CLAIMED, 0),
+    }
+    assert rows[5102].retry_at == MONDAY_0730 + SEND_LEASE
 
-    assert sorted(call.chat_id for call in prompts(resent)) == stuck
+    later = await bot.advance(seconds=1)
+    assert sorted(c.chat_id for c in prompts(later)) == [5102, 5103]
+    await bot.advance(minutes=1)
     for user_id in users:
         assert len(delivered_prompts(bot, user_id)) == 1, user_id
-    rows = await bot.rows(ReminderDelivery)
-    assert len(rows) == len(users)
-    assert {row.status for row in rows} == {DeliveryStatus.SENT}
-    # And the next day, one each again.
-    tomorrow = await bot.advance_to(MONDAY_0730 + timedelta(days=1))
-    assert sorted(call.chat_id for call in prompts(tomorrow)) == users
+    assert {row.status for row in await bot.rows(ReminderDelivery)} == {DeliveryStatus.SENT}
 
 
 async def test_a_restart_between_two_days_changes_nothing(bot: BotHarness) -> None:

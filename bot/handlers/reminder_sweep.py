@@ -2,8 +2,14 @@
 
 It never sleeps. A 429 is not waited out here: the delivery gets a retry time and a later run
 sends it (PTB's AIORateLimiter is built with ``max_retries=0``, so it throttles to Telegram's
-limits but hands every RetryAfter to us). Sends within a batch run concurrently, bounded by a
-semaphore, so the rate limiter, not one-by-one latency, sets the pace.
+limits but hands every RetryAfter to us; the request layer's own retries are switched off for
+prompts, see ``bot.telegram_retry.no_retries``).
+
+The duplicate window: Telegram has no idempotency key, so a prompt whose send was accepted
+but whose result was not yet committed when the process died is sent again after the lease.
+Each send slot records its result *before* it takes its next prompt, so at most
+``REMINDER_SEND_CONCURRENCY`` prompts (default 1) can be in that window at any instant, and a
+kill duplicates at most that many. Sends run concurrently only up to that bound.
 """
 
 from __future__ import annotations
@@ -26,12 +32,14 @@ from bot.services.reminder_sweep import (
     claim_due,
     record_result,
 )
+from bot.telegram_retry import no_retries
 
 log = logging.getLogger(__name__)
 
 JOB_NAME = "reminder-sweep"
 BATCH_SIZE = 100
-SEND_CONCURRENCY = 16
+LEASE_MARGIN = timedelta(seconds=10)
+"""A claim is not sent this close to the end of its lease (a send can take that long)."""
 MAX_BATCHES = 200  # a safety stop per run: 20,000 prompts; the next run takes the rest
 
 
@@ -68,16 +76,21 @@ async def run_sweep(runtime: Runtime, bot: Bot) -> SweepReport:
     bounds one run all the same.
     """
     # Never below LATE_AFTER: a prompt is not "missed" because the sweep runs every few seconds.
-    grace = max(timedelta(minutes=runtime.settings.reminder_grace_minutes), LATE_AFTER)
-    semaphore = asyncio.Semaphore(SEND_CONCURRENCY)
+    settings = runtime.settings
+    grace = max(timedelta(minutes=settings.reminder_grace_minutes), LATE_AFTER)
+    lease = timedelta(seconds=settings.reminder_send_lease_seconds)
+    semaphore = asyncio.Semaphore(settings.reminder_send_concurrency)
+    margin = min(LEASE_MARGIN, lease / 4)
     report = SweepReport()
     for _ in range(MAX_BATCHES):
         async with runtime.session() as session:
-            batch = await claim_due(session, now=runtime.clock.now(), grace=grace, limit=BATCH_SIZE)
+            batch = await claim_due(
+                session, now=runtime.clock.now(), grace=grace, limit=BATCH_SIZE, lease=lease
+            )
         report.claimed += len(batch.dispatches)
         report.missed += batch.missed
         statuses = await asyncio.gather(
-            *(_deliver(runtime, bot, item, semaphore) for item in batch.dispatches)
+            *(_deliver(runtime, bot, item, semaphore, margin) for item in batch.dispatches)
         )
         report.sent += sum(status == DeliveryStatus.SENT for status in statuses)
         report.unsent += sum(status != DeliveryStatus.SENT for status in statuses)
@@ -86,29 +99,44 @@ async def run_sweep(runtime: Runtime, bot: Bot) -> SweepReport:
     return report
 
 
-async def _deliver(runtime: Runtime, bot: Bot, item: Dispatch, semaphore: asyncio.Semaphore) -> str:
-    """Send one prompt and record the result; a failure here never touches the others."""
+async def _deliver(
+    runtime: Runtime,
+    bot: Bot,
+    item: Dispatch,
+    semaphore: asyncio.Semaphore,
+    margin: timedelta,
+) -> str:
+    """Send one prompt and record the result, both inside one send slot (the slot is not
+    free for another send until this result is committed); a failure here never touches
+    the others. A claim whose lease is about to run out (Telegram was slow with the ones
+    before it) is not sent: another dispatcher may take it over, so the next sweep does."""
     async with semaphore:
+        if item.lease_ends is not None and runtime.clock.now() >= item.lease_ends - margin:
+            log.info(
+                "reminder for user %s left to the next sweep: its claim runs out", item.user_id
+            )
+            return "expired"
         result = await send_prompt(runtime, bot, item)
-    try:
-        async with runtime.session() as session:
-            return await record_result(session, item, result, now=runtime.clock.now())
-    except Exception:
-        log.exception(
-            "could not record reminder delivery %s for user %s", item.delivery_id, item.user_id
-        )
-        return "unrecorded"
+        try:
+            async with runtime.session() as session:
+                return await record_result(session, item, result, now=runtime.clock.now())
+        except Exception:
+            log.exception(
+                "could not record reminder delivery %s for user %s", item.delivery_id, item.user_id
+            )
+            return "unrecorded"
 
 
 async def send_prompt(runtime: Runtime, bot: Bot, item: Dispatch) -> SendResult:
     """Send the prompt; Telegram's answer becomes a plain result (never an exception)."""
     content = runtime.content
     try:
-        message = await bot.send_message(
-            item.chat_id,
-            prompt_text(content, item),
-            reply_markup=prompt_keyboard(content, item.delivery_id),
-        )
+        with no_retries():  # a failed prompt is retried by a later sweep, not here
+            message = await bot.send_message(
+                item.chat_id,
+                prompt_text(content, item),
+                reply_markup=prompt_keyboard(content, item.delivery_id),
+            )
     except RetryAfter as error:
         return SendResult(SendKind.RETRY_AFTER, retry_after=_seconds(error), error="429")
     except Forbidden as error:

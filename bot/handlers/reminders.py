@@ -622,7 +622,7 @@ def register(app: BotApp) -> None:
     app.job_queue.run_repeating(
         sweep_job,
         interval=interval,
-        first=FIRST_SWEEP,
+        first=min(FIRST_SWEEP, timedelta(seconds=interval)),
         name=JOB_NAME,
         job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": interval},
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import JobQueue
 
 from bot import routine_render as render
@@ -130,7 +130,12 @@ async def _edit(
     text: str,
     markup: InlineKeyboardMarkup | None = None,
 ) -> bool:
-    """Edit a message; "not modified" counts as done, a message that is gone as not."""
+    """Edit a message; "not modified" counts as done, a message that is gone as not.
+
+    An edit Telegram kept failing (retried already, bot/telegram_retry.py) counts as not done
+    and is logged: it is cosmetic next to what follows (the next step's card must still go
+    out), so it never aborts the caller.
+    """
     try:
         await app.bot.edit_message_text(
             text, chat_id=chat_id, message_id=message_id, reply_markup=markup
@@ -140,6 +145,9 @@ async def _edit(
             return True
         log.info("could not edit message %s in chat %s: %s", message_id, chat_id, error.message)
         return False
+    except (NetworkError, RetryAfter) as error:
+        log.warning("gave up editing message %s in chat %s: %s", message_id, chat_id, error)
+        return False
     return True
 
 
@@ -148,6 +156,8 @@ async def _drop_buttons(app: BotApp, chat_id: int, message_id: int) -> None:
         await app.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
     except BadRequest as error:
         log.debug("no buttons to drop on %s in chat %s: %s", message_id, chat_id, error.message)
+    except (NetworkError, RetryAfter) as error:
+        log.warning("gave up dropping the buttons of %s in chat %s: %s", message_id, chat_id, error)
 
 
 async def _send_step(app: BotApp, view: service.StepView, chat_id: int, text: str) -> Message:
@@ -327,12 +337,14 @@ async def hold_timer(context: BotContext) -> None:
         if view.card_message_id is not None:
             text = render.running_text(runtime.content, view)
             markup = step_keyboard(runtime.content, view)
-            await _quietly(_edit(app, data.chat_id, view.card_message_id, text, markup))
+            await _quietly(
+                _edit(app, data.chat_id, view.card_message_id, text, markup), data.chat_id
+            )
         schedule_timer(
             app, service.TimerOrder(data.chat_id, data.session_id, data.hold_id, tick.next_at)
         )
     elif tick.finished is not None:
-        await _quietly(show_outcome(app, tick.finished, tapped=None))
+        await _quietly(show_outcome(app, tick.finished, tapped=None), data.chat_id)
 
 
 async def show_recovery(app: BotApp, recovery: service.Recovery) -> None:
@@ -341,15 +353,15 @@ async def show_recovery(app: BotApp, recovery: service.Recovery) -> None:
     for order in recovery.timers:
         schedule_timer(app, order)
     for outcome in recovery.finished:
-        await _quietly(show_outcome(app, outcome, tapped=None))
+        await _quietly(show_outcome(app, outcome, tapped=None), outcome.chat_id)
 
 
-async def _quietly(action: Awaitable[object]) -> None:
+async def _quietly(action: Awaitable[object], chat_id: int) -> None:
     """Run a timer's or start-up's chat update; a blocked chat or a network failure is
     logged, never raised (the state is already saved: /routine picks it up again)."""
     try:
         await action
     except Forbidden as error:
-        log.info("routine message not delivered (blocked): %s", error.message)
+        log.info("routine message to chat %s not delivered (blocked): %s", chat_id, error.message)
     except TelegramError as error:
-        log.warning("routine message failed: %s", error)
+        log.warning("routine message to chat %s given up: %s", chat_id, error)

@@ -7,7 +7,9 @@ retries, expired leases and finished snoozes are claimed again. Only then is any
 
 A crash between claim and record leaves a "claimed" row whose lease (``retry_at``) runs out,
 after which any dispatcher sends it: a prompt is never lost. It is sent twice only if the
-process dies in the instant between Telegram accepting the message and the record commit.
+process dies in the instant between Telegram accepting the message and the record commit;
+the dispatcher records each result before it starts its next send, so a crash can leave at
+most ``REMINDER_SEND_CONCURRENCY`` prompts (1 by default) in that window.
 """
 
 from __future__ import annotations
@@ -63,6 +65,8 @@ class Dispatch:
     late: bool
     snoozed: bool
     streak: int = 0
+    lease_ends: datetime | None = None
+    """When another dispatcher may take this claim over (don't start sending it after)."""
 
 
 @dataclass(slots=True)
@@ -91,13 +95,19 @@ class SendResult:
 
 
 async def claim_due(
-    session: AsyncSession, *, now: datetime, grace: timedelta, limit: int
+    session: AsyncSession,
+    *,
+    now: datetime,
+    grace: timedelta,
+    limit: int,
+    lease: timedelta = SEND_LEASE,
 ) -> ClaimedBatch:
     """Claim up to ``limit`` rows of due work in one transaction and commit.
 
     Late by less than ``grace``: claimed to send, marked late when noticeably late. Older: a
     "missed" row, never sent. The subscription's next due instant moves past what was handled
-    (past the whole outage when the bot was down for days).
+    (past the whole outage when the bot was down for days). A claim not recorded within
+    ``lease`` may be claimed again (its sender died).
     """
     batch = ClaimedBatch()
     subscriptions = await due_subscriptions(session, now, limit)
@@ -129,7 +139,7 @@ async def claim_due(
                 status=DeliveryStatus.CLAIMED if sendable else DeliveryStatus.MISSED,
                 late=sendable and is_late(due, now),
                 attempts=0,
-                retry_at=now + SEND_LEASE if sendable else None,
+                retry_at=now + lease if sendable else None,
             )
             session.add(delivery)
             if sendable:
@@ -144,7 +154,7 @@ async def claim_due(
     resend: list[tuple[ReminderDelivery, Subscription]] = []
     for delivery, sub in again:
         batch.rows += 1
-        if await _reclaim(session, delivery, sub, now=now, grace=grace):
+        if await _reclaim(session, delivery, sub, now=now, grace=grace, lease=lease):
             resend.append((delivery, sub))
         else:
             batch.dropped += 1
@@ -189,6 +199,7 @@ async def _reclaim(
     *,
     now: datetime,
     grace: timedelta,
+    lease: timedelta,
 ) -> bool:
     """Claim a retry, an expired lease or a finished snooze again; False if it is dropped."""
     snoozed = delivery.status == DeliveryStatus.SNOOZED
@@ -213,7 +224,7 @@ async def _reclaim(
         log.info("reminder dropped as too late: user=%s delivery=%s", sub.user_id, delivery.id)
         return False
     delivery.status = DeliveryStatus.CLAIMED
-    delivery.retry_at = now + SEND_LEASE
+    delivery.retry_at = now + lease
     if snoozed:
         delivery.late = is_late(delivery.snooze_until or now, now)
     return True
@@ -235,6 +246,7 @@ def _dispatch(
         deadline=deadline + grace,
         late=delivery.late,
         snoozed=snoozed,
+        lease_ends=delivery.retry_at,
     )
 
 
