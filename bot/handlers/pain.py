@@ -21,6 +21,11 @@ from content import Content
 
 log = logging.getLogger(__name__)
 
+NOTE_START_KEYS = {
+    "accepted": "pain.note_ask",
+    "stale": "button_stale",
+    "finish_safety": "remind.finish_safety",
+}
 PROBLEM_KEYS = {
     Problem.OUT_OF_RANGE: "pain.out_of_range",
     Problem.NOT_WHOLE: "pain.not_whole",
@@ -131,7 +136,7 @@ async def note_tapped(update: Update, context: BotContext) -> None:
             rating_id=tap.data.int_arg(0),
             now=runtime.clock.now(),
         )
-    key = "pain.note_ask" if accepted else "button_stale"
+    key = NOTE_START_KEYS[accepted]
     await context.bot.send_message(tap.sender.chat_id, runtime.content.t(key))
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.onboarding import Step
 from bot.domain.pain import rating_needs_warning
 from bot.domain.pain_entry import clip_note, parse_plain_text
 from bot.domain.progress import CONTEXT_ANY
@@ -83,21 +85,31 @@ async def record_rating(
     )
 
 
-async def start_note(session: AsyncSession, *, user_id: int, rating_id: int, now: datetime) -> bool:
+NoteStart = Literal["accepted", "stale", "finish_safety"]
+
+
+async def start_note(
+    session: AsyncSession, *, user_id: int, rating_id: int, now: datetime
+) -> NoteStart:
     """Expect the user's next plain message as the note for ``rating_id``.
 
-    False when the rating is not this user's (a forged button) or no longer exists.
+    "stale" when the rating is not this user's (a forged button) or no longer exists;
+    "finish_safety" while /start's safety check is open: it keeps its question in
+    ``users.awaiting_ref`` too, and a note must not overwrite it (the user would lose
+    their place in the check).
     """
     rating = await user_rating(session, user_id, rating_id)
     user = await get_user(session, user_id)
     if rating is None or user is None:
         log.warning("note refused: rating %s is not user %s's (or is gone)", rating_id, user_id)
-        return False
+        return "stale"
+    if user.onboarding_step in (Step.SAFETY, Step.URGENT):
+        return "finish_safety"
     user.awaiting = AWAITING_NOTE
     user.awaiting_ref = rating.id
     user.updated_at = now
     await session.commit()
-    return True
+    return "accepted"
 
 
 async def take_note(

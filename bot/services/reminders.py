@@ -259,6 +259,8 @@ async def typed(
     user = await get_user(session, user_id)
     if user is None:
         return None
+    if user.awaiting is not None and user.awaiting not in (Awaiting.ZONE, Awaiting.TIME):
+        return None  # another feature waits for this text (a pain note): its route takes it
     step = user.onboarding_step
     if step == Step.SAFETY:
         return SafetyPending(user.awaiting_ref or 0)
