@@ -3,7 +3,10 @@
 Claiming happens in one transaction per batch: for each due subscription a delivery row,
 unique on (subscription, local date), is inserted and the next due instant is advanced; due
 retries, expired leases and finished snoozes are claimed again. Only then is anything sent
-(by ``bot.handlers.reminder_sweep``), and each result is recorded in its own transaction.
+(by ``bot.handlers.reminder_sweep``), and results are recorded as they come in: whatever
+finished while the previous results were being committed goes into the next transaction
+(a group commit), so a busy sweep writes in a few transactions and a slow one writes each
+result at once.
 
 A crash between claim and record leaves a "claimed" row whose lease (``retry_at``) runs out,
 after which any dispatcher sends it: a prompt is never lost. It is sent twice only if the
@@ -13,9 +16,11 @@ process dies in the instant between Telegram accepting the message and the recor
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,12 +38,14 @@ from bot.domain.schedule import (
 )
 from bot.domain.streaks import current_streak
 from bot.domain.zones import zone_for
-from storage.activity import routine_days
+from storage.activity import routine_finishes
 from storage.models import ReminderDelivery, Subscription, User
 from storage.reminders import (
+    deliveries_by_id,
     deliveries_due_again,
     due_subscriptions,
     existing_delivery_days,
+    insert_deliveries,
     routine_started_since,
 )
 
@@ -101,11 +108,12 @@ async def claim_due(
     """
     batch = ClaimedBatch()
     subscriptions = await due_subscriptions(session, now, limit)
-    plans = {sub.id: plan for sub in subscriptions if (plan := _plan(sub, now, grace))}
+    plans = _plans(subscriptions, now, grace)
     taken = await existing_delivery_days(
         session, ((sub_id, plan[0]) for sub_id, plan in plans.items())
     )
-    fresh: list[tuple[ReminderDelivery, Subscription]] = []
+    new_rows: list[dict[str, Any]] = []
+    fresh: list[tuple[dict[str, Any], Subscription]] = []
     for sub in subscriptions:
         batch.rows += 1
         due = sub.next_due_at
@@ -120,20 +128,20 @@ async def claim_due(
             sub.paused_until = None
         if (sub.id, day) not in taken:
             sendable = within_grace(due, now, grace)
-            delivery = ReminderDelivery(
-                subscription_id=sub.id,
-                user_id=sub.user_id,
-                local_date=day,
-                due_at=due,
-                claimed_at=now,
-                status=DeliveryStatus.CLAIMED if sendable else DeliveryStatus.MISSED,
-                late=sendable and is_late(due, now),
-                attempts=0,
-                retry_at=now + SEND_LEASE if sendable else None,
-            )
-            session.add(delivery)
+            row = {
+                "subscription_id": sub.id,
+                "user_id": sub.user_id,
+                "local_date": day,
+                "due_at": due,
+                "claimed_at": now,
+                "status": DeliveryStatus.CLAIMED if sendable else DeliveryStatus.MISSED,
+                "late": sendable and is_late(due, now),
+                "attempts": 0,
+                "retry_at": now + SEND_LEASE if sendable else None,
+            }
+            new_rows.append(row)
             if sendable:
-                fresh.append((delivery, sub))
+                fresh.append((row, sub))
             else:
                 batch.missed += 1
                 log.debug("reminder missed: user=%s due=%s", sub.user_id, due.isoformat())
@@ -149,21 +157,75 @@ async def claim_due(
         else:
             batch.dropped += 1
     batch.more = batch.more or batch.rows >= limit
-    await session.flush()
+    # New deliveries in one multi-row INSERT (no ORM object each); it flushes the changes
+    # to the subscriptions first.
+    ids = await insert_deliveries(session, new_rows)
+    for row, delivery_id in zip(new_rows, ids, strict=True):
+        row["id"] = delivery_id
+    # The streaks are read before the commit, in one query for the whole batch: one
+    # transaction per batch (on SQLite each transaction is a connection of its own).
+    finishes = await routine_finishes(
+        session, {sub.user_id for _, sub in fresh} | {sub.user_id for _, sub in resend}
+    )
+
+    def streak(user_id: int, zone_key: str) -> int:
+        return _streak(finishes.get(user_id, ()), zone_key, now)
+
     batch.dispatches = [
-        _dispatch(delivery, sub, grace, snoozed=False) for delivery, sub in fresh
+        Dispatch(
+            delivery_id=row["id"],
+            subscription_id=sub.id,
+            user_id=sub.user_id,
+            chat_id=sub.chat_id,
+            zone_key=sub.timezone,
+            local_time=sub.local_time,
+            local_date=row["local_date"],
+            due_at=row["due_at"],
+            deadline=row["due_at"] + grace,
+            late=row["late"],
+            snoozed=False,
+            streak=streak(sub.user_id, sub.timezone),
+        )
+        for row, sub in fresh
     ] + [
-        _dispatch(delivery, sub, grace, snoozed=delivery.snooze_until is not None)
+        _dispatch(
+            delivery,
+            sub,
+            grace,
+            snoozed=delivery.snooze_until is not None,
+            streak=streak(sub.user_id, sub.timezone),
+        )
         for delivery, sub in resend
     ]
-    # The streak is read before the commit: one transaction per batch (on SQLite each
-    # transaction is a connection of its own).
-    batch.dispatches = [await _with_streak(session, item, now) for item in batch.dispatches]
     await session.commit()
     return batch
 
 
-def _plan(sub: Subscription, now: datetime, grace: timedelta) -> tuple[date, datetime] | None:
+Plan = tuple[date, datetime]
+
+
+def _plans(
+    subscriptions: Sequence[Subscription], now: datetime, grace: timedelta
+) -> dict[int, Plan]:
+    """Each subscription's plan (see ``_plan``), by subscription id. Subscribers due at the same
+    minute mostly share a zone and a time, so each distinct schedule is worked out once."""
+    known: dict[tuple[datetime, str, time, int], Plan | None] = {}
+    plans: dict[int, Plan] = {}
+    for sub in subscriptions:
+        if sub.next_due_at is None:
+            continue
+        key = (sub.next_due_at, sub.timezone, sub.local_time, sub.days)
+        if key not in known:
+            known[key] = _plan(sub, now, grace)
+        elif known[key] is None:  # the same broken schedule: logged for this user too
+            _plan(sub, now, grace)
+        plan = known[key]
+        if plan is not None:
+            plans[sub.id] = plan
+    return plans
+
+
+def _plan(sub: Subscription, now: datetime, grace: timedelta) -> Plan | None:
     """The due occurrence's local date and the next due instant after handling it; None (and
     an error logged) for a schedule that cannot be computed, e.g. a zone this machine's zone
     database no longer has. One bad row never holds up the rest."""
@@ -220,7 +282,7 @@ async def _reclaim(
 
 
 def _dispatch(
-    delivery: ReminderDelivery, sub: Subscription, grace: timedelta, *, snoozed: bool
+    delivery: ReminderDelivery, sub: Subscription, grace: timedelta, *, snoozed: bool, streak: int
 ) -> Dispatch:
     deadline = (delivery.snooze_until if snoozed else None) or delivery.due_at
     return Dispatch(
@@ -235,28 +297,48 @@ def _dispatch(
         deadline=deadline + grace,
         late=delivery.late,
         snoozed=snoozed,
+        streak=streak,
     )
 
 
-async def _with_streak(session: AsyncSession, item: Dispatch, now: datetime) -> Dispatch:
+def _streak(finishes: Sequence[datetime], zone_key: str, now: datetime) -> int:
+    """Days in a row with a completed routine, in the user's zone (0 for a zone this machine
+    cannot read: that send fails and is recorded for this delivery alone)."""
+    if not finishes:
+        return 0
     try:
-        zone = zone_for(item.zone_key)
+        zone = zone_for(zone_key)
     except ValueError:
-        return item  # the send will fail and be recorded for this delivery alone
-    days = await routine_days(session, item.user_id, zone)
-    return replace(item, streak=current_streak(days, now.astimezone(zone).date()))
+        return 0
+    days = {instant.astimezone(zone).date() for instant in finishes}
+    return current_streak(days, now.astimezone(zone).date())
 
 
-async def record_result(
-    session: AsyncSession, item: Dispatch, result: SendResult, *, now: datetime
-) -> str:
-    """Record how a send went and decide what happens next; returns the delivery's status.
+async def record_results(
+    session: AsyncSession, outcomes: Sequence[tuple[Dispatch, SendResult]], *, now: datetime
+) -> list[str]:
+    """Record how each send went, in one transaction; the deliveries' statuses, in order.
 
     429 → retry at ``now + retry_after``; timeouts and 5xx → retry with back-off, at most
     MAX_SEND_ATTEMPTS sends in all; either gives up as "failed" once the next try would come
     after the deadline (due time + grace period). 403 → the subscription is marked blocked.
     """
-    delivery = await session.get(ReminderDelivery, item.delivery_id)
+    deliveries = await deliveries_by_id(session, (item.delivery_id for item, _ in outcomes))
+    statuses = [
+        await _record(session, deliveries.get(item.delivery_id), item, result, now)
+        for item, result in outcomes
+    ]
+    await session.commit()
+    return statuses
+
+
+async def _record(
+    session: AsyncSession,
+    delivery: ReminderDelivery | None,
+    item: Dispatch,
+    result: SendResult,
+    now: datetime,
+) -> str:
     if delivery is None or delivery.status != DeliveryStatus.CLAIMED:
         return delivery.status if delivery is not None else "gone"
     kind = result.kind
@@ -302,7 +384,6 @@ async def record_result(
             item.delivery_id,
             delivery.error,
         )
-    await session.commit()
     return delivery.status
 
 
