@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, tzinfo
+from collections import defaultdict
+from collections.abc import Collection
+from datetime import date, datetime, tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,3 +31,23 @@ async def routine_days(session: AsyncSession, user_id: int, zone: tzinfo) -> set
         )
     )
     return {instant.astimezone(zone).date() for instant in finished if instant is not None}
+
+
+async def routine_finishes(
+    session: AsyncSession, user_ids: Collection[int]
+) -> dict[int, list[datetime]]:
+    """For many users in one query: the instants each of them completed a routine."""
+    if not user_ids:
+        return {}
+    rows = await session.execute(
+        select(RoutineSession.user_id, RoutineSession.finished_at).where(
+            RoutineSession.user_id.in_(list(user_ids)),
+            RoutineSession.status == COMPLETED,
+            RoutineSession.finished_at.is_not(None),
+        )
+    )
+    finishes: dict[int, list[datetime]] = defaultdict(list)
+    for user_id, finished_at in rows:
+        if finished_at is not None:
+            finishes[user_id].append(finished_at)
+    return dict(finishes)

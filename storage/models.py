@@ -85,11 +85,15 @@ class Subscription(Base):
     days: Mapped[int] = mapped_column(SmallInteger, default=EVERY_DAY)
     status: Mapped[str] = mapped_column(String(16), default="active")
     paused_until: Mapped[datetime | None]
-    next_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    next_due_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
-    __table_args__ = (CheckConstraint("days >= 0 AND days <= 127", name="days_mask"),)
+    __table_args__ = (
+        CheckConstraint("days >= 0 AND days <= 127", name="days_mask"),
+        # The sweep reads due rows in this order, one batch at a time (migration 0003).
+        Index("ix_subscriptions_due_order", "next_due_at", "id"),
+    )
 
 
 class ReminderDelivery(Base):

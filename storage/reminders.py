@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Select, and_, exists, or_, select, tuple_
+from sqlalchemy import Select, and_, exists, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.schedule import DeliveryStatus, SubscriptionStatus
@@ -25,6 +26,35 @@ async def get_subscription(session: AsyncSession, user_id: int) -> Subscription 
 
 async def get_delivery(session: AsyncSession, delivery_id: int) -> ReminderDelivery | None:
     return await session.get(ReminderDelivery, delivery_id)
+
+
+async def insert_deliveries(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Insert delivery rows (column values) in multi-row INSERTs; their ids, in order.
+
+    The ids come back with each row's (subscription, local date), which is unique: asking
+    for them in parameter order instead would make SQLAlchemy send SQLite one INSERT per row.
+    """
+    if not rows:
+        return []
+    inserted = await session.execute(
+        insert(ReminderDelivery).returning(
+            ReminderDelivery.id, ReminderDelivery.subscription_id, ReminderDelivery.local_date
+        ),
+        list(rows),
+    )
+    ids = {(sub_id, day): delivery_id for delivery_id, sub_id, day in inserted}
+    return [ids[row["subscription_id"], row["local_date"]] for row in rows]
+
+
+async def deliveries_by_id(
+    session: AsyncSession, delivery_ids: Iterable[int]
+) -> dict[int, ReminderDelivery]:
+    """These deliveries, by id, in one query (ids that do not exist are left out)."""
+    wanted = list(set(delivery_ids))
+    if not wanted:
+        return {}
+    rows = await session.scalars(select(ReminderDelivery).where(ReminderDelivery.id.in_(wanted)))
+    return {row.id: row for row in rows}
 
 
 async def due_subscriptions(
@@ -79,15 +109,18 @@ async def existing_delivery_days(
     session: AsyncSession, keys: Iterable[tuple[int, date]]
 ) -> set[tuple[int, date]]:
     """Which of these (subscription id, local date) pairs already have a delivery."""
-    wanted = list(set(keys))
+    wanted = set(keys)
     if not wanted:
         return set()
+    # Two plain IN lists (a batch spans one or two local dates) use the unique index and plan
+    # at once; a row-value IN of a hundred pairs costs PostgreSQL milliseconds just to plan.
     rows = await session.execute(
         select(ReminderDelivery.subscription_id, ReminderDelivery.local_date).where(
-            tuple_(ReminderDelivery.subscription_id, ReminderDelivery.local_date).in_(wanted)
+            ReminderDelivery.subscription_id.in_(sorted({sub_id for sub_id, _ in wanted})),
+            ReminderDelivery.local_date.in_(sorted({day for _, day in wanted})),
         )
     )
-    return {(subscription_id, day) for subscription_id, day in rows}
+    return {(subscription_id, day) for subscription_id, day in rows} & wanted
 
 
 async def has_delivery_on(session: AsyncSession, subscription_id: int, day: date) -> bool:
