@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.clock import Clock
 from bot.settings import Settings
 from content import Content
+from storage.db import autocommit_connection
 
 RUNTIME_KEY = "runtime"
 
@@ -28,6 +31,15 @@ class Runtime:
         if self.sessionmaker is None:
             raise RuntimeError("the database is not open yet (post_init has not run)")
         return self.sessionmaker()
+
+    @asynccontextmanager
+    async def autocommit_connection(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for single-statement writes on a hot path (``storage.db.
+        autocommit_connection``)."""
+        if self.engine is None:
+            raise RuntimeError("the database is not open yet (post_init has not run)")
+        async with autocommit_connection(self.engine) as connection:
+            yield connection
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

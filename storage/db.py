@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -58,6 +61,8 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout: float) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            return  # each statement is its own transaction (``Runtime.autocommit_connection``)
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
@@ -92,6 +97,38 @@ def create_engine(
         pool_pre_ping=True,
         pool_recycle=1800,
     )
+
+
+@asynccontextmanager
+async def autocommit_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection on which each statement commits by itself: one round trip per write, with
+    no BEGIN and COMMIT around it. For single-statement writes that run very often.
+
+    Its commits are as durable on PostgreSQL as on SQLite (WAL with ``synchronous=NORMAL``):
+    a commit is visible at once and survives the bot being killed, but a crash of the database
+    server or the machine can forget the last fraction of a second of them
+    (``synchronous_commit = off``: no wait for the disk on each commit). Never torn, never
+    half-written; so this is only for writes whose loss is harmless to repeat (the reminder
+    sweep's "sent" marks: a forgotten one means that prompt is sent again).
+    """
+    async with engine.connect() as connection:
+        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        postgresql = connection.dialect.name == "postgresql"
+        if postgresql:
+            await autocommit.exec_driver_sql("SET synchronous_commit = off")
+        try:
+            yield autocommit
+        finally:
+            if postgresql:  # a pooled connection keeps its settings: put it back as it was
+                await _reset_or_discard(autocommit, "RESET synchronous_commit")
+
+
+async def _reset_or_discard(connection: AsyncConnection, statement: str) -> None:
+    """Run ``statement``; a connection that cannot (it died meanwhile) leaves the pool."""
+    try:
+        await connection.exec_driver_sql(statement)
+    except Exception:  # whatever broke the connection, it is not reused
+        await connection.invalidate()
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, insert, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Select, and_, bindparam, exists, insert, or_, select, update
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.domain.schedule import DeliveryStatus, SubscriptionStatus
 from storage.models import ReminderDelivery, RoutineSession, Subscription
@@ -46,15 +48,67 @@ async def insert_deliveries(session: AsyncSession, rows: Sequence[Mapping[str, A
     return [ids[row["subscription_id"], row["local_date"]] for row in rows]
 
 
-async def deliveries_by_id(
-    session: AsyncSession, delivery_ids: Iterable[int]
-) -> dict[int, ReminderDelivery]:
-    """These deliveries, by id, in one query (ids that do not exist are left out)."""
-    wanted = list(set(delivery_ids))
-    if not wanted:
-        return {}
-    rows = await session.scalars(select(ReminderDelivery).where(ReminderDelivery.id.in_(wanted)))
-    return {row.id: row for row in rows}
+_MARK_SENT = (
+    update(ReminderDelivery)
+    .where(
+        ReminderDelivery.id == bindparam("delivery_id"),
+        ReminderDelivery.status == DeliveryStatus.CLAIMED,
+    )
+    .values(
+        status=DeliveryStatus.SENT,
+        message_id=bindparam("message_id"),
+        sent_at=bindparam("now"),
+        attempts=ReminderDelivery.attempts + 1,
+        retry_at=None,
+        error=None,
+    )
+)
+# The same statement for the drivers' own calls (statuses as in DeliveryStatus).
+_MARK_SENT_ASYNCPG = (
+    "UPDATE reminder_deliveries SET status = 'sent', message_id = $1, sent_at = $2,"
+    " attempts = attempts + 1, retry_at = NULL, error = NULL WHERE id = $3 AND status = 'claimed'"
+)
+_MARK_SENT_AIOSQLITE = (
+    "UPDATE reminder_deliveries SET status = 'sent', message_id = ?, sent_at = ?,"
+    " attempts = attempts + 1, retry_at = NULL, error = NULL WHERE id = ? AND status = 'claimed'"
+)
+
+
+@lru_cache(maxsize=4)
+def _stored_time(dialect: Dialect) -> Callable[[datetime], Any]:
+    """How the dialect stores an instant in ``UTCDateTime`` columns (what SQLAlchemy binds)."""
+    column_type = ReminderDelivery.__table__.c.sent_at.type
+    processor = column_type.dialect_impl(dialect).bind_processor(dialect)
+    return processor if processor is not None else (lambda value: value)
+
+
+async def mark_sent(
+    connection: AsyncConnection, delivery_id: int, message_id: int, now: datetime
+) -> bool:
+    """Record a claimed delivery as sent, in one statement; False if it is no longer claimed
+    (its lease ran out and another dispatcher took it over, or the user answered it).
+
+    This runs once per prompt, between one send and the next (see ``bot.handlers.
+    reminder_sweep``), so it is written for speed: on an autocommit connection it is one
+    round trip to the database. With asyncpg and aiosqlite the statement goes straight to the
+    driver: SQLAlchemy's adapter spends more than the statement itself (aiosqlite: three
+    thread hops instead of one). The time is converted by the column's own type, so the
+    stored value is the one SQLAlchemy would write; other drivers take the SQLAlchemy path.
+    """
+    dialect = connection.dialect
+    driver = (await connection.get_raw_connection()).driver_connection
+    if driver is not None and dialect.driver == "asyncpg":
+        stored_now = _stored_time(dialect)(now)
+        status = await driver.execute(_MARK_SENT_ASYNCPG, message_id, stored_now, delivery_id)
+        return bool(status == "UPDATE 1")
+    if driver is not None and dialect.driver == "aiosqlite":
+        stored_now = _stored_time(dialect)(now)
+        cursor = await driver.execute(_MARK_SENT_AIOSQLITE, (message_id, stored_now, delivery_id))
+        return bool(cursor.rowcount == 1)
+    result = await connection.execute(
+        _MARK_SENT, {"delivery_id": delivery_id, "message_id": message_id, "now": now}
+    )
+    return result.rowcount == 1
 
 
 async def due_subscriptions(

@@ -29,7 +29,7 @@ from storage.db import create_engine
 from storage.models import Hold, PainRating, ReminderDelivery, RoutineSession
 from tests.conftest import _execute_autocommit, _postgres_admin_url, truncate_all
 from tests.harness import BotHarness, make_settings
-from tests.reminder_flow import insert_subscribers
+from tests.reminder_flow import delivered_prompts, insert_subscribers
 from tests.routine_helpers import SKIP_PAIN, START_HOLD, keep_only
 from tests.test_cli import _run
 
@@ -168,6 +168,49 @@ async def test_postgresql_restarted_under_load_the_bot_recovers_without_a_restar
             f"{len(failed_during)} of {len(USERS)} updates in flight failed cleanly (told to "
             f"retry), {len(USERS)}/{len(USERS)} next updates and {len(USERS)} prompts fine"
         )
+
+
+async def test_postgresql_restarted_mid_dispatch_no_prompt_is_repeated_or_lost(
+    postgres_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The database drops every connection while the sweep is between two sends, so the
+    connection the sweep records "sent" on is dead: the next result is recorded through a
+    new one, and so are the rest. Nothing is sent twice (a result that could not be recorded
+    would be sent again after the lease) and nothing is lost."""
+    caplog.set_level(logging.INFO)
+    bot = await BotHarness.start(make_settings(postgres_url))
+    try:
+        await insert_subscribers(bot, USERS, zone="UTC", at=time(7, 0), due_at=DUE)
+        stuck = USERS[4]
+        bot.fake.hang(method="sendMessage", chat_id=stuck)  # the sweep waits here
+        sweep = asyncio.ensure_future(bot.advance_to(DUE))
+        for _ in range(10_000):
+            await asyncio.sleep(0)
+            if bot.fake.hanging:
+                break
+        else:
+            raise AssertionError("the sweep did not reach the stuck send")
+        dropped = await _terminate_backends(postgres_url)
+        bot.fake.release_hanging()  # that send times out; the rest go through
+        await sweep
+        first_pass = {row.user_id: row.status for row in await bot.rows(ReminderDelivery)}
+        await bot.advance(minutes=5)  # the timed-out one is retried with back-off
+        deliveries = await bot.rows(ReminderDelivery)
+    finally:
+        await bot.stop()
+
+    assert dropped >= 1
+    assert first_pass == {
+        user_id: DeliveryStatus.CLAIMED if user_id == stuck else DeliveryStatus.SENT
+        for user_id in USERS
+    }
+    assert {row.status for row in deliveries} == {DeliveryStatus.SENT}
+    assert [len(delivered_prompts(bot, user_id)) for user_id in USERS] == [1] * len(USERS)
+    switched = [r for r in caplog.records if "using a new session" in r.getMessage()]
+    assert len(switched) == 1
+    assert switched[0].levelno == logging.WARNING
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert bot.errors == []
 
 
 async def test_postgresql_down_for_a_while_then_back(

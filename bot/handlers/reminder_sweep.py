@@ -17,8 +17,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncConnection
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
@@ -26,21 +27,23 @@ from bot.domain.schedule import LATE_AFTER, DeliveryStatus
 from bot.handlers.reminder_views import prompt_keyboard, prompt_text
 from bot.runtime import BotContext, Runtime
 from bot.services.reminder_sweep import (
+    MIN_BATCH,
     Dispatch,
     SendKind,
     SendResult,
+    batch_size,
     claim_due,
     record_result,
+    record_sent,
 )
 from bot.telegram_retry import no_retries
 
 log = logging.getLogger(__name__)
 
 JOB_NAME = "reminder-sweep"
-BATCH_SIZE = 100
 LEASE_MARGIN = timedelta(seconds=10)
 """A claim is not sent this close to the end of its lease (a send can take that long)."""
-MAX_BATCHES = 200  # a safety stop per run: 20,000 prompts; the next run takes the rest
+MAX_BATCHES = 200  # a safety stop per run; the next run takes the rest
 
 
 @dataclass(slots=True)
@@ -73,7 +76,9 @@ async def run_sweep(runtime: Runtime, bot: Bot) -> SweepReport:
 
     Every batch makes progress (a claimed subscription's next due instant moves forward; a
     claimed delivery gets a later retry time or a final status), so this ends; MAX_BATCHES
-    bounds one run all the same.
+    bounds one run all the same. Each batch is as large as the pace of the one before allows
+    (``batch_size``): large enough to spare the database, small enough to be sent within its
+    lease.
     """
     # Never below LATE_AFTER: a prompt is not "missed" because the sweep runs every few seconds.
     settings = runtime.settings
@@ -81,28 +86,76 @@ async def run_sweep(runtime: Runtime, bot: Bot) -> SweepReport:
     lease = timedelta(seconds=settings.reminder_send_lease_seconds)
     semaphore = asyncio.Semaphore(settings.reminder_send_concurrency)
     margin = min(LEASE_MARGIN, lease / 4)
+    size = MIN_BATCH
     report = SweepReport()
-    for _ in range(MAX_BATCHES):
-        async with runtime.session() as session:
-            batch = await claim_due(
-                session, now=runtime.clock.now(), grace=grace, limit=BATCH_SIZE, lease=lease
+    async with runtime.autocommit_connection() as connection:
+        recorder = _Recorder(runtime, connection)
+        for _ in range(MAX_BATCHES):
+            async with runtime.session() as session:
+                batch = await claim_due(
+                    session, now=runtime.clock.now(), grace=grace, limit=size, lease=lease
+                )
+            report.claimed += len(batch.dispatches)
+            report.missed += batch.missed
+            started = runtime.clock.now()
+            statuses = await asyncio.gather(
+                *(
+                    _deliver(runtime, bot, item, recorder, semaphore, margin)
+                    for item in batch.dispatches
+                )
             )
-        report.claimed += len(batch.dispatches)
-        report.missed += batch.missed
-        statuses = await asyncio.gather(
-            *(_deliver(runtime, bot, item, semaphore, margin) for item in batch.dispatches)
-        )
-        report.sent += sum(status == DeliveryStatus.SENT for status in statuses)
-        report.unsent += sum(status != DeliveryStatus.SENT for status in statuses)
-        if not batch.more:
-            break
+            size = batch_size(len(statuses), runtime.clock.now() - started, lease)
+            report.sent += sum(status == DeliveryStatus.SENT for status in statuses)
+            report.unsent += sum(status != DeliveryStatus.SENT for status in statuses)
+            if not batch.more:
+                break
     return report
+
+
+class _Recorder:
+    """Writes each send's result before its send slot takes the next prompt.
+
+    A sent prompt (nearly every result) is one autocommit statement on a connection held for
+    the sweep: one round trip, where a session transaction costs three. Anything else, or a
+    failure of that connection, goes through ``record_result`` in a transaction of its own.
+    """
+
+    def __init__(self, runtime: Runtime, connection: AsyncConnection) -> None:
+        self._runtime = runtime
+        self._connection: AsyncConnection | None = connection
+        self._lock = asyncio.Lock()  # one statement at a time on the shared connection
+
+    async def record(self, item: Dispatch, result: SendResult) -> str:
+        now = self._runtime.clock.now()
+        if result.kind == SendKind.SENT and result.message_id is not None:
+            async with self._lock:
+                if await self._record_sent(item, result.message_id, now):
+                    return DeliveryStatus.SENT
+        async with self._runtime.session() as session:
+            return await record_result(session, item, result, now=now)
+
+    async def _record_sent(self, item: Dispatch, message_id: int, now: datetime) -> bool:
+        if self._connection is None:
+            return False
+        try:
+            return await record_sent(self._connection, item, message_id, now=now)
+        except Exception as error:
+            # The statement may or may not have committed: record_result reads the row.
+            log.warning(
+                "recording reminder delivery %s on the sweep's connection failed (%s); "
+                "using a new session for the rest of this sweep",
+                item.delivery_id,
+                type(error).__name__,
+            )
+            self._connection = None
+            return False
 
 
 async def _deliver(
     runtime: Runtime,
     bot: Bot,
     item: Dispatch,
+    recorder: _Recorder,
     semaphore: asyncio.Semaphore,
     margin: timedelta,
 ) -> str:
@@ -118,8 +171,7 @@ async def _deliver(
             return "expired"
         result = await send_prompt(runtime, bot, item)
         try:
-            async with runtime.session() as session:
-                return await record_result(session, item, result, now=runtime.clock.now())
+            return await recorder.record(item, result)
         except Exception:
             log.exception(
                 "could not record reminder delivery %s for user %s", item.delivery_id, item.user_id

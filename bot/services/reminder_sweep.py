@@ -18,8 +18,9 @@ import logging
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.domain.schedule import (
     MAX_SEND_ATTEMPTS,
@@ -35,18 +36,36 @@ from bot.domain.schedule import (
 )
 from bot.domain.streaks import current_streak
 from bot.domain.zones import zone_for
-from storage.activity import routine_days
+from storage.activity import routine_finishes
 from storage.models import ReminderDelivery, Subscription, User
 from storage.reminders import (
     deliveries_due_again,
     due_subscriptions,
     existing_delivery_days,
+    insert_deliveries,
+    mark_sent,
     routine_started_since,
 )
 
 log = logging.getLogger(__name__)
 
 ERROR_LIMIT = 200
+MIN_BATCH = 100
+MAX_BATCH = 500
+
+
+def batch_size(sent: int, elapsed: timedelta, lease: timedelta) -> int:
+    """How many prompts to claim next: as many as the pace just measured (``sent`` in
+    ``elapsed``) sends in a quarter of the lease, between MIN_BATCH and MAX_BATCH.
+
+    Large batches save the database work of claiming; a batch too large for a slow Telegram
+    would outlive its lease, and its tail would wait for the next sweep.
+    """
+    seconds = elapsed.total_seconds()
+    if seconds <= 0:
+        return MAX_BATCH
+    fits = int(sent / seconds * lease.total_seconds() / 4)
+    return max(MIN_BATCH, min(MAX_BATCH, fits))
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +134,8 @@ async def claim_due(
     taken = await existing_delivery_days(
         session, ((sub_id, plan[0]) for sub_id, plan in plans.items())
     )
-    fresh: list[tuple[ReminderDelivery, Subscription]] = []
+    fresh_rows: list[dict[str, Any]] = []
+    fresh: list[tuple[dict[str, Any], Subscription]] = []
     for sub in subscriptions:
         batch.rows += 1
         due = sub.next_due_at
@@ -130,25 +150,29 @@ async def claim_due(
             sub.paused_until = None
         if (sub.id, day) not in taken:
             sendable = within_grace(due, now, grace)
-            delivery = ReminderDelivery(
-                subscription_id=sub.id,
-                user_id=sub.user_id,
-                local_date=day,
-                due_at=due,
-                claimed_at=now,
-                status=DeliveryStatus.CLAIMED if sendable else DeliveryStatus.MISSED,
-                late=sendable and is_late(due, now),
-                attempts=0,
-                retry_at=now + lease if sendable else None,
-            )
-            session.add(delivery)
+            row: dict[str, Any] = {
+                "subscription_id": sub.id,
+                "user_id": sub.user_id,
+                "local_date": day,
+                "due_at": due,
+                "claimed_at": now,
+                "status": DeliveryStatus.CLAIMED if sendable else DeliveryStatus.MISSED,
+                "late": sendable and is_late(due, now),
+                "attempts": 0,
+                "retry_at": now + lease if sendable else None,
+            }
+            fresh_rows.append(row)
             if sendable:
-                fresh.append((delivery, sub))
+                fresh.append((row, sub))
             else:
                 batch.missed += 1
                 log.debug("reminder missed: user=%s due=%s", sub.user_id, due.isoformat())
         sub.next_due_at = following
         batch.more = batch.more or following <= now  # today's, after an outage
+    for row, delivery_id in zip(
+        fresh_rows, await insert_deliveries(session, fresh_rows), strict=True
+    ):
+        row["id"] = delivery_id
     room = limit - batch.rows
     again = await deliveries_due_again(session, now, room) if room > 0 else []
     resend: list[tuple[ReminderDelivery, Subscription]] = []
@@ -160,15 +184,13 @@ async def claim_due(
             batch.dropped += 1
     batch.more = batch.more or batch.rows >= limit
     await session.flush()
-    batch.dispatches = [
-        _dispatch(delivery, sub, grace, snoozed=False) for delivery, sub in fresh
-    ] + [
-        _dispatch(delivery, sub, grace, snoozed=delivery.snooze_until is not None)
+    dispatches = [_dispatch(sub, grace, row=row, snooze_until=None) for row, sub in fresh] + [
+        _dispatch(sub, grace, row=_values(delivery), snooze_until=delivery.snooze_until)
         for delivery, sub in resend
     ]
-    # The streak is read before the commit: one transaction per batch (on SQLite each
-    # transaction is a connection of its own).
-    batch.dispatches = [await _with_streak(session, item, now) for item in batch.dispatches]
+    # Streaks are read before the commit, for the whole batch in one query (one transaction
+    # per batch: on SQLite each transaction is a connection of its own).
+    batch.dispatches = await _with_streaks(session, dispatches, now)
     await session.commit()
     return batch
 
@@ -230,33 +252,52 @@ async def _reclaim(
     return True
 
 
+def _values(delivery: ReminderDelivery) -> dict[str, Any]:
+    return {
+        "id": delivery.id,
+        "local_date": delivery.local_date,
+        "due_at": delivery.due_at,
+        "late": delivery.late,
+        "retry_at": delivery.retry_at,
+    }
+
+
 def _dispatch(
-    delivery: ReminderDelivery, sub: Subscription, grace: timedelta, *, snoozed: bool
+    sub: Subscription, grace: timedelta, *, row: dict[str, Any], snooze_until: datetime | None
 ) -> Dispatch:
-    deadline = (delivery.snooze_until if snoozed else None) or delivery.due_at
+    """The prompt to send for a claimed delivery (its column values in ``row``)."""
+    due_at: datetime = row["due_at"]
     return Dispatch(
-        delivery_id=delivery.id,
+        delivery_id=row["id"],
         subscription_id=sub.id,
         user_id=sub.user_id,
         chat_id=sub.chat_id,
         zone_key=sub.timezone,
         local_time=sub.local_time,
-        local_date=delivery.local_date,
-        due_at=delivery.due_at,
-        deadline=deadline + grace,
-        late=delivery.late,
-        snoozed=snoozed,
-        lease_ends=delivery.retry_at,
+        local_date=row["local_date"],
+        due_at=due_at,
+        deadline=(snooze_until or due_at) + grace,
+        late=row["late"],
+        snoozed=snooze_until is not None,
+        lease_ends=row["retry_at"],
     )
 
 
-async def _with_streak(session: AsyncSession, item: Dispatch, now: datetime) -> Dispatch:
-    try:
-        zone = zone_for(item.zone_key)
-    except ValueError:
-        return item  # the send will fail and be recorded for this delivery alone
-    days = await routine_days(session, item.user_id, zone)
-    return replace(item, streak=current_streak(days, now.astimezone(zone).date()))
+async def _with_streaks(
+    session: AsyncSession, items: list[Dispatch], now: datetime
+) -> list[Dispatch]:
+    """Each prompt with the user's current streak of routine days, in one query."""
+    finishes = await routine_finishes(session, {item.user_id for item in items})
+    result = []
+    for item in items:
+        try:
+            zone = zone_for(item.zone_key)
+        except ValueError:
+            result.append(item)  # the send will fail and be recorded for this delivery alone
+            continue
+        days = {instant.astimezone(zone).date() for instant in finishes.get(item.user_id, ())}
+        result.append(replace(item, streak=current_streak(days, now.astimezone(zone).date())))
+    return result
 
 
 async def record_result(
@@ -316,6 +357,15 @@ async def record_result(
         )
     await session.commit()
     return delivery.status
+
+
+async def record_sent(
+    connection: AsyncConnection, item: Dispatch, message_id: int, *, now: datetime
+) -> bool:
+    """Record a sent prompt in one statement on an autocommit connection (the common result,
+    written on the dispatch's hot path); False if the delivery is no longer claimed, for
+    ``record_result`` to sort out."""
+    return await mark_sent(connection, item.delivery_id, message_id, now)
 
 
 async def _mark_blocked(session: AsyncSession, item: Dispatch, now: datetime) -> None:
