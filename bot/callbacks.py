@@ -82,7 +82,8 @@ class CallbackData:
             value = self.args[index]
         except IndexError:
             raise CallbackDataError(f"{self.action}: missing argument {index}") from None
-        if not value.lstrip("-").isdigit():
+        digits = value.removeprefix("-")
+        if not (digits.isascii() and digits.isdigit()):
             raise CallbackDataError(f"{self.action}: argument {index} is not a number")
         return int(value)
 

@@ -148,7 +148,7 @@ async def _wait_for_reply(fake: FakeTelegram, calls_before: int) -> None:
 def _send_line(fake: FakeTelegram, printer: ConsolePrinter, line: str, out: TextIO) -> None:
     if not line:
         return
-    if line.isdigit() and printer.buttons:
+    if line.isdecimal() and printer.buttons:
         number = int(line)
         if not 1 <= number <= len(printer.buttons):
             print(f"   (no button {number} on screen)", file=out, flush=True)

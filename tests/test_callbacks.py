@@ -46,6 +46,10 @@ def test_non_numeric_argument_is_a_codec_error() -> None:
         decode("1|rs|abc").int_arg(0)
     with pytest.raises(CallbackDataError):
         decode("1|rs").int_arg(0)
+    for not_plain_digits in ("²", "--5", "٣"):  # digits to str.isdigit, not ours
+        with pytest.raises(CallbackDataError):
+            decode(f"1|rs|{not_plain_digits}").int_arg(0)
+    assert decode("1|rs|-5").int_arg(0) == -5
 
 
 async def test_a_forged_button_is_answered_and_logged(

@@ -84,6 +84,17 @@ async def test_history_defaults_to_30_days_and_the_buttons_switch_period(bot: Bo
     assert png_size(calls[1].files["photo"]) == (1080, 1350)
 
 
+async def test_a_period_in_other_digits_gets_the_default_period(bot: BotHarness) -> None:
+    """Found by the fuzzer: "²²" passed str.isdigit and then failed int()."""
+    await bot.send(ALICE, "/pain 4")
+
+    for typed in ("/history ²²", "/history ７"):  # superscripts; a full-width 7 is a 7
+        calls = await bot.send(ALICE, typed)
+        assert [c.method for c in calls] == ["sendPhoto"], typed
+    assert calls[0].buttons == [["• 7 days •", "30 days", "90 days"]]
+    assert bot.errors == []
+
+
 async def test_without_any_data_history_says_how_to_start(bot: BotHarness) -> None:
     await rate(bot, BOB, 6, bot.clock.now())
 

@@ -243,7 +243,7 @@ async def test_pause_with_a_number_of_days_and_bad_numbers(bot: BotHarness) -> N
     assert _calls(calls) == [
         ("sendMessage", content.t("remind.paused_until", when="tomorrow at 07:30"))
     ]
-    for bad in ["/pause 0", "/pause 400", "/pause soon", "/pause -2"]:
+    for bad in ["/pause 0", "/pause 400", "/pause soon", "/pause -2", "/pause ²"]:
         assert _calls(await bot.send(ALICE, bad)) == [
             ("sendMessage", content.t("remind.pause_usage"))
         ], bad

@@ -74,6 +74,7 @@ def test_time_tokens_round_trip() -> None:
             assert parse_time(format_time(value)) == value
     assert time_from_token("2460") is None
     assert time_from_token("7:30") is None
+    assert time_from_token("07³⁰") is None
 
 
 @pytest.fixture(scope="module")

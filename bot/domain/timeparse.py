@@ -65,7 +65,7 @@ def time_token(value: time) -> str:
 
 
 def time_from_token(token: str) -> time | None:
-    if len(token) != 4 or not token.isdigit():
+    if len(token) != 4 or not (token.isascii() and token.isdigit()):
         return None
     hour, minute = int(token[:2]), int(token[2:])
     if hour > 23 or minute > 59:

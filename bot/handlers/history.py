@@ -96,7 +96,7 @@ async def history_command(update: Update, context: BotContext) -> None:
     if sender is None:
         return
     wanted = (context.args or [""])[0]
-    days = int(wanted) if wanted.isdigit() and int(wanted) in PERIODS else DEFAULT_PERIOD
+    days = int(wanted) if wanted.isdecimal() and int(wanted) in PERIODS else DEFAULT_PERIOD
     await _show(context, sender, days)
 
 
@@ -186,7 +186,7 @@ def weekly_keyboard(content: Content, settings: WeeklySettings) -> InlineKeyboar
 
 def _time_arg(data: CallbackData) -> time | None:
     value = data.str_arg(0)
-    if len(value) != 4 or not value.isdigit():
+    if len(value) != 4 or not (value.isascii() and value.isdigit()):
         return None
     hour, minute = int(value[:2]), int(value[2:])
     return time(hour, minute) if hour < 24 and minute < 60 else None

@@ -488,6 +488,6 @@ async def pause_command(
     if not argument:
         current = await current_schedule(session, user_id)
         return current if isinstance(current, Refusal) else Asked(current)
-    if not argument.isdigit() or len(argument) > 3:
+    if not argument.isdecimal() or len(argument) > 3:
         return Refusal.BAD_PAUSE
     return await pause(session, user_id, int(argument), now)
