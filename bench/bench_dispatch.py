@@ -44,7 +44,7 @@ from bench.support import (
     quiet_logging,
     table,
 )
-from bot.app import build_application, close_runtime, open_runtime
+from bot.app import build_application, close_runtime, freeze_startup_objects, open_runtime
 from bot.clock import ManualClock
 from bot.domain.schedule import DeliveryStatus
 from bot.fake_telegram import FakeTelegram
@@ -101,6 +101,7 @@ async def dispatch(
         clock = ManualClock(SWEEP_AT)
         fake = FakeTelegram(clock)
         app = build_application(bench_settings(url), load_content(), request=fake, clock=clock)
+        freeze_startup_objects()  # as `sciatica-bot run` does
         await app.initialize()
         await open_runtime(app)
         runtime = runtime_of(app)

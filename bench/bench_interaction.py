@@ -46,7 +46,7 @@ from bench.support import (
     table,
     user_ids,
 )
-from bot.app import build_application, close_runtime, open_runtime
+from bot.app import build_application, close_runtime, freeze_startup_objects, open_runtime
 from bot.clock import ManualClock
 from bot.errors import is_benign
 from bot.fake_telegram import ApiCall, FakeMessage, FakeTelegram
@@ -160,6 +160,7 @@ async def interact(
         clock = ManualClock(NOW)
         fake = FakeTelegram(clock)
         app = build_application(bench_settings(url), load_content(), request=fake, clock=clock)
+        freeze_startup_objects()  # as `sciatica-bot run` does
         errors: list[BaseException] = []
 
         async def record_error(_update: object, context: BotContext) -> None:

@@ -44,7 +44,7 @@ from bench.support import (
     quiet_logging,
     table,
 )
-from bot.app import build_application, close_runtime, open_runtime
+from bot.app import build_application, close_runtime, freeze_startup_objects, open_runtime
 from bot.domain.schedule import DeliveryStatus
 from bot.fake_telegram import ApiCall, FakeMessage, FakeTelegram
 from bot.fake_telegram_http import FakeTelegramServer
@@ -124,6 +124,7 @@ async def deliver(
             await insert_subscribers(url, count, now=now - timedelta(days=1), due_at=now)
             settings = bench_settings(url, telegram_api_base_url=base_url, rate_limit_enabled=True)
             app = build_application(settings, load_content())
+            freeze_startup_objects()  # as `sciatica-bot run` does
             await app.initialize()
             await open_runtime(app)
             await app.start()  # the JobQueue runs the sweep every REMINDER_SWEEP_SECONDS

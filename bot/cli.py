@@ -56,15 +56,17 @@ def _prepare(settings: Settings) -> Content:
 def _run_telegram(settings: Settings, content: Content, *, webhook: bool) -> None:
     from telegram import Update
 
-    from bot.app import build_application
+    from bot.app import build_application, freeze_startup_objects
 
     if webhook:
         from bot.webhook import run_webhook
 
         log.info("starting on Telegram (webhook)")
+        freeze_startup_objects()
         asyncio.run(run_webhook(settings, content))
         return
     app = build_application(settings, content)
+    freeze_startup_objects()
     # Reach Telegram once first: a wrong token or an unreachable Bot API is then one clear
     # line from main(), not PTB's start-up retry loop logging a traceback.
     asyncio.run(_reach_telegram(app))

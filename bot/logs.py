@@ -27,12 +27,30 @@ class RedactTokenFilter(logging.Filter):
         return True
 
 
+class ExpectedNoiseFilter(logging.Filter):
+    """Drop two library lines about things this bot expects and reports itself.
+
+    APScheduler warns each time the reminder sweep's next run comes while a long one (a big
+    morning's prompts at Telegram's pace) is still sending; that run simply goes on. PTB's
+    rate limiter, built with ``max_retries=0``, logs every 429 at ERROR with a traceback
+    before handing it to the caller, which reschedules the send and logs it in one line.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("apscheduler"):
+            return "maximum number of running instances reached" not in record.getMessage()
+        if record.name == "telegram.ext.AIORateLimiter":
+            return not record.getMessage().startswith("Rate limit hit after maximum of 0 retries")
+        return True
+
+
 def configure_logging(level: str, token: str | None = None) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%S")
     )
     handler.addFilter(RedactTokenFilter(token))
+    handler.addFilter(ExpectedNoiseFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -190,6 +190,11 @@ async def send_prompt(runtime: Runtime, bot: Bot, item: Dispatch) -> SendResult:
                 reply_markup=prompt_keyboard(content, item.delivery_id),
             )
     except RetryAfter as error:
+        log.warning(
+            "Telegram's flood control (429) on the reminder to user %s: sent again in %.0f s",
+            item.user_id,
+            _seconds(error),
+        )
         return SendResult(SendKind.RETRY_AFTER, retry_after=_seconds(error), error="429")
     except Forbidden as error:
         return SendResult(SendKind.BLOCKED, error=str(error))
