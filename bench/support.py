@@ -28,6 +28,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.schedule import EVERY_DAY
+from bot.logs import ExpectedNoiseFilter
 from bot.settings import Settings
 from storage.db import create_engine
 from storage.migrate import upgrade
@@ -59,6 +60,8 @@ def bench_settings(database_url: str, **overrides: Any) -> Settings:
 
 def quiet_logging(level: int = logging.WARNING) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(ExpectedNoiseFilter())  # as the bot's own logging does
     for name in ("httpx", "httpcore", "apscheduler", "uvicorn", "alembic"):
         logging.getLogger(name).setLevel(max(level, logging.WARNING))
 

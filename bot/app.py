@@ -38,7 +38,6 @@ log = logging.getLogger(__name__)
 
 CONSOLE_TOKEN = "1000000:console-chat-token-not-for-telegram"  # noqa: S105 (not a secret)
 
-SENDS_PER_SECOND = 28.8  # Telegram's bulk limit is 30 a second; see rate_limiter()
 SEND_BUCKET = 1.5
 
 StartupHook = Callable[[BotApp], Awaitable[None]]
@@ -76,15 +75,16 @@ MENU_COMMANDS: tuple[str, ...] = (
 )
 
 
-def rate_limiter() -> AIORateLimiter:
+def rate_limiter(sends_per_second: float) -> AIORateLimiter:
     """PTB's limiter, set to stay under Telegram's bulk limit as Telegram counts it.
 
     Telegram refuses (429) sends past 30 in any one second. PTB's default, 30 a second from a
     leaky bucket holding 30, lets a burst of 30 go at once and 30 more within the same second:
     against a strict one-second window that is 429s after every pause (bench/bench_rate_limited.py
-    measured 51 for 600 prompts). Here the bucket drains at 28.8 a second and holds one and a
-    half sends: a send that starts up to half a slot late (the event loop was busy) keeps its
-    place, so the pace stays at 28.8, and yet, even from a full bucket, 31 sends reach
+    measured 51 for 600 prompts). Here the bucket drains at ``SEND_RATE_PER_SECOND`` (28.8 by
+    default) and holds one and a half sends: a send that starts up to half a slot late (the
+    event loop was busy) keeps its place, so the pace holds, and yet, even from a full bucket
+    at 28.8 a second, 31 sends reach
     Telegram within one second only if one of them is held up 24 ms or more between the
     limiter and the wire (a pause of the event loop: see ``freeze_startup_objects``).
     ``max_retries=0``: a 429 reaches the caller at once (the reminder sweep reschedules it and
@@ -92,7 +92,7 @@ def rate_limiter() -> AIORateLimiter:
     """
     return AIORateLimiter(
         overall_max_rate=SEND_BUCKET,
-        overall_time_period=SEND_BUCKET / SENDS_PER_SECOND,
+        overall_time_period=SEND_BUCKET / sends_per_second,
         max_retries=0,
     )
 
@@ -180,7 +180,7 @@ def build_application(
     if not with_updater:
         builder = builder.updater(None)
     if settings.rate_limit_enabled:
-        builder = builder.rate_limiter(rate_limiter())  # type: ignore[arg-type]
+        builder = builder.rate_limiter(rate_limiter(settings.send_rate_per_second))  # type: ignore[arg-type]
     app: BotApp = builder.build()
     app.bot_data[RUNTIME_KEY] = Runtime(
         settings=settings, content=content, clock=clock or SystemClock()

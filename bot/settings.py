@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     # SQLite: how long a write waits for another writer before the update fails.
     sqlite_busy_timeout_seconds: float = Field(default=15.0, gt=0, le=600)
     rate_limit_enabled: bool = True
+    # Messages a second this instance sends at most; Telegram's ~30 a second is per bot.
+    send_rate_per_second: float = Field(default=28.8, gt=0, le=30)
     content_dir: Path | None = None
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import freeze_startup_objects
+from bot.settings import Settings
 from content.loader import CONTENT_DIR
 
 REPO = Path(__file__).resolve().parent.parent
@@ -69,6 +70,7 @@ def test_console_chat_answers_start_help_and_shows_the_pigeon_card(tmp_path: Pat
         ({"DATABASE_URL": "mysql://x"}, "configuration error: DATABASE_URL: "),
         ({"TELEGRAM_BOT_TOKEN": "nonsense"}, "configuration error: TELEGRAM_BOT_TOKEN: "),
         ({"REMINDER_GRACE_MINUTES": "soon"}, "configuration error: REMINDER_GRACE_MINUTES: "),
+        ({"SEND_RATE_PER_SECOND": "45"}, "configuration error: SEND_RATE_PER_SECOND: "),
     ],
 )
 def test_a_bad_setting_stops_start_with_one_clear_line(
@@ -139,3 +141,14 @@ def test_start_up_objects_are_left_out_of_later_collections() -> None:
         assert gc.get_freeze_count() > 10_000  # the libraries and content loaded so far
     finally:
         gc.unfreeze()
+
+
+def test_every_setting_is_documented_in_the_env_example() -> None:
+    example = (Path(__file__).resolve().parents[1] / ".env.example").read_text(encoding="utf-8")
+    documented = {
+        line.split("=", 1)[0].lstrip("# ") for line in example.splitlines() if "=" in line
+    }
+
+    missing = [name.upper() for name in Settings.model_fields if name.upper() not in documented]
+
+    assert missing == []
