@@ -7,7 +7,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, exists, insert, or_, select, update
+from sqlalchemy import Select, and_, exists, insert, or_, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -48,22 +48,7 @@ async def insert_deliveries(session: AsyncSession, rows: Sequence[Mapping[str, A
     return [ids[row["subscription_id"], row["local_date"]] for row in rows]
 
 
-_MARK_SENT = (
-    update(ReminderDelivery)
-    .where(
-        ReminderDelivery.id == bindparam("delivery_id"),
-        ReminderDelivery.status == DeliveryStatus.CLAIMED,
-    )
-    .values(
-        status=DeliveryStatus.SENT,
-        message_id=bindparam("message_id"),
-        sent_at=bindparam("now"),
-        attempts=ReminderDelivery.attempts + 1,
-        retry_at=None,
-        error=None,
-    )
-)
-# The same statement for the drivers' own calls (statuses as in DeliveryStatus).
+# Written for each driver (Settings accepts asyncpg and aiosqlite); statuses as in DeliveryStatus.
 _MARK_SENT_ASYNCPG = (
     "UPDATE reminder_deliveries SET status = 'sent', message_id = $1, sent_at = $2,"
     " attempts = attempts + 1, retry_at = NULL, error = NULL WHERE id = $3 AND status = 'claimed'"
@@ -93,22 +78,18 @@ async def mark_sent(
     round trip to the database. With asyncpg and aiosqlite the statement goes straight to the
     driver: SQLAlchemy's adapter spends more than the statement itself (aiosqlite: three
     thread hops instead of one). The time is converted by the column's own type, so the
-    stored value is the one SQLAlchemy would write; other drivers take the SQLAlchemy path.
+    stored value is the one SQLAlchemy would write.
     """
     dialect = connection.dialect
     driver = (await connection.get_raw_connection()).driver_connection
-    if driver is not None and dialect.driver == "asyncpg":
-        stored_now = _stored_time(dialect)(now)
+    if driver is None:
+        raise RuntimeError("the connection is closed")
+    stored_now = _stored_time(dialect)(now)
+    if dialect.driver == "asyncpg":
         status = await driver.execute(_MARK_SENT_ASYNCPG, message_id, stored_now, delivery_id)
         return bool(status == "UPDATE 1")
-    if driver is not None and dialect.driver == "aiosqlite":
-        stored_now = _stored_time(dialect)(now)
-        cursor = await driver.execute(_MARK_SENT_AIOSQLITE, (message_id, stored_now, delivery_id))
-        return bool(cursor.rowcount == 1)
-    result = await connection.execute(
-        _MARK_SENT, {"delivery_id": delivery_id, "message_id": message_id, "now": now}
-    )
-    return result.rowcount == 1
+    cursor = await driver.execute(_MARK_SENT_AIOSQLITE, (message_id, stored_now, delivery_id))
+    return bool(cursor.rowcount == 1)
 
 
 async def due_subscriptions(
