@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.domain.schedule import EVERY_DAY
 from bot.logs import ExpectedNoiseFilter
 from bot.settings import Settings
-from storage.db import create_engine
+from storage.db import create_engine, execute_autocommit
 from storage.migrate import upgrade
 from storage.models import ReminderDelivery, Subscription, User
 
@@ -69,28 +69,17 @@ def quiet_logging(level: int = logging.WARNING) -> None:
 # --- databases ---------------------------------------------------------------------------
 
 
-async def _autocommit(url: str, *statements: str) -> None:
-    engine = create_engine(url)
-    try:
-        async with engine.connect() as connection:
-            connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            for statement in statements:
-                await connection.execute(text(statement))
-    finally:
-        await engine.dispose()
-
-
 @contextlib.asynccontextmanager
 async def postgres_database(admin_url: str) -> AsyncIterator[str]:
     """A fresh PostgreSQL database on the server of ``admin_url``, migrated, dropped at the end."""
     name = f"sciatica_bench_{uuid.uuid4().hex[:10]}"
     url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    await _autocommit(admin_url, f'CREATE DATABASE "{name}"')
+    await execute_autocommit(admin_url, f'CREATE DATABASE "{name}"')
     try:
         await asyncio.to_thread(upgrade, url)
         yield url
     finally:
-        await _autocommit(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await execute_autocommit(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @contextlib.asynccontextmanager
@@ -110,7 +99,7 @@ async def database(backend: str, admin_url: str = DEFAULT_PG_URL) -> AsyncIterat
 
 async def postgres_available(admin_url: str) -> bool:
     try:
-        await _autocommit(admin_url, "SELECT 1")
+        await execute_autocommit(admin_url, "SELECT 1")
     except Exception:  # any failure means "not available"
         return False
     return True

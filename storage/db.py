@@ -131,5 +131,18 @@ async def _reset_or_discard(connection: AsyncConnection, statement: str) -> None
         await connection.invalidate()
 
 
+async def execute_autocommit(url: str, *statements: str) -> None:
+    """Run statements that cannot run inside a transaction (``CREATE DATABASE``), each on its
+    own, on a short-lived engine (tests and benchmarks set up databases with it)."""
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            for statement in statements:
+                await autocommit.exec_driver_sql(statement)
+    finally:
+        await engine.dispose()
+
+
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)

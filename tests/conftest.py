@@ -11,10 +11,9 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from storage.db import create_engine
+from storage.db import execute_autocommit
 from storage.migrate import upgrade
 from storage.models import Base
 from tests.harness import BotHarness, make_settings
@@ -27,17 +26,6 @@ def _postgres_admin_url() -> str | None:
     if not url and os.environ.get("CI") == "true":
         raise pytest.UsageError("CI=true needs TEST_DATABASE_URL for the PostgreSQL run")
     return url or None
-
-
-async def _execute_autocommit(url: str, *statements: str) -> None:
-    engine = create_engine(url)
-    try:
-        async with engine.connect() as connection:
-            connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            for statement in statements:
-                await connection.execute(text(statement))
-    finally:
-        await engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -56,19 +44,17 @@ def postgres_database() -> Iterator[str | None]:
         return
     name = f"sciatica_test_{uuid.uuid4().hex[:10]}"
     url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    asyncio.run(_execute_autocommit(admin_url, f'CREATE DATABASE "{name}"'))
+    asyncio.run(execute_autocommit(admin_url, f'CREATE DATABASE "{name}"'))
     try:
         upgrade(url)
         yield url
     finally:
-        asyncio.run(
-            _execute_autocommit(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        )
+        asyncio.run(execute_autocommit(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def truncate_all(url: str) -> None:
     tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-    await _execute_autocommit(url, f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    await execute_autocommit(url, f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
 
 
 @pytest.fixture(params=BACKENDS)

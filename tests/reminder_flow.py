@@ -6,6 +6,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.domain.schedule import EVERY_DAY, next_due
 from bot.fake_telegram import ApiCall, FakeMessage
 from storage.models import ReminderDelivery, Subscription, User
@@ -94,30 +96,44 @@ async def insert_subscribers(
     now = bot.clock.now()
     first_due = due_at or next_due(now, zone, at, EVERY_DAY)
     async with bot.session() as session:
-        for user_id in user_ids:
-            session.add(
-                User(
-                    id=user_id,
-                    chat_id=user_id,
-                    language_code="en",
-                    created_at=now,
-                    updated_at=now,
-                    safety_acknowledged_at=now,
-                )
+        await add_subscribers(session, user_ids, now=now, zone=zone, at=at, due_at=first_due)
+
+
+async def add_subscribers(
+    session: AsyncSession,
+    user_ids: Sequence[int],
+    *,
+    now: datetime,
+    zone: str,
+    at: time,
+    due_at: datetime,
+) -> None:
+    """Users past the safety check with an active daily subscription, first due at
+    ``due_at``; committed."""
+    for user_id in user_ids:
+        session.add(
+            User(
+                id=user_id,
+                chat_id=user_id,
+                language_code="en",
+                created_at=now,
+                updated_at=now,
+                safety_acknowledged_at=now,
             )
-        await session.flush()
-        for user_id in user_ids:
-            session.add(
-                Subscription(
-                    user_id=user_id,
-                    chat_id=user_id,
-                    local_time=at,
-                    timezone=zone,
-                    days=EVERY_DAY,
-                    status="active",
-                    next_due_at=first_due,
-                    created_at=now,
-                    updated_at=now,
-                )
+        )
+    await session.flush()
+    for user_id in user_ids:
+        session.add(
+            Subscription(
+                user_id=user_id,
+                chat_id=user_id,
+                local_time=at,
+                timezone=zone,
+                days=EVERY_DAY,
+                status="active",
+                next_due_at=due_at,
+                created_at=now,
+                updated_at=now,
             )
-        await session.commit()
+        )
+    await session.commit()

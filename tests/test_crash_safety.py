@@ -34,14 +34,15 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.domain.schedule import EVERY_DAY, DeliveryStatus
+from bot.domain.schedule import DeliveryStatus
 from bot.fake_telegram import ApiCall, FakeMessage, FakeTelegram
 from bot.fake_telegram_http import FakeTelegramServer
 from content import load_content
 from storage.db import create_engine, create_sessionmaker
-from storage.models import Hold, ReminderDelivery, RoutineSession, Subscription, User
+from storage.models import Hold, ReminderDelivery, RoutineSession, Subscription
+from tests.reminder_flow import add_subscribers
 
 REPO = Path(__file__).resolve().parent.parent
 TOKEN = "123456:CRASH-test-token-for-the-fake-api-xyz"
@@ -198,37 +199,6 @@ def _has_start_now(message: FakeMessage) -> bool:
     return any(button.get("text") == START_NOW for row in rows for button in row)
 
 
-async def _insert_subscribers(session: AsyncSession, now: datetime) -> None:
-    later = now + timedelta(days=1)  # due only once the routines are under way
-    for user_id in SUBSCRIBERS:
-        session.add(
-            User(
-                id=user_id,
-                chat_id=user_id,
-                language_code="en",
-                created_at=now,
-                updated_at=now,
-                safety_acknowledged_at=now,
-            )
-        )
-    await session.flush()
-    for user_id in SUBSCRIBERS:
-        session.add(
-            Subscription(
-                user_id=user_id,
-                chat_id=user_id,
-                local_time=now.time().replace(microsecond=0),
-                timezone="UTC",
-                days=EVERY_DAY,
-                status="active",
-                next_due_at=later,
-                created_at=now,
-                updated_at=now,
-            )
-        )
-    await session.commit()
-
-
 class Database:
     """The test's own view of the bot's database."""
 
@@ -326,7 +296,15 @@ async def test_killed_mid_dispatch_and_mid_routine_nothing_lost_at_most_one_repe
 
     try:
         async with db.sessions() as session:
-            await _insert_subscribers(session, datetime.now(UTC))
+            now = datetime.now(UTC)
+            await add_subscribers(  # due only once the routines are under way
+                session,
+                SUBSCRIBERS,
+                now=now,
+                zone="UTC",
+                at=now.time().replace(microsecond=0),
+                due_at=now + timedelta(days=1),
+            )
 
         # Run 1: three users start holding; then all 500 prompts fall due; killed in the
         # worst instant after k1 prompts.

@@ -25,9 +25,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import OperationalError as SAOperationalError
 
 from bot.domain.schedule import DeliveryStatus
-from storage.db import create_engine
+from storage.db import create_engine, execute_autocommit
 from storage.models import Hold, PainRating, ReminderDelivery, RoutineSession
-from tests.conftest import _execute_autocommit, _postgres_admin_url, truncate_all
+from tests.conftest import _postgres_admin_url, truncate_all
 from tests.harness import BotHarness, make_settings
 from tests.reminder_flow import delivered_prompts, insert_subscribers
 from tests.routine_helpers import SKIP_PAIN, START_HOLD, keep_only
@@ -89,7 +89,7 @@ async def _until_waiting(url: str, count: int) -> None:
 async def _allow_connections(url: str, allowed: bool) -> None:
     name = make_url(url).database
     value = "true" if allowed else "false"
-    await _execute_autocommit(
+    await execute_autocommit(
         _admin_url(), f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS {value}'
     )
 
