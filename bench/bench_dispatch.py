@@ -44,12 +44,12 @@ from bench.support import (
     quiet_logging,
     table,
 )
-from bot.app import build_application, close_runtime, freeze_startup_objects, open_runtime
-from bot.clock import ManualClock
+from bot.composition import build_application, close_runtime, freeze_startup_objects, open_runtime
 from bot.domain.schedule import DeliveryStatus
-from bot.fake_telegram import FakeTelegram
-from bot.handlers.reminder_sweep import run_sweep
+from bot.entry.fake_telegram import FakeTelegram
+from bot.features.reminders.jobs import run_sweep
 from bot.runtime import runtime_of
+from bot.runtime.clock import ManualClock
 from content import load_content
 from storage.models import ReminderDelivery
 

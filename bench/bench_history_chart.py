@@ -15,7 +15,6 @@ import statistics
 import time
 from datetime import date, timedelta
 
-from bot.charts import render_history_png
 from bot.domain.progress import (
     CONTEXT_AFTER,
     CONTEXT_ANY,
@@ -24,7 +23,8 @@ from bot.domain.progress import (
     chart_data,
     summarise,
 )
-from bot.progress_render import chart_labels
+from bot.features.progress.charts import render_history_png
+from bot.features.progress.views import chart_labels
 from content import load_content
 
 DAYS = 90

@@ -46,11 +46,11 @@ from bench.support import (
     table,
     user_ids,
 )
-from bot.app import build_application, close_runtime, freeze_startup_objects, open_runtime
-from bot.clock import ManualClock
-from bot.errors import is_benign
-from bot.fake_telegram import ApiCall, FakeMessage, FakeTelegram
+from bot.composition import build_application, close_runtime, freeze_startup_objects, open_runtime
+from bot.entry.fake_telegram import ApiCall, FakeMessage, FakeTelegram
+from bot.plumbing.errors import is_benign
 from bot.runtime import BotApp, BotContext, runtime_of
+from bot.runtime.clock import ManualClock
 from content import load_content
 from storage.models import Hold, PainRating, RoutineSession, User
 

@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_rate_limited.py [--count 3000] [--backend sqlite|postgresql]
         [--pg-url ...] [--limit 30]
 
-The fake Bot API runs as an HTTP server on loopback (``bot.fake_telegram_http``) and answers
+The fake Bot API runs as an HTTP server on loopback (``tests.fakes.http_server``) and answers
 429 with ``retry_after`` to any send past ``--limit`` in a sliding one-second window, as
 Telegram does past its bulk limit. The bot is the real Application configured as in
 production: ``TELEGRAM_API_BASE_URL`` pointing at the fake, PTB's HTTP client, the rate limiter
@@ -44,15 +44,15 @@ from bench.support import (
     quiet_logging,
     table,
 )
-from bot.app import build_application, close_runtime, freeze_startup_objects, open_runtime
+from bot.composition import build_application, close_runtime, freeze_startup_objects, open_runtime
 from bot.domain.schedule import DeliveryStatus
-from bot.fake_telegram import ApiCall, FakeMessage, FakeTelegram
-from bot.fake_telegram_http import FakeTelegramServer
-from bot.handlers.reminder_sweep import JOB_NAME
+from bot.entry.fake_telegram import ApiCall, FakeMessage, FakeTelegram
+from bot.features.reminders.jobs import JOB_NAME
 from bot.runtime import BotApp
 from content import load_content
 from storage.db import create_engine
 from storage.models import ReminderDelivery, Subscription
+from tests.fakes.http_server import FakeTelegramServer
 
 TARGET_RATE = 28.5
 

@@ -49,8 +49,8 @@ from bench.support import (
     quiet_logging,
     table,
 )
-from bot.app import add_startup_hook, build_application, close_runtime, open_runtime
-from bot.fake_telegram import FakeTelegram
+from bot.composition import build_application, close_runtime, open_runtime
+from bot.entry.fake_telegram import FakeTelegram
 from bot.runtime import BotApp, BotContext, runtime_of
 from content import load_content
 from storage.models import Subscription
@@ -134,7 +134,7 @@ async def _start_once(mode: str, url: str) -> Measurement:
         bench_settings(url), content, request=FakeTelegram(), with_updater=False
     )
     if mode == JOB_EACH:
-        add_startup_hook(app, _schedule_each)
+        runtime_of(app).add_startup_hook(_schedule_each)
     await app.initialize()
     await open_runtime(app)
     await app.start()

@@ -28,8 +28,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.schedule import EVERY_DAY
-from bot.logs import ExpectedNoiseFilter
-from bot.settings import Settings
+from bot.runtime.logs import ExpectedNoiseFilter
+from bot.runtime.settings import Settings
 from storage.db import create_engine, execute_autocommit
 from storage.migrate import upgrade
 from storage.models import ReminderDelivery, Subscription, User

@@ -1,5 +1,5 @@
 """``python -m bot``: the same as the ``sciatica-bot`` command."""
 
-from bot.cli import main
+from bot.entry.cli import main
 
 raise SystemExit(main())

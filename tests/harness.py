@@ -20,12 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import Job
 
-from bot.app import build_application, close_runtime, open_runtime
-from bot.clock import ManualClock
-from bot.errors import is_benign
-from bot.fake_telegram import ApiCall, FakeMessage, FakeTelegram
+from bot.composition import build_application, close_runtime, open_runtime
+from bot.entry.fake_telegram import ApiCall, FakeMessage, FakeTelegram
+from bot.plumbing.errors import is_benign
 from bot.runtime import BotApp, BotContext, Runtime, runtime_of
-from bot.settings import Settings
+from bot.runtime.clock import ManualClock
+from bot.runtime.settings import Settings
 from content import Content, load_content
 
 T = TypeVar("T")

@@ -27,7 +27,11 @@ from tests.harness import BotHarness
 async def add_user(bot: BotHarness, user_id: int) -> None:
     async with bot.session() as session:
         await upsert_user(
-            session, user_id=user_id, chat_id=user_id, language_code="en", now=bot.clock.now()
+            session,
+            user_id=user_id,
+            chat_id=user_id,
+            language_code="en",
+            now=bot.runtime.clock.now(),
         )
         await session.commit()
 
@@ -35,7 +39,7 @@ async def add_user(bot: BotHarness, user_id: int) -> None:
 async def set_zone(bot: BotHarness, user_id: int, zone_key: str) -> int:
     """A reminder subscription, which is where the user's time zone lives."""
     await add_user(bot, user_id)
-    now = bot.clock.now()
+    now = bot.runtime.clock.now()
     async with bot.session() as session:
         subscription = Subscription(
             user_id=user_id,
@@ -133,7 +137,7 @@ async def add_routine(
 async def add_everything(bot: BotHarness, user_id: int) -> None:
     """At least one row of this user in every table."""
     subscription_id = await set_zone(bot, user_id, "Europe/Berlin")
-    now = bot.clock.now()
+    now = bot.runtime.clock.now()
     async with bot.session() as session:
         delivery = ReminderDelivery(
             subscription_id=subscription_id,

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.schedule import EVERY_DAY, next_due
-from bot.fake_telegram import ApiCall, FakeMessage
+from bot.entry.fake_telegram import ApiCall, FakeMessage
 from storage.models import ReminderDelivery, Subscription, User
 from tests.harness import BotHarness
 
@@ -93,7 +93,7 @@ async def insert_subscribers(
     due_at: datetime | None = None,
 ) -> None:
     """Many subscribers at once, as /start would leave them (for load tests)."""
-    now = bot.clock.now()
+    now = bot.runtime.clock.now()
     first_due = due_at or next_due(now, zone, at, EVERY_DAY)
     async with bot.session() as session:
         await add_subscribers(session, user_ids, now=now, zone=zone, at=at, due_at=first_due)

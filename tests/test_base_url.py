@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.app import build_application, close_runtime, open_runtime
-from bot.fake_telegram import FakeTelegram
-from bot.fake_telegram_http import FakeTelegramServer
+from bot.composition import build_application, close_runtime, open_runtime
+from bot.entry.fake_telegram import FakeTelegram
 from content import load_content
+from tests.fakes.http_server import FakeTelegramServer
 from tests.harness import TEST_TOKEN, make_settings
 
 ALICE = 8_000_000_001

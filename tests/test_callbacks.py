@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bot.callbacks import MAX_BYTES, Action, CallbackDataError, decode, encode, pattern
+from bot.plumbing.callbacks import MAX_BYTES, Action, CallbackDataError, decode, encode, pattern
 from tests.harness import BotHarness
 
 ALICE = 5_000_000_001

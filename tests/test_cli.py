@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import freeze_startup_objects
-from bot.settings import Settings
+from bot.composition import freeze_startup_objects
+from bot.runtime.settings import Settings
 from content.loader import CONTENT_DIR
 
 REPO = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.render import exercise_card
+from bot.features.questions.views import exercise_card
 from content import ContentError, load_content
 from content.loader import CONTENT_DIR
 from tests.harness import BotHarness, make_settings

@@ -37,11 +37,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.schedule import DeliveryStatus
-from bot.fake_telegram import ApiCall, FakeMessage, FakeTelegram
-from bot.fake_telegram_http import FakeTelegramServer
+from bot.entry.fake_telegram import ApiCall, FakeMessage, FakeTelegram
 from content import load_content
 from storage.db import create_engine, create_sessionmaker
 from storage.models import Hold, ReminderDelivery, RoutineSession, Subscription
+from tests.fakes.http_server import FakeTelegramServer
 from tests.reminder_flow import add_subscribers
 
 REPO = Path(__file__).resolve().parent.parent

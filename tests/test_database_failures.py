@@ -157,7 +157,7 @@ async def test_postgresql_restarted_under_load_the_bot_recovers_without_a_restar
     assert by_score[7] == set(USERS)
     assert {d.status for d in deliveries} == {DeliveryStatus.SENT}
     assert len([c for c in sweep if c.method == "sendMessage"]) == len(USERS)
-    failures = [r for r in caplog.records if r.name == "bot.errors"]
+    failures = [r for r in caplog.records if r.name == "bot.plumbing.errors"]
     assert len(failures) == len(failed_during)
     for record in failures:
         assert "(command /pain) for user 74000001" in record.getMessage()
@@ -240,7 +240,7 @@ async def test_postgresql_down_for_a_while_then_back(
     # The update, and the weekly-summary job (it has no handler of its own: the error
     # handler logs it); the reminder sweep catches and logs its own failure.
     assert [type(e).__name__ for e in down_errors] == ["DBAPIError", "DBAPIError"]
-    job_lines = [r.getMessage() for r in caplog.records if r.name == "bot.errors"]
+    job_lines = [r.getMessage() for r in caplog.records if r.name == "bot.plumbing.errors"]
     assert job_lines[1].startswith("job weekly-summary-sweep failed: DBAPIError: ")
     assert not [c for c in swept_while_down if c.method == "sendMessage"]
     assert any("reminder sweep failed" in r.getMessage() for r in caplog.records)
@@ -309,7 +309,7 @@ async def test_sqlite_busy_fails_the_update_cleanly_and_the_next_succeeds(
     assert [c.method for c in again] == ["answerCallbackQuery", "editMessageText"]
     assert after.cursor["phase"] == "holding"
     assert after.step_no == before.step_no + 1
-    lines = [r.getMessage() for r in caplog.records if r.name == "bot.errors"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.plumbing.errors"]
     assert len(lines) == 2
     assert re.match(
         rf"update \d+ \(button rth\) for user {ALICE} failed: OperationalError: ", lines[0]

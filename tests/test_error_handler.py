@@ -23,8 +23,8 @@ import pytest
 from sqlalchemy import select
 from telegram import Update
 
-from bot.errors import describe_update
-from bot.logs import describe_exception
+from bot.plumbing.errors import describe_update
+from bot.runtime.logs import describe_exception
 from storage.models import ExercisePreference, Hold, PainRating, RoutineSession
 from tests.harness import BotHarness, make_settings
 from tests.routine_helpers import FINISH, HURTS, SKIP, SKIP_PAIN, START_HOLD, STOP, keep_only
@@ -37,14 +37,18 @@ async def test_it_logs_update_user_and_exception_and_tells_the_user(
     bot: BotHarness, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    update = Update.de_json(bot.fake.message_update(ALICE, f"/pain 5 {SECRET}"), bot.app.bot)
+    update = Update.de_json(
+        bot.fake.message_update(ALICE, f"/pain 5 {SECRET}"), bot.app.bot
+    )
     error = ValueError(f"could not read {SECRET!r}")  # an exception quoting the user
     start = len(bot.fake.calls)
 
     await bot.app.process_error(update, error)
     bot.errors.clear()
 
-    [line] = [r for r in caplog.records if r.name == "bot.errors" and r.levelno == logging.ERROR]
+    [line] = [
+        r for r in caplog.records if r.name == "bot.plumbing.errors" and r.levelno == logging.ERROR
+    ]
     message = line.getMessage()
     assert message.startswith(
         f"update {update.update_id} (command /pain) for user {ALICE} failed: "
@@ -168,7 +172,7 @@ async def test_a_routine_step_that_fails_before_its_commit_changes_nothing(
     assert "sendMessage" in [c.method for c in again] or "editMessageText" in [
         c.method for c in again
     ]
-    [line] = [r.getMessage() for r in caplog.records if r.name == "bot.errors"]
+    [line] = [r.getMessage() for r in caplog.records if r.name == "bot.plumbing.errors"]
     assert re.match(rf"update \d+ \(button rt.\) for user {ALICE} failed: OperationalError", line)
 
 
@@ -201,9 +205,9 @@ async def test_a_routine_step_whose_card_cannot_be_shown_is_kept_and_found_again
     assert routine.step_no == 1
     assert "Continue" in offered[0].buttons[0]
     assert START_HOLD in resumed[-1].buttons[0]
-    warning = [r.getMessage() for r in caplog.records if r.name == "bot.errors"]
+    warning = [r.getMessage() for r in caplog.records if r.name == "bot.plumbing.errors"]
     assert re.match(
         rf"update \d+ \(button rtp\) for user {ALICE}: gave up on a Bot API call at "
-        r"bot/handlers/routine_screen.py:\d+ in _send_step: NetworkError: Bad Gateway",
+        r"bot/features/routine/screen.py:\d+ in _send_step: NetworkError: Bad Gateway",
         warning[0],
     )

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from telegram import Update
 
-from bot.callbacks import Action, encode
-from bot.fake_telegram import ApiCall
+from bot.entry.fake_telegram import ApiCall
+from bot.plumbing.callbacks import Action, encode
 from storage.models import Base
 from tests.harness import BotHarness, make_settings
 

@@ -6,9 +6,9 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.callbacks import Action, encode
 from bot.domain.progress import summarise
-from bot.progress_render import summary_text
+from bot.features.progress.views import summary_text
+from bot.plumbing.callbacks import Action, encode
 from content.loader import CONTENT_DIR, load_content
 from tests.harness import BotHarness, make_settings
 from tests.png import png_size
@@ -38,7 +38,7 @@ async def _alice_in_berlin_with_the_domain_test_data(bot: BotHarness) -> None:
 async def test_history_sends_a_phone_sized_png_with_the_figures_in_words(
     bot: BotHarness,
 ) -> None:
-    bot.clock.set(datetime(2026, 3, 10, 19, 0, tzinfo=UTC))  # Tuesday evening in Berlin
+    bot.runtime.clock.set(datetime(2026, 3, 10, 19, 0, tzinfo=UTC))  # Tuesday evening in Berlin
     await _alice_in_berlin_with_the_domain_test_data(bot)
 
     calls = await bot.send(ALICE, "/history 7")
@@ -61,7 +61,7 @@ async def test_history_sends_a_phone_sized_png_with_the_figures_in_words(
 
 
 async def test_history_defaults_to_30_days_and_the_buttons_switch_period(bot: BotHarness) -> None:
-    bot.clock.set(datetime(2026, 3, 10, 19, 0, tzinfo=UTC))
+    bot.runtime.clock.set(datetime(2026, 3, 10, 19, 0, tzinfo=UTC))
     await _alice_in_berlin_with_the_domain_test_data(bot)
 
     calls = await bot.send(ALICE, "/history")
@@ -96,7 +96,7 @@ async def test_a_period_in_other_digits_gets_the_default_period(bot: BotHarness)
 
 
 async def test_without_any_data_history_says_how_to_start(bot: BotHarness) -> None:
-    await rate(bot, BOB, 6, bot.clock.now())
+    await rate(bot, BOB, 6, bot.runtime.clock.now())
 
     calls = await bot.send(ALICE, "/history")
 

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bot.logs import ExpectedNoiseFilter, RedactTokenFilter
+from bot.runtime.logs import ExpectedNoiseFilter, RedactTokenFilter
 
 
 def test_token_is_redacted_from_log_lines() -> None:
@@ -45,7 +45,7 @@ def test_token_is_redacted_from_log_lines() -> None:
             False,
         ),
         ("telegram.ext.AIORateLimiter", logging.ERROR, "Something else went wrong", True),
-        ("bot.errors", logging.ERROR, "maximum number of running instances reached", True),
+        ("bot.plumbing.errors", logging.ERROR, "maximum number of running instances reached", True),
     ],
 )
 def test_only_the_expected_library_noise_is_dropped(

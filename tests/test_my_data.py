@@ -28,7 +28,7 @@ async def test_export_sends_a_csv_of_exactly_the_users_rows_and_the_picture(
     bot: BotHarness,
 ) -> None:
     await set_zone(bot, ALICE, "Europe/Berlin")
-    now = bot.clock.now()
+    now = bot.runtime.clock.now()
     routine = await add_routine(bot, ALICE, now, pain_before=6, pain_after=4, holds=3)
     await rate(bot, ALICE, 6, now, "before", session_id=routine)
     await rate(bot, ALICE, 4, now, "after", note="looser, less tingling", session_id=routine)

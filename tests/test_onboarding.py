@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-from bot.callbacks import Action, encode
-from bot.handlers.reminder_views import COMMON_TIMES
+from bot.features.reminders.views import COMMON_TIMES
+from bot.plumbing.callbacks import Action, encode
 from storage.models import Subscription, User
 from tests.harness import BotHarness
 from tests.reminder_flow import subscribe, subscription
@@ -98,7 +98,7 @@ async def test_the_whole_start_flow_ends_with_when_the_first_prompt_comes(bot: B
     assert sub.next_due_at == datetime(2026, 3, 2, 6, 30, tzinfo=UTC)
     (user,) = await bot.rows(User)
     assert (user.onboarding_step, user.awaiting) == (None, None)
-    assert user.safety_acknowledged_at == bot.clock.now()
+    assert user.safety_acknowledged_at == bot.runtime.clock.now()
 
 
 async def test_a_typed_time_in_twelve_hour_form_subscribes_for_tomorrow(bot: BotHarness) -> None:

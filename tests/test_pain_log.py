@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
-from bot.callbacks import Action, encode
-from bot.fake_telegram import ApiCall
+from bot.entry.fake_telegram import ApiCall
+from bot.plumbing.callbacks import Action, encode
 from storage.models import PainRating, User
 from tests.harness import BotHarness, texts
 
@@ -41,7 +41,7 @@ async def test_the_keyboard_records_the_tapped_score(bot: BotHarness) -> None:
     assert [(r.user_id, r.score, r.context, r.note, r.session_id) for r in rows] == [
         (ALICE, 4, "any", None, None)
     ]
-    assert rows[0].rated_at == bot.clock.now()
+    assert rows[0].rated_at == bot.runtime.clock.now()
     assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
     assert calls[1].text == "Logged: 4/10."
     assert calls[1].button_data == {"Add a note": encode(Action.PAIN_NOTE, rows[0].id)}

@@ -6,7 +6,7 @@ import csv
 import io
 from datetime import time
 
-from bot.callbacks import Action, encode
+from bot.plumbing.callbacks import Action, encode
 from storage.models import PainRating, User
 from tests.harness import BotHarness
 from tests.progress_fixtures import add_everything, rows_per_table

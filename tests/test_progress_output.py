@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.charts import (
+from bot.domain.export_csv import COLUMNS, HoldRecord, PainRecord, RoutineRecord, export_csv
+from bot.domain.progress import chart_data, summarise
+from bot.features.progress.charts import (
     BEFORE_COLOUR,
     DAILY_COLOUR,
     HEIGHT_PX,
@@ -19,10 +21,8 @@ from bot.charts import (
     ChartLabels,
     render_history_png,
 )
-from bot.domain.export_csv import COLUMNS, HoldRecord, PainRecord, RoutineRecord, export_csv
-from bot.domain.progress import chart_data, summarise
-from bot.progress_render import chart_labels, one_decimal, signed, summary_text
-from bot.progress_render import weekly_screen_text as screen
+from bot.features.progress.views import chart_labels, one_decimal, signed, summary_text
+from bot.features.progress.views import weekly_screen_text as screen
 from bot.services.progress import WeeklySettings
 from content import Content, load_content
 from tests.png import png_size

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from telegram import Update
 
-from bot.callbacks import Action, encode
-from bot.handlers.text import PRIORITY_AWAITING, add_text_route
-from bot.render import answer_text, exercise_card
-from bot.runtime import BotContext
-from bot.telegram_map import Sender
+from bot.features.questions.views import answer_text, exercise_card
+from bot.plumbing.callbacks import Action, encode
+from bot.plumbing.mapping import Sender
+from bot.plumbing.text_router import PRIORITY_AWAITING
+from bot.runtime import BotContext, runtime_of
 from tests.harness import BotHarness
 
 ALICE = 111_111_111_111
@@ -359,7 +359,7 @@ async def test_red_flags_come_before_any_feature_waiting_for_an_answer(bot: BotH
         seen.append(sender.text or "")
         return False
 
-    add_text_route(bot.app, PRIORITY_AWAITING, waiting_feature)
+    runtime_of(bot.app).add_text_route(PRIORITY_AWAITING, waiting_feature)
 
     urgent = await bot.send(ALICE, "I can't feel my inner thighs")
     assert seen == []

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from bot.callbacks import Action, encode
 from bot.domain.schedule import DeliveryStatus
+from bot.plumbing.callbacks import Action, encode
 from storage.models import ReminderDelivery, Subscription, User
 from tests.harness import BotHarness
 from tests.reminder_flow import (
@@ -205,7 +205,7 @@ async def test_pause_for_three_days_then_prompts_come_back_by_themselves(bot: Bo
         bot.content.t("remind.paused_until", when="on Thursday 5 March at 07:30"),
     )
     sub = await subscription(bot, ALICE)
-    assert (sub.status, sub.paused_until) == ("paused", bot.clock.now() + timedelta(days=3))
+    assert (sub.status, sub.paused_until) == ("paused", bot.runtime.clock.now() + timedelta(days=3))
     for _ in range(5):
         await advance_to_next_due(bot, ALICE)
     days = [day for day, _ in local_stamps(delivered_prompts(bot, ALICE), "Europe/Berlin")]

@@ -32,13 +32,13 @@ async def test_berlin_0730_gets_one_prompt_per_local_day_for_400_days(bot: BotHa
     # Each step goes to a minute before the next 07:30 (nothing may come early), then to
     # 07:30 itself. The step is computed here; what arrives, and when, is checked below.
     for _ in range(400):
-        due = next_due(bot.clock.now(), "Europe/Berlin", time(7, 30))
+        due = next_due(bot.runtime.clock.now(), "Europe/Berlin", time(7, 30))
         early = await bot.advance_to(due - timedelta(minutes=1))
         assert prompts(early) == []
         on_time = await bot.advance_to(due)
         assert len(prompts(on_time, ALICE)) == 1
     assert (await subscription(bot, ALICE)).next_due_at == next_due(
-        bot.clock.now(), "Europe/Berlin", time(7, 30)
+        bot.runtime.clock.now(), "Europe/Berlin", time(7, 30)
     )
 
     stamps = local_stamps(delivered_prompts(bot, ALICE), "Europe/Berlin")

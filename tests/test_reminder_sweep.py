@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select, text
 
 from bot.domain.schedule import SEND_LEASE, DeliveryStatus
-from bot.fake_telegram import FakeTelegram
+from bot.entry.fake_telegram import FakeTelegram
 from storage.models import ReminderDelivery, Subscription, User
 from tests.harness import BotHarness, make_settings
 from tests.reminder_flow import (
@@ -175,7 +175,7 @@ async def test_a_claim_whose_lease_runs_out_while_telegram_is_slow_waits_for_the
         await asyncio.sleep(0)
         if bot.fake.hanging == 1:
             break
-    bot.clock.advance(SEND_LEASE)  # Telegram answers nothing for two minutes
+    bot.runtime.clock.advance(SEND_LEASE)  # Telegram answers nothing for two minutes
     bot.fake.release_hanging()  # then the request times out
     await sweep
 

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.app import MENU_COMMANDS
-from bot.fake_telegram import FakeTelegram
-from bot.handlers.reminder_sweep import JOB_NAME
+from bot.composition import MENU_COMMANDS
+from bot.entry.fake_telegram import FakeTelegram
+from bot.features.reminders.jobs import JOB_NAME
 from storage.db import create_engine
 from storage.migrate import downgrade, upgrade
 from tests.harness import BotHarness, make_settings
@@ -40,7 +40,7 @@ async def test_a_failing_set_my_commands_is_logged_not_fatal(
 ) -> None:
     fake = FakeTelegram()
     fake.fail(500, "Internal Server Error", method="setMyCommands")
-    with caplog.at_level(logging.WARNING, logger="bot.app"):
+    with caplog.at_level(logging.WARNING, logger="bot.composition"):
         harness = await BotHarness.start(make_settings(database_url), fake=fake)
     try:
         assert "could not register the command menu" in caplog.text
@@ -55,7 +55,10 @@ async def test_one_repeating_sweep_job_however_many_subscribers(bot: BotHarness)
     assert bot.app.job_queue is not None
     sweeps = [job for job in bot.app.job_queue.jobs() if job.name == JOB_NAME]
     assert len(sweeps) == 1
-    assert sweeps[0].job.trigger.interval.total_seconds() == bot.settings.reminder_sweep_seconds
+    assert (
+        sweeps[0].job.trigger.interval.total_seconds()
+        == bot.runtime.settings.reminder_sweep_seconds
+    )
     jobs_before = sorted(str(job.name) for job in bot.app.job_queue.jobs())
     await subscribe(bot, 1)
     await subscribe(bot, 2)

@@ -330,7 +330,7 @@ def test_steps_written_for_the_right_side_mirror_for_the_left() -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["bot/domain/routine.py", "bot/services/routine.py", "bot/routine_render.py"]
+    "path", ["bot/domain/routine.py", "bot/services/routine.py", "bot/features/routine/views.py"]
 )
 def test_the_routine_core_never_imports_telegram(path: str) -> None:
     tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
@@ -344,7 +344,7 @@ def test_the_routine_core_never_imports_telegram(path: str) -> None:
 
 
 def test_routine_button_codes_are_unique_and_short() -> None:
-    from bot.callbacks import Action
+    from bot.plumbing.callbacks import Action
 
     codes = [action.value for action in Action.__members__.values()]
     assert len(codes) == len(set(codes)), "two actions share a code (an Enum alias)"

@@ -3,7 +3,7 @@ pain rise; short routines rotate; /settings changes the length, timers and left-
 
 from __future__ import annotations
 
-from bot.callbacks import Action, encode
+from bot.plumbing.callbacks import Action, encode
 from storage.models import ExercisePreference, Hold, User
 from tests.harness import BotHarness
 from tests.routine_helpers import (

@@ -88,7 +88,7 @@ async def test_a_hold_that_ended_while_the_bot_was_down_is_closed_at_its_end(
     await _holding(bot)
     await bot.advance(seconds=5)
     card = bot.message_with_button(ALICE, FINISH)
-    bot.clock.advance(timedelta(minutes=3))  # the bot is down: no job runs
+    bot.runtime.clock.advance(timedelta(minutes=3))  # the bot is down: no job runs
     before = len(bot.fake.calls)
 
     await bot.restart()

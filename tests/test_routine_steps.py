@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from bot.callbacks import Action, encode
+from bot.plumbing.callbacks import Action, encode
 from storage.models import Hold, PainRating, ReminderDelivery, RoutineSession, Subscription
 from tests.harness import BotHarness
 from tests.routine_helpers import (
@@ -202,7 +202,7 @@ async def test_stop_mid_routine_then_routine_starts_afresh(bot: BotHarness) -> N
         "Send /routine whenever you'd like to start again."
     )
     [stopped] = await sessions(bot)
-    assert (stopped.status, stopped.finished_at) == ("stopped", bot.clock.now())
+    assert (stopped.status, stopped.finished_at) == ("stopped", bot.runtime.clock.now())
 
     calls = await bot.send(ALICE, "/routine")
 
@@ -411,7 +411,7 @@ async def test_with_timers_off_each_hold_is_a_done_button(bot: BotHarness) -> No
 async def test_start_now_on_the_daily_prompt_links_the_routine_to_it(bot: BotHarness) -> None:
     await bot.send(ALICE, "/start")
     await bot.send(BOB, "/start")
-    now = bot.clock.now()
+    now = bot.runtime.clock.now()
     async with bot.session() as session:
         subscription = Subscription(
             user_id=ALICE,
@@ -522,7 +522,7 @@ async def test_a_warning_when_the_pain_rose(bot: BotHarness) -> None:
 
 async def test_a_streak_counts_days_in_the_users_zone(bot: BotHarness) -> None:
     # 23:30 in Tokyo on Monday, then 00:30 on Tuesday there: two local days in a row.
-    bot.clock.set(datetime(2026, 3, 2, 14, 30, tzinfo=UTC))
+    bot.runtime.clock.set(datetime(2026, 3, 2, 14, 30, tzinfo=UTC))
     await bot.send(ALICE, "/start")
     async with bot.session() as session:
         session.add(
@@ -531,8 +531,8 @@ async def test_a_streak_counts_days_in_the_users_zone(bot: BotHarness) -> None:
                 chat_id=ALICE,
                 local_time=time(7, 0),
                 timezone="Asia/Tokyo",
-                created_at=bot.clock.now(),
-                updated_at=bot.clock.now(),
+                created_at=bot.runtime.clock.now(),
+                updated_at=bot.runtime.clock.now(),
             )
         )
         await session.commit()

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.app import MENU_COMMANDS
-from bot.callbacks import MAX_BYTES
+from bot.composition import MENU_COMMANDS
+from bot.plumbing.callbacks import MAX_BYTES
 from storage.models import PainRating, RoutineSession
 from tests.harness import BotHarness
 from tests.routine_helpers import (
@@ -108,7 +108,7 @@ def _rep(where: str | None) -> int:
 
 
 async def test_a_full_routine_from_pain_rating_to_summary(bot: BotHarness) -> None:
-    start = bot.clock.now()
+    start = bot.runtime.clock.now()
     calls = await bot.send(ALICE, "/routine")
     assert methods(calls) == ["sendMessage"]
     assert calls[0].text == (

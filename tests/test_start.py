@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.callbacks import Action, encode
+from bot.plumbing.callbacks import Action, encode
 from storage.models import User
 from tests.harness import BotHarness
 

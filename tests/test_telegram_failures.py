@@ -26,9 +26,9 @@ import pytest
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot.callbacks import Action, CallbackDataError, decode
 from bot.domain.schedule import DeliveryStatus
-from bot.fake_telegram import ApiCall, FakeMessage, Injected
+from bot.entry.fake_telegram import ApiCall, FakeMessage, Injected
+from bot.plumbing.callbacks import Action, CallbackDataError, decode
 from storage.models import PainRating, ReminderDelivery, RoutineSession
 from tests.harness import BotHarness, make_settings
 from tests.reminder_flow import insert_subscribers
@@ -250,7 +250,9 @@ async def test_random_telegram_failures_spare_everyone_else_and_lose_nothing(
     # Each thing given up is logged with the user's id: the error handler's line for every
     # error it got, and every warning the bot wrote names an afflicted user or chat.
     handler_lines = [
-        r.getMessage() for r in ours if r.name == "bot.errors" and "update" in r.getMessage()
+        r.getMessage()
+        for r in ours
+        if r.name == "bot.plumbing.errors" and "update" in r.getMessage()
     ]
     assert len(handler_lines) == len(errors)
     for line in (r.getMessage() for r in ours):

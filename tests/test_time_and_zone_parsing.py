@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.callbacks import Action, decode, encode
 from bot.domain.timeparse import format_time, parse_time, time_from_token, time_token
 from bot.domain.zoneparse import ZoneDirectory, ZoneMatchKind, parse_offset, zone_token_parts
-from bot.zone_lookup import ZoneLocator, build_zone_directory
+from bot.plumbing.callbacks import Action, decode, encode
+from bot.services.zone_lookup import ZoneLocator, build_zone_directory
 from content import ContentError
 from content.places import load_places
 

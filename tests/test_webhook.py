@@ -9,7 +9,7 @@ import httpx
 import pytest
 from telegram import Update
 
-from bot.webhook import SECRET_HEADER, build_web_app
+from bot.entry.webhook import SECRET_HEADER, build_web_app
 from storage.db import create_engine, create_sessionmaker
 from tests.harness import BotHarness
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from bot.callbacks import Action, encode
+from bot.plumbing.callbacks import Action, encode
 from storage.models import User
 from tests.harness import BotHarness
 from tests.png import png_size
@@ -41,7 +41,7 @@ async def test_the_summary_goes_out_on_sunday_evening_in_each_users_zone(bot: Bo
     assert (await user(bot, ALICE)).weekly_summary_next_at == SUNDAY_18_UTC
     assert (await user(bot, BOB)).weekly_summary_next_at == SUNDAY_18_BERLIN
 
-    calls = await bot.advance(SUNDAY_18_BERLIN - bot.clock.now())
+    calls = await bot.advance(SUNDAY_18_BERLIN - bot.runtime.clock.now())
     assert photos(calls, BOB)
     assert not photos(calls, ALICE)
     [summary] = photos(calls, BOB)
@@ -71,7 +71,7 @@ async def test_a_week_with_nothing_logged_sends_nothing_but_moves_on(bot: BotHar
     await add_user(bot, ALICE)
     await bot.advance(minutes=1)
 
-    calls = await bot.advance(SUNDAY_18_UTC - bot.clock.now())
+    calls = await bot.advance(SUNDAY_18_UTC - bot.runtime.clock.now())
 
     assert photos(calls, ALICE) == []
     assert [c for c in calls if c.chat_id == ALICE] == []
@@ -85,8 +85,8 @@ async def test_a_user_who_blocked_the_bot_gets_no_more_summaries(
     await bot.advance(minutes=1)
     bot.fake.blocked_chats.add(ALICE)
 
-    with caplog.at_level(logging.WARNING, logger="bot.handlers.history"):
-        calls = await bot.advance(SUNDAY_18_UTC - bot.clock.now())
+    with caplog.at_level(logging.WARNING, logger="bot.features.progress.handlers"):
+        calls = await bot.advance(SUNDAY_18_UTC - bot.runtime.clock.now())
 
     assert [c.method for c in calls if c.chat_id == ALICE] == ["sendPhoto"]  # refused: 403
     row = await user(bot, ALICE)

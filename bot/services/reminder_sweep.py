@@ -3,7 +3,7 @@
 Claiming happens in one transaction per batch: for each due subscription a delivery row,
 unique on (subscription, local date), is inserted and the next due instant is advanced; due
 retries, expired leases and finished snoozes are claimed again. Only then is anything sent
-(by ``bot.handlers.reminder_sweep``), and each result is recorded in its own transaction.
+(by ``bot.features.reminders.jobs``), and each result is recorded in its own transaction.
 
 A crash between claim and record leaves a "claimed" row whose lease (``retry_at``) runs out,
 after which any dispatcher sends it: a prompt is never lost. It is sent twice only if the

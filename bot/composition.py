@@ -1,0 +1,185 @@
+"""The one factory that wires the Application: settings, content, database, handlers, jobs."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+from types import ModuleType
+
+from telegram import BotCommand
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, ApplicationBuilder
+from telegram.request import BaseRequest, HTTPXRequest
+
+from bot.domain.questions import Library
+from bot.features.basics import handlers as basics
+from bot.features.my_data import handlers as my_data
+from bot.features.onboarding import handlers as onboarding
+from bot.features.pain import handlers as pain
+from bot.features.progress import handlers as progress
+from bot.features.questions import handlers as questions
+from bot.features.reminders import handlers as reminders
+from bot.features.routine import handlers as routine
+from bot.plumbing import text_router
+from bot.plumbing.errors import on_error
+from bot.plumbing.retry import RetryingRequest, Sleep
+from bot.plumbing.update_processor import DrainingApplication, PerUserUpdateProcessor
+from bot.runtime import CONTEXT_TYPES, RUNTIME_KEY, BotApp, Runtime, runtime_of
+from bot.runtime.clock import Clock, SystemClock
+from bot.runtime.settings import Settings
+from content import Content
+from storage.db import create_engine, create_sessionmaker, is_sqlite, prepare_sqlite_file
+
+log = logging.getLogger(__name__)
+
+CONSOLE_TOKEN = "1000000:console-chat-token-not-for-telegram"  # noqa: S105 (not a secret)
+
+SEND_BUCKET = 1.5
+
+# Each feature module offers register(app); the order is the order handlers get to match.
+FEATURE_MODULES: tuple[ModuleType, ...] = (
+    basics,
+    onboarding,
+    reminders,
+    questions,
+    routine,
+    pain,
+    progress,
+    my_data,
+)
+
+# The commands shown in Telegram's menu, with their catalog keys.
+MENU_COMMANDS: tuple[str, ...] = (
+    "start",
+    "help",
+    "routine",
+    "exercises",
+    "exercise",
+    "pain",
+    "history",
+    "settings",
+    "time",
+    "timezone",
+    "pause",
+    "resume",
+    "stop",
+    "export",
+    "delete",
+)
+
+
+def rate_limiter(sends_per_second: float) -> AIORateLimiter:
+    """PTB's limiter, set to stay under Telegram's bulk limit as Telegram counts it.
+
+    Telegram refuses (429) sends past 30 in any one second. PTB's default, 30 a second from a
+    leaky bucket holding 30, lets a burst of 30 go at once and 30 more within the same second:
+    against a strict one-second window that is 429s after every pause (bench/bench_rate_limited.py
+    measured 51 for 600 prompts). Here the bucket drains at ``SEND_RATE_PER_SECOND`` (28.8 by
+    default) and holds one and a half sends: a send that starts up to half a slot late (the
+    event loop was busy) keeps its place, so the pace holds, and yet, even from a full bucket
+    at 28.8 a second, 31 sends reach
+    Telegram within one second only if one of them is held up 24 ms or more between the
+    limiter and the wire (a pause of the event loop: see ``freeze_startup_objects``).
+    ``max_retries=0``: a 429 reaches the caller at once (the reminder sweep reschedules it and
+    never sleeps on it).
+    """
+    return AIORateLimiter(
+        overall_max_rate=SEND_BUCKET,
+        overall_time_period=SEND_BUCKET / sends_per_second,
+        max_retries=0,
+    )
+
+
+def freeze_startup_objects() -> None:
+    """Leave what start-up loaded (libraries, content, the zone database) out of later garbage
+    collections, for a process that runs for days (``sciatica-bot run``).
+
+    Those objects live as long as the process; a full collection walking them all held the
+    event loop for ~60 ms, long enough to bunch two paced sends together and draw a 429 from
+    Telegram (bench/bench_rate_limited.py); with them frozen a full collection takes ~8 ms.
+    Not for tests, which start hundreds of bots in one process: what is frozen is never
+    collected.
+    """
+    gc.collect()
+    gc.freeze()
+
+
+async def open_runtime(app: BotApp) -> None:
+    """Open the database and run the features' start-up hooks (the Application's post_init)."""
+    runtime = runtime_of(app)
+    url = runtime.settings.database_url
+    if is_sqlite(url):
+        await asyncio.to_thread(prepare_sqlite_file, url)
+    runtime.engine = create_engine(url, busy_timeout=runtime.settings.sqlite_busy_timeout_seconds)
+    runtime.sessionmaker = create_sessionmaker(runtime.engine)
+    for hook in runtime.startup_hooks:
+        await hook(app)
+
+
+async def close_runtime(app: BotApp) -> None:
+    """Dispose of the database engine (the Application's post_shutdown)."""
+    runtime = runtime_of(app)
+    if runtime.engine is not None:
+        await runtime.engine.dispose()
+        runtime.engine = None
+        runtime.sessionmaker = None
+
+
+async def register_menu(app: BotApp) -> None:
+    """Tell Telegram the command menu; a failure is logged, never fatal."""
+    content = runtime_of(app).content
+    commands = [BotCommand(name, content.t(f"cmd.{name}")) for name in MENU_COMMANDS]
+    try:
+        await app.bot.set_my_commands(commands)
+    except TelegramError as error:
+        log.warning("could not register the command menu: %s", error)
+
+
+def build_application(
+    settings: Settings,
+    content: Content,
+    *,
+    request: BaseRequest | None = None,
+    clock: Clock | None = None,
+    with_updater: bool = True,
+    retry_sleep: Sleep = asyncio.sleep,
+) -> BotApp:
+    """The Application with every handler and job; the database opens in post_init.
+
+    Bot API calls go through ``RetryingRequest`` (bot/plumbing/retry.py: what is safe to send
+    again is sent again); updates of different users run concurrently, each user's in order
+    (bot/plumbing/update_processor.py). ``retry_sleep`` is how a retry waits (tests pass a
+    recorder).
+    """
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
+    transport = request if request is not None else HTTPXRequest(connection_pool_size=256)
+    builder = (
+        ApplicationBuilder()
+        .token(token or CONSOLE_TOKEN)
+        .base_url(settings.telegram_api_base_url)
+        .context_types(CONTEXT_TYPES)
+        .post_init(open_runtime)
+        .post_shutdown(close_runtime)
+        .request(RetryingRequest(transport, sleep=retry_sleep))
+        .concurrent_updates(PerUserUpdateProcessor())
+        .application_class(DrainingApplication)
+    )
+    if request is not None:
+        builder = builder.get_updates_request(request)
+    if not with_updater:
+        builder = builder.updater(None)
+    if settings.rate_limit_enabled:
+        builder = builder.rate_limiter(rate_limiter(settings.send_rate_per_second))  # type: ignore[arg-type]
+    app: BotApp = builder.build()
+    runtime = Runtime(
+        settings=settings, content=content, clock=clock or SystemClock(), library=Library(content)
+    )
+    app.bot_data[RUNTIME_KEY] = runtime
+    runtime.add_startup_hook(register_menu)
+    text_router.register(app)
+    for module in FEATURE_MODULES:
+        module.register(app)
+    basics.register_last(app)
+    app.add_error_handler(on_error)
+    return app

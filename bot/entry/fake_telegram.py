@@ -1,0 +1,639 @@
+"""An in-process fake of the Telegram Bot API at its HTTP boundary.
+
+``FakeTelegram`` is a ``telegram.request.BaseRequest``: the real ``Application`` and ``Bot``
+talk to it exactly as they talk to Telegram, with the same methods and JSON. It records every
+call, answers with realistic JSON, keeps each chat's messages (with edits), hands out updates
+to ``getUpdates`` (for polling in the console chat), and can be told to fail.
+
+Used by the console chat, the tests and the benchmarks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import random
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.error import TimedOut
+from telegram.request import BaseRequest, RequestData
+
+from bot.runtime.clock import Clock, SystemClock
+
+BOT_USER = {
+    "id": 7_000_000_001,
+    "is_bot": True,
+    "first_name": "Sciatica Coach",
+    "username": "sciatica_coach_bot",
+    "can_join_groups": False,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": True,
+}
+
+JSONDict = dict[str, Any]
+
+
+@dataclass
+class ApiCall:
+    """One request the bot made: the Bot API method and its parameters."""
+
+    method: str
+    params: JSONDict
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def chat_id(self) -> int | None:
+        value = self.params.get("chat_id")
+        return int(value) if value is not None else None
+
+    @property
+    def text(self) -> str | None:
+        value = self.params.get("text", self.params.get("caption"))
+        return None if value is None else str(value)
+
+    @property
+    def buttons(self) -> list[list[str]]:
+        """Button labels, row by row (inline or reply keyboard)."""
+        markup = self.params.get("reply_markup") or {}
+        rows = markup.get("inline_keyboard") or markup.get("keyboard") or []
+        return [[str(button["text"]) for button in row] for row in rows]
+
+    @property
+    def button_data(self) -> dict[str, str]:
+        """Inline button label → callback data."""
+        markup = self.params.get("reply_markup") or {}
+        return {
+            str(button["text"]): str(button.get("callback_data"))
+            for row in markup.get("inline_keyboard") or []
+            for button in row
+            if "callback_data" in button
+        }
+
+
+@dataclass
+class FakeMessage:
+    """A message as the fake keeps it: the latest text and buttons after any edits."""
+
+    message_id: int
+    chat_id: int
+    from_bot: bool
+    date: int
+    text: str | None = None
+    reply_markup: JSONDict | None = None
+    kind: str = "text"
+    edits: int = 0
+    deleted: bool = False
+
+    def to_json(self) -> JSONDict:
+        sender = (
+            BOT_USER
+            if self.from_bot
+            else {"id": self.chat_id, "is_bot": False, "first_name": "User"}
+        )
+        data: JSONDict = {
+            "message_id": self.message_id,
+            "date": self.date,
+            "chat": {"id": self.chat_id, "type": "private", "first_name": "User"},
+            "from": sender,
+        }
+        if self.kind == "text":
+            data["text"] = self.text or ""
+        elif self.kind == "photo":
+            data["photo"] = [
+                {
+                    "file_id": f"photo-{self.message_id}",
+                    "file_unique_id": f"p{self.message_id}",
+                    "width": 1080,
+                    "height": 1350,
+                }
+            ]
+            if self.text:
+                data["caption"] = self.text
+        elif self.kind == "document":
+            data["document"] = {
+                "file_id": f"doc-{self.message_id}",
+                "file_unique_id": f"d{self.message_id}",
+            }
+            if self.text:
+                data["caption"] = self.text
+        if self.reply_markup and "inline_keyboard" in self.reply_markup:
+            data["reply_markup"] = self.reply_markup
+        if self.edits:
+            data["edit_date"] = self.date
+        return data
+
+
+@dataclass
+class PlannedFailure:
+    """An error the fake answers with, for matching calls, a number of times."""
+
+    status: int
+    description: str
+    method: str | None = None
+    chat_id: int | None = None
+    retry_after: int | None = None
+    times: int = 1
+    timeout: bool = False
+    hang: bool = False
+    delivered: bool = False  # Telegram carried the call out first; only its answer is this
+
+    def matches(self, method: str, chat_id: int | None) -> bool:
+        return (self.method is None or self.method == method) and (
+            self.chat_id is None or self.chat_id == chat_id
+        )
+
+
+SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
+EDIT_METHODS = frozenset({"editMessageText", "editMessageCaption", "editMessageReplyMarkup"})
+
+# What Telegram answers on a bad day, per kind of call: (kind, status, description).
+CHAOS_KINDS: dict[str, tuple[tuple[str, int, str], ...]] = {
+    "answerCallbackQuery": (
+        (
+            "query_too_old",
+            400,
+            "Bad Request: query is too old and response timeout expired or query ID is invalid",
+        ),
+        ("bad_gateway", 502, "Bad Gateway"),
+        ("timeout", 0, "timeout"),
+    ),
+    "edit": (
+        # The message already reads so (an earlier try got through): the edit is applied.
+        (
+            "not_modified",
+            400,
+            "Bad Request: message is not modified: specified new message "
+            "content and reply markup are exactly the same",
+        ),
+        ("too_many", 429, "Too Many Requests: retry after {retry_after}"),
+        ("bad_gateway", 502, "Bad Gateway"),
+        ("timeout", 0, "timeout"),
+        ("late_timeout", 0, "timeout"),  # applied, but the answer came too late
+    ),
+    "send": (
+        ("too_many", 429, "Too Many Requests: retry after {retry_after}"),
+        ("bad_gateway", 502, "Bad Gateway"),
+        ("timeout", 0, "timeout"),
+        ("late_timeout", 0, "timeout"),  # delivered, but the answer came too late
+        ("blocked", 403, "Forbidden: bot was blocked by the user"),
+    ),
+}
+APPLIED_ANYWAY = frozenset({"not_modified", "late_timeout"})
+
+
+@dataclass(frozen=True)
+class Injected:
+    """One failure the chaos policy answered with: at which call (index in ``calls``)."""
+
+    index: int
+    method: str
+    chat_id: int | None
+    kind: str
+
+
+@dataclass
+class ChaosPolicy:
+    """Random failures from a seeded generator: each call to a user's chat fails with
+    probability ``rate``, with an error Telegram really gives for that kind of call. Only
+    ``chats`` (all when None) suffer; button answers carry no chat, so they fail at random
+    whenever ``answers`` is set. Every injected failure is kept in ``injected``."""
+
+    rate: float
+    rng: random.Random
+    chats: set[int] | None = None
+    answers: bool = True
+    max_retry_after: int = 3
+    injected: list[Injected] = field(default_factory=list)
+
+    def pick(self, index: int, method: str, chat_id: int | None) -> PlannedFailure | None:
+        if method == "answerCallbackQuery":
+            group = "answerCallbackQuery" if self.answers else None
+        elif method in SEND_METHODS:
+            group = "send"
+        elif method in EDIT_METHODS:
+            group = "edit"
+        else:
+            group = None
+        if group is None or (group != "answerCallbackQuery" and not self._chosen(chat_id)):
+            return None
+        if self.rng.random() >= self.rate:
+            return None
+        kind, status, description = self.rng.choice(CHAOS_KINDS[group])
+        self.injected.append(Injected(index, method, chat_id, kind))
+        delivered = kind in APPLIED_ANYWAY
+        if kind in ("timeout", "late_timeout"):
+            return PlannedFailure(0, "timeout", timeout=True, delivered=delivered)
+        retry_after = self.rng.randint(1, self.max_retry_after) if status == 429 else None
+        return PlannedFailure(
+            status,
+            description.format(retry_after=retry_after),
+            retry_after=retry_after,
+            delivered=delivered,
+        )
+
+    def _chosen(self, chat_id: int | None) -> bool:
+        return self.chats is None or chat_id in self.chats
+
+
+class FakeTelegram(BaseRequest):
+    """The fake Bot API: pass it to the builder as `request` and `get_updates_request`."""
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        self.clock = clock or SystemClock()
+        self.calls: list[ApiCall] = []
+        self.messages: dict[int, dict[int, FakeMessage]] = defaultdict(dict)
+        self.blocked_chats: set[int] = set()
+        self.failures: list[PlannedFailure] = []
+        self.listeners: list[Callable[[ApiCall, FakeMessage | None], None]] = []
+        self._message_ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
+        self._update_ids = itertools.count(1)
+        self._callback_ids = itertools.count(1)
+        self._inline_ids = itertools.count(1)
+        self._pending_updates: deque[JSONDict] = deque()
+        self._updates_ready = asyncio.Event()
+        self.updates_fetched = asyncio.Event()
+        self.updates_fetched.set()
+        self.hanging = 0  # calls waiting forever right now (see ``hang``)
+        self._released = asyncio.Event()
+        self.chaos: ChaosPolicy | None = None
+
+    # --- BaseRequest -------------------------------------------------------------------
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        api_method = url.rsplit("/", 1)[-1]
+        params: JSONDict = dict(request_data.parameters) if request_data else {}
+        files: dict[str, bytes] = {}
+        if request_data and request_data.contains_files:
+            for name, value in (request_data.multipart_data or {}).items():
+                if isinstance(value, tuple) and len(value) >= 2 and isinstance(value[1], bytes):
+                    files[name] = value[1]
+        return await self.handle(api_method, params, files)
+
+    async def handle(
+        self, api_method: str, params: JSONDict, files: dict[str, bytes] | None = None
+    ) -> tuple[int, bytes]:
+        """Answer one Bot API call: the HTTP status and the JSON body Telegram would send."""
+        if api_method == "getUpdates":
+            return await self._get_updates(params)
+        call = ApiCall(api_method, params, files or {})
+        self.calls.append(call)
+        failure = self._take_failure(api_method, call.chat_id)
+        if failure is None and self.chaos is not None:
+            failure = self.chaos.pick(len(self.calls) - 1, api_method, call.chat_id)
+        if failure is not None:
+            if failure.delivered:
+                _, _, message = self._answer(api_method, params)
+                for listener in self.listeners:
+                    listener(call, message)
+            if failure.hang:
+                await self._hang()
+                raise TimedOut(f"fake: no answer to {api_method}")
+            if failure.timeout:
+                raise TimedOut(f"fake timeout on {api_method}")
+            body: JSONDict = {
+                "ok": False,
+                "error_code": failure.status,
+                "description": failure.description,
+            }
+            if failure.retry_after is not None:
+                body["parameters"] = {"retry_after": failure.retry_after}
+            return failure.status, json.dumps(body).encode()
+        if (
+            call.chat_id is not None
+            and call.chat_id in self.blocked_chats
+            and api_method != "answerCallbackQuery"
+        ):
+            body = {
+                "ok": False,
+                "error_code": 403,
+                "description": "Forbidden: bot was blocked by the user",
+            }
+            return 403, json.dumps(body).encode()
+        status, result, message = self._answer(api_method, params)
+        for listener in self.listeners:
+            listener(call, message)
+        if status != 200:
+            return status, json.dumps(result).encode()
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    # --- failures ----------------------------------------------------------------------
+
+    def fail(
+        self,
+        status: int,
+        description: str,
+        *,
+        method: str | None = None,
+        chat_id: int | None = None,
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Answer the next ``times`` matching calls with this error."""
+        self.failures.append(
+            PlannedFailure(status, description, method, chat_id, retry_after, times)
+        )
+
+    def time_out(
+        self, *, method: str | None = None, chat_id: int | None = None, times: int = 1
+    ) -> None:
+        """Make the next ``times`` matching calls time out."""
+        self.failures.append(
+            PlannedFailure(0, "timeout", method, chat_id, None, times, timeout=True)
+        )
+
+    def hang(
+        self,
+        *,
+        method: str | None = None,
+        chat_id: int | None = None,
+        times: int = 1,
+        delivered: bool = False,
+    ) -> None:
+        """Never answer the next ``times`` matching calls: they wait until their task is
+        cancelled (a process killed while its requests were in flight) or ``release_hanging``
+        makes them time out. ``delivered``: Telegram accepted the call first (the message
+        reached the chat), only its answer is lost."""
+        self.failures.append(
+            PlannedFailure(
+                0, "no answer", method, chat_id, None, times, hang=True, delivered=delivered
+            )
+        )
+
+    def fail_at_random(
+        self, rate: float, *, seed: int, chats: set[int] | None = None, answers: bool = True
+    ) -> ChaosPolicy:
+        """From now on, fail calls at random (see ``ChaosPolicy``); planned failures first."""
+        rng = random.Random(seed)  # noqa: S311 (test failures, not cryptography)
+        self.chaos = ChaosPolicy(rate, rng, chats, answers)
+        return self.chaos
+
+    def release_hanging(self) -> None:
+        """Let every call waiting in ``hang`` end as a client-side timeout."""
+        self._released.set()
+
+    async def _hang(self) -> None:
+        self.hanging += 1
+        self._released.clear()
+        try:
+            await self._released.wait()
+        finally:
+            self.hanging -= 1
+
+    def _take_failure(self, method: str, chat_id: int | None) -> PlannedFailure | None:
+        for failure in self.failures:
+            if failure.matches(method, chat_id):
+                failure.times -= 1
+                if failure.times <= 0:
+                    self.failures.remove(failure)
+                return failure
+        return None
+
+    # --- answers -----------------------------------------------------------------------
+
+    def _now(self) -> int:
+        return int(self.clock.now().timestamp())
+
+    def _store(
+        self,
+        chat_id: int,
+        *,
+        from_bot: bool,
+        text: str | None,
+        markup: JSONDict | None,
+        kind: str = "text",
+    ) -> FakeMessage:
+        message = FakeMessage(
+            message_id=next(self._message_ids[chat_id]),
+            chat_id=chat_id,
+            from_bot=from_bot,
+            date=self._now(),
+            text=text,
+            reply_markup=markup,
+            kind=kind,
+        )
+        self.messages[chat_id][message.message_id] = message
+        return message
+
+    def _edit(self, params: JSONDict) -> tuple[int, Any, FakeMessage | None]:
+        chat_id = int(params["chat_id"])
+        message = self.messages[chat_id].get(int(params["message_id"]))
+        if message is None or message.deleted:
+            return 400, _error(400, "Bad Request: message to edit not found"), None
+        if not message.from_bot:
+            return 400, _error(400, "Bad Request: message can't be edited"), None
+        new_text = params.get("text", params.get("caption", message.text))
+        new_markup = params.get("reply_markup")
+        if new_text == message.text and new_markup == message.reply_markup:
+            return (
+                400,
+                _error(
+                    400,
+                    "Bad Request: message is not modified: specified new message "
+                    "content and reply markup are exactly the same",
+                ),
+                None,
+            )
+        message.text = new_text
+        message.reply_markup = new_markup
+        message.edits += 1
+        return 200, message.to_json(), message
+
+    def _answer(self, method: str, params: JSONDict) -> tuple[int, Any, FakeMessage | None]:
+        if method == "getMe":
+            return 200, BOT_USER, None
+        if method in {
+            "deleteWebhook",
+            "setMyCommands",
+            "answerCallbackQuery",
+            "setWebhook",
+            "answerInlineQuery",
+            "sendChatAction",
+            "deleteMyCommands",
+        }:
+            return 200, True, None
+        if method == "getMyCommands":
+            return 200, [], None
+        if method == "getWebhookInfo":
+            return (
+                200,
+                {"url": "", "has_custom_certificate": False, "pending_update_count": 0},
+                None,
+            )
+        if method == "sendMessage":
+            message = self._store(
+                int(params["chat_id"]),
+                from_bot=True,
+                text=str(params["text"]),
+                markup=params.get("reply_markup"),
+            )
+            return 200, message.to_json(), message
+        if method in {"sendPhoto", "sendDocument"}:
+            kind = "photo" if method == "sendPhoto" else "document"
+            message = self._store(
+                int(params["chat_id"]),
+                from_bot=True,
+                text=params.get("caption"),
+                markup=params.get("reply_markup"),
+                kind=kind,
+            )
+            return 200, message.to_json(), message
+        if method in {"editMessageText", "editMessageCaption", "editMessageReplyMarkup"}:
+            return self._edit(params)
+        if method == "deleteMessage":
+            chat_messages = self.messages[int(params["chat_id"])]
+            target = chat_messages.get(int(params["message_id"]))
+            if target is None or target.deleted:
+                return 400, _error(400, "Bad Request: message to delete not found"), None
+            target.deleted = True
+            return 200, True, target
+        return 400, _error(400, f"Bad Request: method {method} is not supported by the fake"), None
+
+    # --- updates from the user ---------------------------------------------------------
+
+    def user_json(
+        self, user_id: int, first_name: str = "User", language_code: str = "en"
+    ) -> JSONDict:
+        return {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": first_name,
+            "language_code": language_code,
+        }
+
+    def message_update(
+        self,
+        user_id: int,
+        text: str | None = None,
+        *,
+        chat_id: int | None = None,
+        location: tuple[float, float] | None = None,
+        edited: bool = False,
+    ) -> JSONDict:
+        """An update carrying a message the user typed (or a shared location)."""
+        chat = chat_id if chat_id is not None else user_id
+        stored = self._store(chat, from_bot=False, text=text, markup=None)
+        message: JSONDict = {
+            "message_id": stored.message_id,
+            "date": stored.date,
+            "chat": {
+                "id": chat,
+                "type": "private" if chat == user_id else "group",
+                "first_name": "User",
+            },
+            "from": self.user_json(user_id),
+        }
+        if text is not None:
+            message["text"] = text
+            if text.startswith("/"):
+                command = text.split()[0]
+                message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        if location is not None:
+            message["location"] = {"latitude": location[0], "longitude": location[1]}
+        key = "edited_message" if edited else "message"
+        if edited:
+            message["edit_date"] = stored.date
+        return {"update_id": next(self._update_ids), key: message}
+
+    def callback_update(
+        self, user_id: int, message_id: int, data: str, *, chat_id: int | None = None
+    ) -> JSONDict:
+        """An update for a tap on an inline button of a message in the user's chat."""
+        chat = chat_id if chat_id is not None else user_id
+        stored = self.messages[chat].get(message_id)
+        message = (
+            stored.to_json()
+            if stored
+            else {
+                "message_id": message_id,
+                "date": self._now(),
+                "chat": {"id": chat, "type": "private", "first_name": "User"},
+                "from": BOT_USER,
+                "text": "",
+            }
+        )
+        return {
+            "update_id": next(self._update_ids),
+            "callback_query": {
+                "id": str(next(self._callback_ids)),
+                "from": self.user_json(user_id),
+                "chat_instance": f"ci-{chat}",
+                "message": message,
+                "data": data,
+            },
+        }
+
+    def inline_query_update(self, user_id: int, query: str, *, offset: str = "") -> JSONDict:
+        """An update for the user typing ``@bot query`` in a chat (inline mode)."""
+        return {
+            "update_id": next(self._update_ids),
+            "inline_query": {
+                "id": f"iq-{next(self._inline_ids)}",
+                "from": self.user_json(user_id),
+                "query": query,
+                "offset": offset,
+                "chat_type": "private",
+            },
+        }
+
+    def push_update(self, update: JSONDict) -> None:
+        """Queue an update for ``getUpdates`` (polling)."""
+        self._pending_updates.append(update)
+        self.updates_fetched.clear()
+        self._updates_ready.set()
+
+    async def _get_updates(self, params: JSONDict) -> tuple[int, bytes]:
+        """As Telegram does: an update is handed out until a later call's ``offset`` confirms
+        it, so a bot that dies after fetching an update gets it again when it restarts."""
+        offset = int(params.get("offset") or 0)
+        self._confirm(offset)
+        timeout = float(params.get("timeout") or 0)
+        if not self._pending_updates and timeout > 0:
+            self._updates_ready.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._updates_ready.wait(), timeout=min(timeout, 1.0))
+            self._confirm(offset)
+        batch = list(self._pending_updates)
+        self.updates_fetched.set()
+        return 200, json.dumps({"ok": True, "result": batch}).encode()
+
+    def _confirm(self, offset: int) -> None:
+        while self._pending_updates and self._pending_updates[0]["update_id"] < offset:
+            self._pending_updates.popleft()
+
+    # --- reading what happened -----------------------------------------------------------
+
+    def sent(self, chat_id: int | None = None, method: str | None = None) -> list[ApiCall]:
+        return [
+            call
+            for call in self.calls
+            if (chat_id is None or call.chat_id == chat_id)
+            and (method is None or call.method == method)
+        ]
+
+
+def _error(code: int, description: str) -> JSONDict:
+    return {"ok": False, "error_code": code, "description": description}

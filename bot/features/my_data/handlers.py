@@ -1,0 +1,114 @@
+"""/export (CSV + 90-day picture as files) and /delete (confirm, then erase everything)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.features.progress.charts import render_history_png
+from bot.features.progress.views import chart_labels, counted
+from bot.plumbing.callbacks import Action, encode, pattern
+from bot.plumbing.mapping import sender_of
+from bot.plumbing.taps import read_tap, whole_number
+from bot.runtime import BotApp, BotContext
+from bot.services.my_data import ExportBundle, erase_everything, export_data
+from bot.services.progress import History
+from content import Content
+
+PICTURE_FILENAME = "pain-90-days.png"
+
+
+async def export_command(update: Update, context: BotContext) -> None:
+    sender = sender_of(update)
+    if sender is None:
+        return
+    runtime = context.runtime
+    content = runtime.content
+    async with runtime.session() as session:
+        bundle = await export_data(session, user_id=sender.user_id, now=runtime.clock.now())
+    if bundle.ratings + bundle.routines + bundle.holds == 0:
+        await context.bot.send_message(sender.chat_id, content.t("export.nothing"))
+        return
+    document = InputFile(bundle.csv, filename=bundle.filename)
+    await context.bot.send_document(
+        sender.chat_id, document=document, caption=_caption(content, bundle)
+    )
+    if bundle.history.summary.has_data:
+        await _send_picture(context, sender.chat_id, bundle.history)
+
+
+def _caption(content: Content, bundle: ExportBundle) -> str:
+    return content.t(
+        "export.csv_caption",
+        ratings=counted(content, "history.ratings", bundle.ratings),
+        routines=counted(content, "export.routines", bundle.routines),
+        holds=counted(content, "export.holds", bundle.holds),
+    )
+
+
+async def _send_picture(context: BotContext, chat_id: int, history: History) -> None:
+    """The 90-day picture as a file (full resolution, unlike a photo), rendered off the loop."""
+    content = context.runtime.content
+    labels = chart_labels(content, history.summary)
+    png = await asyncio.to_thread(render_history_png, history.chart, labels)
+    picture = InputFile(png, filename=PICTURE_FILENAME)
+    await context.bot.send_document(
+        chat_id, document=picture, caption=content.t("export.picture_caption")
+    )
+
+
+async def delete_command(update: Update, context: BotContext) -> None:
+    sender = sender_of(update)
+    if sender is None:
+        return
+    runtime = context.runtime
+    content = runtime.content
+    asked_at = int(runtime.clock.now().timestamp())
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    content.t("erase.button_yes"), callback_data=encode(Action.ERASE_YES, asked_at)
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    content.t("erase.button_no"), callback_data=encode(Action.ERASE_NO)
+                )
+            ],
+        ]
+    )
+    await context.bot.send_message(sender.chat_id, content.t("erase.ask"), reply_markup=keyboard)
+
+
+async def erase_confirmed(update: Update, context: BotContext) -> None:
+    """ "Yes, erase everything": the tapping user's rows only, whatever the button carries."""
+    tap = await read_tap(update, context, whole_number(0))
+    if tap is None:
+        return
+    runtime = context.runtime
+    async with runtime.session() as session:
+        erased = await erase_everything(
+            session,
+            user_id=tap.sender.user_id,
+            asked_at=tap.data.int_arg(0),
+            now=runtime.clock.now(),
+        )
+    await tap.query.edit_message_text(
+        runtime.content.t("erase.done" if erased else "erase.expired")
+    )
+
+
+async def erase_cancelled(update: Update, context: BotContext) -> None:
+    tap = await read_tap(update, context)
+    if tap is not None:
+        await tap.query.edit_message_text(context.runtime.content.t("erase.cancelled"))
+
+
+def register(app: BotApp) -> None:
+    app.add_handler(CommandHandler("export", export_command))
+    app.add_handler(CommandHandler("delete", delete_command))
+    app.add_handler(CallbackQueryHandler(erase_confirmed, pattern=pattern(Action.ERASE_YES)))
+    app.add_handler(CallbackQueryHandler(erase_cancelled, pattern=pattern(Action.ERASE_NO)))

@@ -1,0 +1,144 @@
+"""/start: the welcome and disclaimer, the safety check, then time zone and reminder time."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.domain.onboarding import Step
+from bot.domain.timeparse import format_time
+from bot.features.reminders import views
+from bot.features.reminders.handlers import (
+    Button,
+    edit,
+    open_button,
+    refuse_button,
+    send,
+    show_time_question,
+    show_zone_question,
+)
+from bot.plumbing.callbacks import Action, CallbackData, CallbackDataError, pattern
+from bot.plumbing.mapping import sender_of
+from bot.runtime import BotApp, BotContext
+from bot.services.onboarding import (
+    SafetyStep,
+    StartOutcome,
+    acknowledge_urgent,
+    answer_safety,
+    begin,
+)
+from bot.services.reminders import Refusal
+
+
+async def start(update: Update, context: BotContext) -> None:
+    sender = sender_of(update)
+    if sender is None:
+        return
+    runtime = context.runtime
+    async with runtime.session() as session:
+        outcome = await begin(
+            session,
+            user_id=sender.user_id,
+            chat_id=sender.chat_id,
+            language_code=sender.language_code,
+            now=runtime.clock.now(),
+        )
+    content = runtime.content
+    await send(
+        context, sender.chat_id, content.t("welcome", disclaimer=content.safety.disclaimer.strip())
+    )
+    await show_start_step(context, sender.chat_id, outcome)
+
+
+async def show_start_step(context: BotContext, chat_id: int, outcome: StartOutcome) -> None:
+    content = context.runtime.content
+    if outcome.step == Step.SAFETY:
+        await send(context, chat_id, *views.safety_question(content, outcome.question_index))
+    elif outcome.step == Step.URGENT:
+        await send(context, chat_id, *views.urgent(content))
+    elif outcome.step == Step.ZONE:
+        await show_zone_question(context, chat_id)
+    elif outcome.step == Step.TIME:
+        await show_time_question(context, chat_id)
+    elif outcome.schedule is not None:
+        schedule = outcome.schedule
+        now = context.runtime.clock.now()
+        next_line = views.next_text(content, schedule, now)
+        if outcome.turned_back_on:
+            text = content.t("remind.welcome_back", next=next_line)
+        else:
+            text = content.t(
+                "remind.already_set_up",
+                time=format_time(schedule.local_time),
+                zone=schedule.zone_key,
+                days=views.days_text(content, schedule.days),
+                next=next_line,
+            )
+        await send(context, chat_id, text)
+
+
+def _safety_args(data: CallbackData) -> tuple[int, bool]:
+    answer = data.str_arg(1)
+    if answer not in ("y", "n"):
+        raise CallbackDataError("a safety answer is y or n")
+    return data.int_arg(0), answer == "y"
+
+
+async def on_safety_answer(update: Update, context: BotContext) -> None:
+    opened = await open_button(update, context, _safety_args)
+    if opened is None:
+        return
+    button, (index, yes) = opened
+    runtime = context.runtime
+    questions = runtime.content.safety.red_flag_questions
+    async with runtime.session() as session:
+        step = await answer_safety(
+            session,
+            button.user_id,
+            index=index,
+            yes=yes,
+            question_count=len(questions),
+            now=runtime.clock.now(),
+        )
+    if isinstance(step, Refusal):
+        await refuse_button(context, button, step)
+        return
+    await show_safety_step(context, button, step, answered=index)
+
+
+async def show_safety_step(
+    context: BotContext, button: Button, step: SafetyStep, *, answered: int
+) -> None:
+    content = context.runtime.content
+    if step.kind == "question":
+        await edit(context, button, *views.safety_question(content, step.index))
+    elif step.kind == "urgent":
+        question = content.safety.red_flag_questions[answered].question
+        await edit(context, button, content.t("onboard.answered_yes", question=question))
+        await send(context, button.chat_id, *views.urgent(content))
+    else:
+        await edit(context, button, content.t("onboard.safety_clear"))
+        await show_zone_question(context, button.chat_id)
+
+
+async def on_urgent_ack(update: Update, context: BotContext) -> None:
+    opened = await open_button(update, context, lambda data: None)
+    if opened is None:
+        return
+    button, _ = opened
+    runtime = context.runtime
+    async with runtime.session() as session:
+        step = await acknowledge_urgent(session, button.user_id, runtime.clock.now())
+    if isinstance(step, Refusal):
+        await refuse_button(context, button, step)
+        return
+    content = runtime.content
+    await edit(context, button, content.safety.urgent_care.strip())
+    await send(context, button.chat_id, content.t("onboard.after_urgent"))
+    await show_zone_question(context, button.chat_id)
+
+
+def register(app: BotApp) -> None:
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CallbackQueryHandler(on_safety_answer, pattern=pattern(Action.SAFETY_ANSWER)))
+    app.add_handler(CallbackQueryHandler(on_urgent_ack, pattern=pattern(Action.URGENT_ACK)))

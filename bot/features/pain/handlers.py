@@ -1,0 +1,168 @@
+"""/pain: the 0-10 keyboard, "/pain 6", plain "pain 6", and an optional note afterwards."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.domain.pain import is_valid_score
+from bot.domain.pain_entry import Entry, Problem, parse_command_args, parse_plain_text
+from bot.features.progress.views import one_decimal
+from bot.features.questions.keyboards import pain_scale_keyboard
+from bot.plumbing.callbacks import Action, encode, pattern
+from bot.plumbing.mapping import Sender, sender_of
+from bot.plumbing.taps import read_tap, whole_number
+from bot.plumbing.text_router import PRIORITY_AWAITING, PRIORITY_COMMAND_LIKE
+from bot.runtime import BotApp, BotContext, runtime_of
+from bot.services.pain import Recorded, record_rating, start_note, take_note
+from content import Content
+
+log = logging.getLogger(__name__)
+
+NOTE_START_KEYS = {
+    "accepted": "pain.note_ask",
+    "stale": "button_stale",
+    "finish_safety": "remind.finish_safety",
+}
+PROBLEM_KEYS = {
+    Problem.OUT_OF_RANGE: "pain.out_of_range",
+    Problem.NOT_WHOLE: "pain.not_whole",
+    Problem.UNCLEAR: "pain.unclear",
+}
+
+
+def recorded_text(content: Content, recorded: Recorded) -> str:
+    key = "pain.logged_with_note" if recorded.has_note else "pain.logged"
+    lines = [content.t(key, score=recorded.score)]
+    if recorded.recent_average is not None:
+        average = one_decimal(recorded.recent_average)
+        lines.append(content.t("pain.recent_average", average=average))
+    if recorded.note_clipped:
+        lines.append(content.t("pain.note_clipped"))
+    return "\n".join(lines)
+
+
+def note_button(content: Content, recorded: Recorded) -> InlineKeyboardMarkup | None:
+    if recorded.has_note:
+        return None
+    label = content.t("pain.button_add_note")
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=encode(Action.PAIN_NOTE, recorded.rating_id))]]
+    )
+
+
+def warning_text(content: Content) -> str:
+    return f"{content.safety.pain_warning.strip()}\n\n{content.t('pain.warning_more')}"
+
+
+async def _record(context: BotContext, sender: Sender, entry: Entry) -> Recorded:
+    runtime = context.runtime
+    async with runtime.session() as session:
+        return await record_rating(
+            session,
+            user_id=sender.user_id,
+            chat_id=sender.chat_id,
+            language_code=sender.language_code,
+            score=entry.score,
+            note=entry.note,
+            now=runtime.clock.now(),
+        )
+
+
+async def _reply(context: BotContext, sender: Sender, entry: Entry | Problem) -> None:
+    """Record the entry and confirm it (with the safety advice when it calls for it)."""
+    content = context.runtime.content
+    if isinstance(entry, Problem):
+        await context.bot.send_message(sender.chat_id, content.t(PROBLEM_KEYS[entry]))
+        return
+    recorded = await _record(context, sender, entry)
+    await context.bot.send_message(
+        sender.chat_id,
+        recorded_text(content, recorded),
+        reply_markup=note_button(content, recorded),
+    )
+    if recorded.needs_warning:
+        await context.bot.send_message(sender.chat_id, warning_text(content))
+
+
+async def pain_command(update: Update, context: BotContext) -> None:
+    sender = sender_of(update)
+    if sender is None:
+        return
+    words = (sender.text or "").split(maxsplit=1)
+    entry = parse_command_args(words[1] if len(words) > 1 else "")
+    if entry is None:
+        content = context.runtime.content
+        keyboard = pain_scale_keyboard(Action.PAIN_SCORE)
+        await context.bot.send_message(sender.chat_id, content.t("pain.ask"), reply_markup=keyboard)
+        return
+    await _reply(context, sender, entry)
+
+
+async def pain_text(update: Update, context: BotContext, sender: Sender) -> bool:
+    """Plain "pain 6" (strict: anything else is left to the other routes)."""
+    entry = parse_plain_text(sender.text or "")
+    if entry is None:
+        return False
+    await _reply(context, sender, entry)
+    return True
+
+
+async def score_tapped(update: Update, context: BotContext) -> None:
+    tap = await read_tap(update, context, lambda data: is_valid_score(data.int_arg(0)))
+    if tap is None:
+        return
+    score = tap.data.int_arg(0)
+    content = context.runtime.content
+    recorded = await _record(context, tap.sender, Entry(score))
+    await tap.query.edit_message_text(
+        recorded_text(content, recorded), reply_markup=note_button(content, recorded)
+    )
+    if recorded.needs_warning:
+        await context.bot.send_message(tap.sender.chat_id, warning_text(content))
+
+
+async def note_tapped(update: Update, context: BotContext) -> None:
+    tap = await read_tap(update, context, whole_number(0))
+    if tap is None:
+        return
+    runtime = context.runtime
+    async with runtime.session() as session:
+        accepted = await start_note(
+            session,
+            user_id=tap.sender.user_id,
+            rating_id=tap.data.int_arg(0),
+            now=runtime.clock.now(),
+        )
+    key = NOTE_START_KEYS[accepted]
+    await context.bot.send_message(tap.sender.chat_id, runtime.content.t(key))
+
+
+async def note_text(update: Update, context: BotContext, sender: Sender) -> bool:
+    """The message after "Add a note", while the bot waits for it."""
+    runtime = context.runtime
+    async with runtime.session() as session:
+        saved = await take_note(
+            session, user_id=sender.user_id, text=sender.text or "", now=runtime.clock.now()
+        )
+    if saved is None:
+        return False
+    content = runtime.content
+    if saved.score is None:
+        await context.bot.send_message(sender.chat_id, content.t("pain.note_gone"))
+        return True
+    lines = [content.t("pain.note_saved", score=saved.score)]
+    if saved.clipped:
+        lines.append(content.t("pain.note_clipped"))
+    await context.bot.send_message(sender.chat_id, "\n".join(lines))
+    return True
+
+
+def register(app: BotApp) -> None:
+    app.add_handler(CommandHandler("pain", pain_command))
+    app.add_handler(CallbackQueryHandler(score_tapped, pattern=pattern(Action.PAIN_SCORE)))
+    app.add_handler(CallbackQueryHandler(note_tapped, pattern=pattern(Action.PAIN_NOTE)))
+    runtime_of(app).add_text_route(PRIORITY_AWAITING, note_text)
+    runtime_of(app).add_text_route(PRIORITY_COMMAND_LIKE, pain_text)

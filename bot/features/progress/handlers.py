@@ -1,0 +1,320 @@
+"""/history (picture + words, 7/30/90 days), the weekly summary job and its settings screen.
+
+Switching the period sends a new picture rather than editing the old one: the earlier
+period stays on screen to compare, and it works however old the first message is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import time
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.domain.progress import DEFAULT_PERIOD, PERIODS
+from bot.domain.weekly import WEEKDAYS
+from bot.features.progress.charts import render_history_png
+from bot.features.progress.views import chart_labels, summary_text, weekly_screen_text
+from bot.plumbing.callbacks import Action, CallbackData, encode, pattern
+from bot.plumbing.mapping import Sender, sender_of
+from bot.plumbing.taps import read_tap
+from bot.plumbing.text_router import PRIORITY_AWAITING
+from bot.runtime import BotApp, BotContext, runtime_of
+from bot.services.progress import (
+    DueSummary,
+    History,
+    TimeNotUnderstood,
+    WeeklySettings,
+    await_weekly_time,
+    change_weekly,
+    claim_due_summaries,
+    load_history,
+    mark_blocked,
+    schedule_new_weekly,
+    take_weekly_time,
+)
+from content import Content
+
+log = logging.getLogger(__name__)
+
+MAX_CAPTION = 1024  # Telegram's limit for a photo caption
+WEEKLY_SWEEP_SECONDS = 60
+WEEKLY_JOB_NAME = "weekly-summary-sweep"
+TIME_CHOICES = tuple(time(hour) for hour in (7, 8, 9, 12, 17, 18, 19, 20, 21))
+
+
+# --- the picture and the words -----------------------------------------------------------
+
+
+def period_keyboard(content: Content, current: int) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(
+            content.t(
+                "history.button_current" if days == current else "history.button_period", days=days
+            ),
+            callback_data=encode(Action.HISTORY_PERIOD, days),
+        )
+        for days in PERIODS
+    ]
+    return InlineKeyboardMarkup([buttons])
+
+
+async def send_history(
+    bot: Bot, chat_id: int, content: Content, history: History, *, heading: str | None = None
+) -> None:
+    """The picture with the figures in words as its caption (or only words, with no data)."""
+    summary = history.summary
+    keyboard = period_keyboard(content, summary.days)
+    if not summary.has_data:
+        text = content.t("history.nothing_yet", days=summary.days)
+        await bot.send_message(chat_id, text, reply_markup=keyboard)
+        return
+    png = await asyncio.to_thread(render_history_png, history.chart, chart_labels(content, summary))
+    photo = InputFile(png, filename=f"pain-{summary.days}-days.png")
+    text = summary_text(content, summary, heading=heading)
+    if len(text) > MAX_CAPTION:  # a long translation: the words go in their own message
+        await bot.send_photo(chat_id, photo=photo)
+        await bot.send_message(chat_id, text, reply_markup=keyboard)
+        return
+    await bot.send_photo(chat_id, photo=photo, caption=text, reply_markup=keyboard)
+
+
+async def _show(context: BotContext, sender: Sender, days: int) -> None:
+    runtime = context.runtime
+    async with runtime.session() as session:
+        history = await load_history(
+            session, user_id=sender.user_id, days=days, now=runtime.clock.now()
+        )
+    await send_history(context.bot, sender.chat_id, runtime.content, history)
+
+
+async def history_command(update: Update, context: BotContext) -> None:
+    sender = sender_of(update)
+    if sender is None:
+        return
+    wanted = (context.args or [""])[0]
+    days = int(wanted) if wanted.isdecimal() and int(wanted) in PERIODS else DEFAULT_PERIOD
+    await _show(context, sender, days)
+
+
+async def period_tapped(update: Update, context: BotContext) -> None:
+    tap = await read_tap(update, context, lambda data: data.int_arg(0) in PERIODS)
+    if tap is not None:
+        await _show(context, tap.sender, tap.data.int_arg(0))
+
+
+# --- the weekly summary ------------------------------------------------------------------
+
+
+async def weekly_summary_sweep(context: BotContext) -> None:
+    """Every minute: give new users a time, then send the summaries that are due."""
+    runtime = context.runtime
+    now = runtime.clock.now()
+    async with runtime.session() as session:
+        await schedule_new_weekly(session, now)
+        due = await claim_due_summaries(session, now)
+    for item in due:
+        await _send_weekly(context, item)
+
+
+async def _send_weekly(context: BotContext, item: DueSummary) -> None:
+    runtime = context.runtime
+    content = runtime.content
+    try:
+        await send_history(
+            context.bot,
+            item.chat_id,
+            content,
+            item.history,
+            heading=content.t("weekly_summary.header"),
+        )
+    except Forbidden:
+        log.warning("weekly summary: user %s has blocked the bot; summaries stop", item.user_id)
+        async with runtime.session() as session:
+            await mark_blocked(session, user_id=item.user_id, now=runtime.clock.now())
+        return
+    except TelegramError as error:
+        log.warning("weekly summary for user %s not sent: %s", item.user_id, error)
+        return
+    log.info("weekly summary sent: user=%s", item.user_id)
+
+
+# --- its settings screen -----------------------------------------------------------------
+
+
+def _check(label: str, chosen: bool, content: Content) -> str:
+    return content.t("weekly_summary.button_current", label=label) if chosen else label
+
+
+def weekly_keyboard(content: Content, settings: WeeklySettings) -> InlineKeyboardMarkup:
+    if not settings.enabled:
+        label = content.t("weekly_summary.button_on")
+        return InlineKeyboardMarkup(
+            [[InlineKeyboardButton(label, callback_data=encode(Action.WEEKLY_TOGGLE, "on"))]]
+        )
+    off = content.t("weekly_summary.button_off")
+    days = [
+        InlineKeyboardButton(
+            _check(content.t(f"weekly_summary.day_short_{day}"), day == settings.weekday, content),
+            callback_data=encode(Action.WEEKLY_DAY, day),
+        )
+        for day in WEEKDAYS
+    ]
+    times = [
+        InlineKeyboardButton(
+            _check(f"{choice:%H:%M}", choice == settings.at, content),
+            callback_data=encode(Action.WEEKLY_TIME, f"{choice:%H%M}"),
+        )
+        for choice in TIME_CHOICES
+    ]
+    other = content.t("weekly_summary.button_other_time")
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(off, callback_data=encode(Action.WEEKLY_TOGGLE, "off"))],
+            days[:4],
+            days[4:],
+            times[:3],
+            times[3:6],
+            times[6:],
+            [InlineKeyboardButton(other, callback_data=encode(Action.WEEKLY_OTHER_TIME))],
+        ]
+    )
+
+
+def _time_arg(data: CallbackData) -> time | None:
+    value = data.str_arg(0)
+    if len(value) != 4 or not (value.isascii() and value.isdigit()):
+        return None
+    hour, minute = int(value[:2]), int(value[2:])
+    return time(hour, minute) if hour < 24 and minute < 60 else None
+
+
+def _valid_weekly(data: CallbackData) -> bool:
+    if data.action is Action.WEEKLY_TOGGLE:
+        return data.str_arg(0) in {"on", "off"}
+    if data.action is Action.WEEKLY_DAY:
+        return data.int_arg(0) in WEEKDAYS
+    if data.action is Action.WEEKLY_TIME:
+        return _time_arg(data) is not None
+    return True
+
+
+async def weekly_screen(update: Update, context: BotContext) -> None:
+    """The /settings "Weekly summary" button: the screen as a new message."""
+    tap = await read_tap(update, context)
+    if tap is None:
+        return
+    settings = await _change(context, tap.sender)
+    content = context.runtime.content
+    await context.bot.send_message(
+        tap.sender.chat_id,
+        weekly_screen_text(content, settings),
+        reply_markup=weekly_keyboard(content, settings),
+    )
+
+
+async def weekly_changed(update: Update, context: BotContext) -> None:
+    """On/off, day or time tapped on the screen: save, then redraw the screen in place."""
+    tap = await read_tap(update, context, _valid_weekly)
+    if tap is None:
+        return
+    data = tap.data
+    settings = await _change(
+        context,
+        tap.sender,
+        enabled=(data.str_arg(0) == "on") if data.action is Action.WEEKLY_TOGGLE else None,
+        weekday=data.int_arg(0) if data.action is Action.WEEKLY_DAY else None,
+        at=_time_arg(data) if data.action is Action.WEEKLY_TIME else None,
+    )
+    content = context.runtime.content
+    try:
+        await tap.query.edit_message_text(
+            weekly_screen_text(content, settings), reply_markup=weekly_keyboard(content, settings)
+        )
+    except BadRequest as error:
+        if "not modified" not in error.message:
+            raise
+
+
+async def _change(
+    context: BotContext,
+    sender: Sender,
+    *,
+    enabled: bool | None = None,
+    weekday: int | None = None,
+    at: time | None = None,
+) -> WeeklySettings:
+    runtime = context.runtime
+    async with runtime.session() as session:
+        return await change_weekly(
+            session,
+            user_id=sender.user_id,
+            chat_id=sender.chat_id,
+            language_code=sender.language_code,
+            now=runtime.clock.now(),
+            enabled=enabled,
+            weekday=weekday,
+            at=at,
+        )
+
+
+async def other_time_tapped(update: Update, context: BotContext) -> None:
+    tap = await read_tap(update, context)
+    if tap is None:
+        return
+    runtime = context.runtime
+    async with runtime.session() as session:
+        await await_weekly_time(session, user_id=tap.sender.user_id, now=runtime.clock.now())
+    await context.bot.send_message(tap.sender.chat_id, runtime.content.t("weekly_summary.ask_time"))
+
+
+async def weekly_time_text(update: Update, context: BotContext, sender: Sender) -> bool:
+    """The time typed after "Other time…"."""
+    runtime = context.runtime
+    async with runtime.session() as session:
+        result = await take_weekly_time(
+            session,
+            user_id=sender.user_id,
+            chat_id=sender.chat_id,
+            language_code=sender.language_code,
+            text=sender.text or "",
+            now=runtime.clock.now(),
+        )
+    content = runtime.content
+    if result is None:
+        return False
+    if isinstance(result, TimeNotUnderstood):
+        await context.bot.send_message(sender.chat_id, content.t("weekly_summary.time_unclear"))
+        return True
+    await context.bot.send_message(
+        sender.chat_id,
+        weekly_screen_text(content, result),
+        reply_markup=weekly_keyboard(content, result),
+    )
+    return True
+
+
+def register(app: BotApp) -> None:
+    app.add_handler(CommandHandler("history", history_command))
+    app.add_handler(CallbackQueryHandler(period_tapped, pattern=pattern(Action.HISTORY_PERIOD)))
+    app.add_handler(CallbackQueryHandler(weekly_screen, pattern=pattern(Action.SETTINGS_WEEKLY)))
+    app.add_handler(
+        CallbackQueryHandler(
+            weekly_changed,
+            pattern=pattern(Action.WEEKLY_TOGGLE, Action.WEEKLY_DAY, Action.WEEKLY_TIME),
+        )
+    )
+    app.add_handler(
+        CallbackQueryHandler(other_time_tapped, pattern=pattern(Action.WEEKLY_OTHER_TIME))
+    )
+    runtime_of(app).add_text_route(PRIORITY_AWAITING, weekly_time_text)
+    if app.job_queue is None:
+        raise RuntimeError(
+            "the weekly summary needs the job queue (python-telegram-bot[job-queue])"
+        )
+    app.job_queue.run_repeating(
+        weekly_summary_sweep, interval=WEEKLY_SWEEP_SECONDS, name=WEEKLY_JOB_NAME
+    )

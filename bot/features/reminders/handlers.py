@@ -1,0 +1,610 @@
+"""The daily reminder: /time, /timezone, /pause, /resume, /stop, /settings, the prompt's
+buttons, typed times and zones, shared locations, and the sweep job."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import time, timedelta
+from typing import TypeVar
+
+from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram.error import BadRequest
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.domain.onboarding import Awaiting
+from bot.domain.schedule import EVERY_DAY, MAX_PAUSE_DAYS, SNOOZE_MINUTES
+from bot.domain.timeparse import format_time, time_from_token
+from bot.domain.zoneparse import ZoneMatchKind, zone_from_token_parts
+from bot.features.reminders import views
+from bot.features.reminders.jobs import JOB_NAME, sweep_job
+from bot.plumbing.callbacks import Action, CallbackData, CallbackDataError, pattern
+from bot.plumbing.mapping import Sender, sender_of
+from bot.plumbing.taps import read_tap
+from bot.plumbing.text_router import PRIORITY_AWAITING
+from bot.runtime import BotApp, BotContext, runtime_of
+from bot.services import reminders as service
+from bot.services.reminders import (
+    Asked,
+    Changed,
+    LocationNotUnderstood,
+    Refusal,
+    SafetyPending,
+    Schedule,
+    TimeNotUnderstood,
+    TypedOutcome,
+    UrgentPending,
+    ZoneNotUnderstood,
+)
+from bot.services.zone_lookup import build_zone_directory
+
+log = logging.getLogger(__name__)
+
+FIRST_SWEEP = timedelta(seconds=5)
+
+T = TypeVar("T")
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+
+
+# --- small adapters ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A tapped inline button, answered, as plain values."""
+
+    user_id: int
+    chat_id: int
+    message_id: int
+    text: str
+    has_markup: bool
+
+
+async def open_button(
+    update: Update, context: BotContext, parse: Callable[[CallbackData], T]
+) -> tuple[Button, T] | None:
+    """Decode and parse the button's data, then answer the query at once.
+
+    Data that does not parse is rejected as forged (logged); None means "stop here".
+    """
+    parsed: list[T] = []
+    tap = await read_tap(update, context, lambda data: parsed.append(parse(data)))
+    if tap is None:
+        return None
+    message = tap.query.message
+    text = getattr(message, "text", None) or ""
+    has_markup = getattr(message, "reply_markup", None) is not None
+    button = Button(tap.user_id, tap.chat_id, tap.message_id or 0, text, has_markup)
+    return button, parsed[0]
+
+
+async def send(context: BotContext, chat_id: int, text: str, markup: Markup = None) -> None:
+    await context.bot.send_message(chat_id, text, reply_markup=markup)
+
+
+async def edit(
+    context: BotContext, button: Button, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Replace the tapped message's text and buttons; if Telegram will not edit it (too old,
+    deleted), send the text as a new message. A double tap ("not modified") changes nothing."""
+    try:
+        await context.bot.edit_message_text(
+            text, chat_id=button.chat_id, message_id=button.message_id, reply_markup=markup
+        )
+    except BadRequest as error:
+        if "not modified" in str(error).lower():
+            return
+        log.info("could not edit message for user %s (%s); sending anew", button.user_id, error)
+        await send(context, button.chat_id, text, markup)
+
+
+async def drop_buttons(context: BotContext, button: Button) -> None:
+    """Take the buttons off the tapped message (they no longer apply)."""
+    if not button.has_markup or not button.message_id:
+        return
+    try:
+        await context.bot.edit_message_reply_markup(
+            chat_id=button.chat_id, message_id=button.message_id, reply_markup=None
+        )
+    except BadRequest as error:
+        log.debug("could not drop buttons for user %s: %s", button.user_id, error)
+
+
+async def refuse(context: BotContext, chat_id: int, refusal: Refusal) -> None:
+    await send(context, chat_id, views.refusal_text(context.runtime.content, refusal))
+
+
+async def refuse_button(context: BotContext, button: Button, refusal: Refusal) -> None:
+    if refusal == Refusal.STALE:
+        await drop_buttons(context, button)
+    await refuse(context, button.chat_id, refusal)
+
+
+def argument(context: BotContext) -> str:
+    return " ".join(context.args or [])[:200]
+
+
+# --- showing outcomes --------------------------------------------------------------------
+
+
+async def show_zone_question(context: BotContext, chat_id: int) -> None:
+    content = context.runtime.content
+    await send(context, chat_id, content.t("remind.ask_zone"), views.zone_request_keyboard(content))
+
+
+async def show_time_question(
+    context: BotContext, chat_id: int, schedule: Schedule | None = None
+) -> None:
+    content = context.runtime.content
+    if schedule is None:
+        text = content.t("remind.ask_time")
+    else:
+        text = content.t("remind.ask_time_current", time=format_time(schedule.local_time))
+    await send(context, chat_id, text, views.time_keyboard())
+
+
+async def show_changed(
+    context: BotContext, chat_id: int, changed: Changed, button: Button | None = None
+) -> None:
+    """Confirm a new zone or time; in /start, go on to the next step."""
+    content = context.runtime.content
+    now = context.runtime.clock.now()
+    schedule = changed.schedule
+    next_line = views.next_text(content, schedule, now)
+    if changed.what == "zone":
+        if button is not None:
+            await drop_buttons(context, button)
+        line = views.zone_line(content, schedule.zone_key, now)
+        if changed.onboarding:
+            await send(context, chat_id, line, ReplyKeyboardRemove())
+            await show_time_question(context, chat_id)
+            return
+        text = content.t("remind.zone_changed", zone_line=line, next=next_line)
+        await send(context, chat_id, text, ReplyKeyboardRemove())
+        return
+    if changed.onboarding and schedule.next_due_at is not None:
+        text = content.t(
+            "remind.subscribed",
+            when=views.when_text(content, schedule.next_due_at, schedule.zone_key, now),
+            zone=schedule.zone_key,
+            time=format_time(schedule.local_time),
+        )
+    else:
+        text = content.t(
+            "remind.time_changed", time=format_time(schedule.local_time), next=next_line
+        )
+    if button is not None:
+        await edit(context, button, text)
+    else:
+        await send(context, chat_id, text)
+
+
+async def show_typed(context: BotContext, chat_id: int, outcome: TypedOutcome | Asked) -> None:
+    content = context.runtime.content
+    if isinstance(outcome, Changed):
+        await show_changed(context, chat_id, outcome)
+    elif isinstance(outcome, Refusal):
+        await refuse(context, chat_id, outcome)
+    elif isinstance(outcome, SafetyPending):
+        text, keyboard = views.safety_question(content, outcome.index)
+        await send(
+            context, chat_id, content.t("onboard.answer_with_buttons") + "\n\n" + text, keyboard
+        )
+    elif isinstance(outcome, UrgentPending):
+        text, keyboard = views.urgent(content)
+        await send(
+            context, chat_id, content.t("onboard.read_urgent_first") + "\n\n" + text, keyboard
+        )
+    elif isinstance(outcome, ZoneNotUnderstood):
+        await show_zone_not_understood(context, chat_id, outcome)
+    elif isinstance(outcome, TimeNotUnderstood):
+        first = (
+            content.t("remind.time_unknown", text=outcome.echo)
+            if outcome.echo
+            else content.t("remind.time_unknown_generic")
+        )
+        text = first + "\n\n" + content.t("remind.time_examples")
+        await send(context, chat_id, text, views.time_keyboard())
+
+
+async def show_zone_not_understood(
+    context: BotContext, chat_id: int, outcome: ZoneNotUnderstood
+) -> None:
+    content = context.runtime.content
+    match = outcome.match
+    if match.kind == ZoneMatchKind.SUGGEST:
+        text = (
+            content.t("remind.zone_suggest_echo", text=outcome.echo)
+            if outcome.echo
+            else content.t("remind.zone_suggest")
+        )
+        now = context.runtime.clock.now()
+        await send(
+            context, chat_id, text, views.suggestions_keyboard(content, match.suggestions, now)
+        )
+        return
+    if match.kind == ZoneMatchKind.BAD_OFFSET:
+        await send(context, chat_id, content.t("remind.zone_bad_offset"))
+        return
+    first = (
+        content.t("remind.zone_unknown", text=outcome.echo)
+        if outcome.echo
+        else content.t("remind.zone_unknown_generic")
+    )
+    await send(context, chat_id, first + "\n\n" + content.t("remind.zone_examples"))
+
+
+# --- typed text and locations ------------------------------------------------------------
+
+
+async def on_typed(update: Update, context: BotContext, sender: Sender) -> bool:
+    """Text route: a typed zone or time, or text while /start waits for a button."""
+    runtime = context.runtime
+    async with runtime.session() as session:
+        outcome = await service.typed(
+            session, sender.user_id, sender.text or "", runtime.clock.now(), context.runtime.zones()
+        )
+    if outcome is None:
+        return False
+    await show_typed(context, sender.chat_id, outcome)
+    return True
+
+
+async def on_location(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    sender = sender_of(update)
+    if sender is None or message is None or message.location is None:
+        return
+    location = message.location
+    zone_key = await context.runtime.zone_locator.locate(location.latitude, location.longitude)
+    runtime = context.runtime
+    async with runtime.session() as session:
+        outcome = await service.choose_located_zone(
+            session, sender.user_id, zone_key, runtime.clock.now()
+        )
+    if isinstance(outcome, LocationNotUnderstood):
+        key = "remind.location_not_found" if outcome.asked else "remind.location_unexpected"
+        await send(context, sender.chat_id, runtime.content.t(key))
+    elif isinstance(outcome, Refusal):
+        await refuse(context, sender.chat_id, outcome)
+    else:
+        await show_changed(context, sender.chat_id, outcome)
+
+
+# --- commands ----------------------------------------------------------------------------
+
+
+async def time_command(update: Update, context: BotContext) -> None:
+    sender = sender_of(update)
+    if sender is None:
+        return
+    runtime = context.runtime
+    async with runtime.session() as session:
+        outcome = await service.time_command(
+            session, sender.user_id, argument(context), runtime.clock.now()
+        )
+    if isinstance(outcome, Asked):
+        await show_time_question(context, sender.chat_id, outcome.schedule)
+    else:
+        await show_typed(context, sender.chat_id, outcome)
+
+
+async def timezone_command(update: Update, context: BotContext) -> None:
+    sender = sender_of(update)
+    if sender is None:
+        return
+    runtime = context.runtime
+    async with runtime.session() as session:
+        outcome = await service.zone_command(
+            session, sender.user_id, argument(context), runtime.clock.now(), context.runtime.zones()
+        )
+    if isinstance(outcome, Asked):
+        await show_zone_question(context, sender.chat_id)
+    else:
+        await show_typed(context, sender.chat_id, outcome)
+
+
+async def pause_command(update: Update, context: BotContext) -> None:
+    sender = sender_of(update)
+    if sender is None:
+        return
+    runtime = context.runtime
+    now = runtime.clock.now()
+    async with runtime.session() as session:
+        outcome = await service.pause_command(session, sender.user_id, argument(context), now)
+    content = runtime.content
+    if isinstance(outcome, Asked):
+        await send(
+            context, sender.chat_id, content.t("remind.pause_ask"), views.pause_keyboard(content)
+        )
+    elif isinstance(outcome, Refusal):
+        await refuse(context, sender.chat_id, outcome)
+    else:
+        await send(context, sender.chat_id, views.paused_text(content, outcome, now))
+
+
+async def resume_command(update: Update, context: BotContext) -> None:
+    sender = sender_of(update)
+    if sender is None:
+        return
+    runtime = context.runtime
+    now = runtime.clock.now()
+    async with runtime.session() as session:
+        outcome = await service.resume(session, sender.user_id, now)
+    if isinstance(outcome, Refusal):
+        await refuse(context, sender.chat_id, outcome)
+        return
+    content = runtime.content
+    text = content.t("remind.resumed", next=views.next_text(content, outcome, now))
+    await send(context, sender.chat_id, text)
+
+
+async def stop_command(update: Update, context: BotContext) -> None:
+    sender = sender_of(update)
+    if sender is None:
+        return
+    runtime = context.runtime
+    async with runtime.session() as session:
+        outcome = await service.stop(session, sender.user_id, runtime.clock.now())
+    if isinstance(outcome, Refusal):
+        await refuse(context, sender.chat_id, outcome)
+        return
+    await send(context, sender.chat_id, runtime.content.t("remind.stopped"))
+
+
+async def settings_command(update: Update, context: BotContext) -> None:
+    sender = sender_of(update)
+    if sender is None:
+        return
+    runtime = context.runtime
+    async with runtime.session() as session:
+        outcome = await service.current_schedule(session, sender.user_id)
+    if isinstance(outcome, Refusal):
+        await refuse(context, sender.chat_id, outcome)
+        return
+    content = runtime.content
+    text = views.settings_text(content, outcome, runtime.clock.now())
+    await send(context, sender.chat_id, text, views.settings_keyboard(content, outcome))
+
+
+# --- buttons -----------------------------------------------------------------------------
+
+
+def _time_arg(data: CallbackData) -> time:
+    parsed = time_from_token(data.str_arg(0))
+    if parsed is None:
+        raise CallbackDataError("not a time")
+    return parsed
+
+
+def _zone_arg(data: CallbackData) -> str:
+    if not data.args:
+        raise CallbackDataError("no zone")
+    return zone_from_token_parts(data.args)
+
+
+SETTINGS_SCREENS = frozenset({"main", "time", "zone", "days", "pause"})
+
+
+def _screen_arg(data: CallbackData) -> str:
+    screen = data.str_arg(0)
+    if screen not in SETTINGS_SCREENS:
+        raise CallbackDataError(f"unknown settings screen {screen!r}")
+    return screen
+
+
+def _bounded_int(data: CallbackData, index: int, low: int, high: int) -> int:
+    value = data.int_arg(index)
+    if not low <= value <= high:
+        raise CallbackDataError(f"argument {index} out of range")
+    return value
+
+
+def _snooze_args(data: CallbackData) -> tuple[int, int]:
+    minutes = data.int_arg(1)
+    if minutes not in SNOOZE_MINUTES:
+        raise CallbackDataError(f"snooze of {minutes} minutes is not offered")
+    return data.int_arg(0), minutes
+
+
+async def on_time_pick(update: Update, context: BotContext) -> None:
+    opened = await open_button(update, context, _time_arg)
+    if opened is None:
+        return
+    button, picked = opened
+    runtime = context.runtime
+    async with runtime.session() as session:
+        outcome = await service.choose_time(session, button.user_id, picked, runtime.clock.now())
+    if isinstance(outcome, Refusal):
+        await refuse(context, button.chat_id, outcome)
+    else:
+        await show_changed(context, button.chat_id, outcome, button)
+
+
+async def on_zone_pick(update: Update, context: BotContext) -> None:
+    opened = await open_button(update, context, _zone_arg)
+    if opened is None:
+        return
+    button, zone_key = opened
+    runtime = context.runtime
+    async with runtime.session() as session:
+        outcome = await service.choose_zone(session, button.user_id, zone_key, runtime.clock.now())
+    if isinstance(outcome, Refusal):
+        await refuse_button(context, button, outcome)
+    else:
+        await show_changed(context, button.chat_id, outcome, button)
+
+
+async def on_settings_screen(update: Update, context: BotContext) -> None:
+    opened = await open_button(update, context, _screen_arg)
+    if opened is None:
+        return
+    button, screen = opened
+    runtime = context.runtime
+    async with runtime.session() as session:
+        if screen in ("time", "zone"):
+            what = Awaiting.TIME if screen == "time" else Awaiting.ZONE
+            outcome = await service.ask(session, button.user_id, what)
+        else:
+            outcome = await service.current_schedule(session, button.user_id)
+    if isinstance(outcome, Refusal):
+        await refuse_button(context, button, outcome)
+    else:
+        await show_settings_screen(context, button, screen, outcome)
+
+
+async def show_settings_screen(
+    context: BotContext, button: Button, screen: str, schedule: Schedule
+) -> None:
+    """One of the /settings screens, in place of the tapped message (the zone question needs
+    a reply keyboard for the location button, so it comes as a new message)."""
+    content = context.runtime.content
+    if screen == "main":
+        text = views.settings_text(content, schedule, context.runtime.clock.now())
+        await edit(context, button, text, views.settings_keyboard(content, schedule))
+    elif screen == "time":
+        text = content.t("remind.ask_time_current", time=format_time(schedule.local_time))
+        rows = [*views.time_keyboard().inline_keyboard, views.back_row(content)]
+        await edit(context, button, text, InlineKeyboardMarkup(rows))
+    elif screen == "zone":
+        await show_zone_question(context, button.chat_id)
+    elif screen == "days":
+        await edit(context, button, *views.days_screen(content, schedule.days))
+    else:
+        pause_markup = views.pause_keyboard(content, with_back=True)
+        await edit(context, button, content.t("remind.pause_ask"), pause_markup)
+
+
+async def on_days_set(update: Update, context: BotContext) -> None:
+    opened = await open_button(update, context, lambda data: _bounded_int(data, 0, 0, EVERY_DAY))
+    if opened is None:
+        return
+    button, days = opened
+    runtime = context.runtime
+    async with runtime.session() as session:
+        outcome = await service.set_days(session, button.user_id, days, runtime.clock.now())
+    if isinstance(outcome, Refusal):
+        await refuse(context, button.chat_id, outcome)
+        return
+    await edit(context, button, *views.days_screen(runtime.content, outcome.days))
+
+
+async def on_pause_pick(update: Update, context: BotContext) -> None:
+    opened = await open_button(
+        update, context, lambda data: _bounded_int(data, 0, 0, MAX_PAUSE_DAYS)
+    )
+    if opened is None:
+        return
+    button, days = opened
+    runtime = context.runtime
+    now = runtime.clock.now()
+    async with runtime.session() as session:
+        outcome = await service.pause(session, button.user_id, days or None, now)
+    if isinstance(outcome, Refusal):
+        await refuse_button(context, button, outcome)
+        return
+    await edit(context, button, views.paused_text(runtime.content, outcome, now))
+
+
+async def on_resume(update: Update, context: BotContext) -> None:
+    opened = await open_button(update, context, lambda data: None)
+    if opened is None:
+        return
+    button, _ = opened
+    runtime = context.runtime
+    now = runtime.clock.now()
+    async with runtime.session() as session:
+        outcome = await service.resume(session, button.user_id, now)
+    if isinstance(outcome, Refusal):
+        await refuse_button(context, button, outcome)
+        return
+    content = runtime.content
+    text = content.t("remind.resumed", next=views.next_text(content, outcome, now))
+    await edit(context, button, text)
+
+
+async def on_snooze(update: Update, context: BotContext) -> None:
+    opened = await open_button(update, context, _snooze_args)
+    if opened is None:
+        return
+    button, (delivery_id, minutes) = opened
+    runtime = context.runtime
+    async with runtime.session() as session:
+        outcome = await service.snooze(
+            session, button.user_id, delivery_id, minutes, runtime.clock.now()
+        )
+    if isinstance(outcome, Refusal):
+        await refuse_button(context, button, outcome)
+        return
+    text = runtime.content.t(
+        "remind.snoozed", prompt=button.text, time=views.clock(outcome.until, outcome.zone_key)
+    )
+    await edit(context, button, text)
+
+
+async def on_skip(update: Update, context: BotContext) -> None:
+    opened = await open_button(update, context, lambda data: data.int_arg(0))
+    if opened is None:
+        return
+    button, delivery_id = opened
+    runtime = context.runtime
+    now = runtime.clock.now()
+    async with runtime.session() as session:
+        outcome = await service.skip_today(session, button.user_id, delivery_id, now)
+    if isinstance(outcome, Refusal):
+        await refuse_button(context, button, outcome)
+        return
+    content = runtime.content
+    text = content.t(
+        "remind.skipped", prompt=button.text, next=views.next_text(content, outcome, now)
+    )
+    await edit(context, button, text)
+
+
+# --- wiring ------------------------------------------------------------------------------
+
+
+async def load_zone_names(app: BotApp) -> None:
+    """Start-up hook: read the zone database and cities.yaml once, off the event loop."""
+    runtime_of(app).zone_directory = await asyncio.to_thread(build_zone_directory)
+
+
+def register(app: BotApp) -> None:
+    commands = {
+        "time": time_command,
+        "timezone": timezone_command,
+        "pause": pause_command,
+        "resume": resume_command,
+        "stop": stop_command,
+        "settings": settings_command,
+    }
+    for name, callback in commands.items():
+        app.add_handler(CommandHandler(name, callback))
+    buttons = {
+        Action.TIME_PICK: on_time_pick,
+        Action.ZONE_PICK: on_zone_pick,
+        Action.SETTINGS_SCREEN: on_settings_screen,
+        Action.DAYS_SET: on_days_set,
+        Action.PAUSE_FOR: on_pause_pick,
+        Action.RESUME: on_resume,
+        Action.SNOOZE: on_snooze,
+        Action.SKIP_TODAY: on_skip,
+    }
+    for action, callback in buttons.items():
+        app.add_handler(CallbackQueryHandler(callback, pattern=pattern(action)))
+    app.add_handler(MessageHandler(filters.LOCATION & filters.ChatType.PRIVATE, on_location))
+    runtime = runtime_of(app)
+    runtime.add_text_route(PRIORITY_AWAITING, on_typed)
+    runtime.add_startup_hook(load_zone_names)
+    if app.job_queue is None:
+        raise RuntimeError("reminders need PTB's job queue (python-telegram-bot[job-queue])")
+    interval = runtime.settings.reminder_sweep_seconds
+    app.job_queue.run_repeating(
+        sweep_job,
+        interval=interval,
+        first=min(FIRST_SWEEP, timedelta(seconds=interval)),
+        name=JOB_NAME,
+        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": interval},
+    )

@@ -1,0 +1,216 @@
+"""The one repeating job that sends daily prompts: claim due work, send it, record results.
+
+It never sleeps. A 429 is not waited out here: the delivery gets a retry time and a later run
+sends it (PTB's AIORateLimiter is built with ``max_retries=0``, so it throttles to Telegram's
+limits but hands every RetryAfter to us; the request layer's own retries are switched off for
+prompts, see ``bot.plumbing.retry.no_retries``).
+
+The duplicate window: Telegram has no idempotency key, so a prompt whose send was accepted
+but whose result was not yet committed when the process died is sent again after the lease.
+Each send slot records its result *before* it takes its next prompt, so at most
+``REMINDER_SEND_CONCURRENCY`` prompts (default 1) can be in that window at any instant, and a
+kill duplicates at most that many. Sends run concurrently only up to that bound.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.domain.schedule import LATE_AFTER, DeliveryStatus
+from bot.features.reminders.views import prompt_keyboard, prompt_text
+from bot.plumbing.retry import no_retries
+from bot.runtime import BotContext, Runtime
+from bot.services.reminder_sweep import (
+    MIN_BATCH,
+    Dispatch,
+    SendKind,
+    SendResult,
+    batch_size,
+    claim_due,
+    record_result,
+    record_sent,
+)
+
+log = logging.getLogger(__name__)
+
+JOB_NAME = "reminder-sweep"
+LEASE_MARGIN = timedelta(seconds=10)
+"""A claim is not sent this close to the end of its lease (a send can take that long)."""
+MAX_BATCHES = 200  # a safety stop per run; the next run takes the rest
+
+
+@dataclass(slots=True)
+class SweepReport:
+    claimed: int = 0
+    sent: int = 0
+    missed: int = 0
+    unsent: int = 0  # to retry later, failed, or blocked
+
+
+async def sweep_job(context: BotContext) -> None:
+    """The JobQueue callback: one sweep; nothing escapes, so the job keeps running."""
+    try:
+        report = await run_sweep(context.runtime, context.bot)
+    except Exception:
+        log.exception("reminder sweep failed; the next run tries again")
+        return
+    if report.claimed or report.missed:
+        log.info(
+            "reminder sweep: claimed=%s sent=%s missed=%s unsent=%s",
+            report.claimed,
+            report.sent,
+            report.missed,
+            report.unsent,
+        )
+
+
+async def run_sweep(runtime: Runtime, bot: Bot) -> SweepReport:
+    """Claim and send batches until nothing more is due.
+
+    Every batch makes progress (a claimed subscription's next due instant moves forward; a
+    claimed delivery gets a later retry time or a final status), so this ends; MAX_BATCHES
+    bounds one run all the same. Each batch is as large as the pace of the one before allows
+    (``batch_size``): large enough to spare the database, small enough to be sent within its
+    lease.
+    """
+    # Never below LATE_AFTER: a prompt is not "missed" because the sweep runs every few seconds.
+    settings = runtime.settings
+    grace = max(timedelta(minutes=settings.reminder_grace_minutes), LATE_AFTER)
+    lease = timedelta(seconds=settings.reminder_send_lease_seconds)
+    semaphore = asyncio.Semaphore(settings.reminder_send_concurrency)
+    margin = min(LEASE_MARGIN, lease / 4)
+    size = MIN_BATCH
+    report = SweepReport()
+    async with runtime.autocommit_connection() as connection:
+        recorder = _Recorder(runtime, connection)
+        for _ in range(MAX_BATCHES):
+            async with runtime.session() as session:
+                batch = await claim_due(
+                    session, now=runtime.clock.now(), grace=grace, limit=size, lease=lease
+                )
+            report.claimed += len(batch.dispatches)
+            report.missed += batch.missed
+            started = runtime.clock.now()
+            statuses = await asyncio.gather(
+                *(
+                    _deliver(runtime, bot, item, recorder, semaphore, margin)
+                    for item in batch.dispatches
+                )
+            )
+            size = batch_size(len(statuses), runtime.clock.now() - started, lease)
+            report.sent += sum(status == DeliveryStatus.SENT for status in statuses)
+            report.unsent += sum(status != DeliveryStatus.SENT for status in statuses)
+            if not batch.more:
+                break
+    return report
+
+
+class _Recorder:
+    """Writes each send's result before its send slot takes the next prompt.
+
+    A sent prompt (nearly every result) is one autocommit statement on a connection held for
+    the sweep: one round trip, where a session transaction costs three. Anything else, or a
+    failure of that connection, goes through ``record_result`` in a transaction of its own.
+    """
+
+    def __init__(self, runtime: Runtime, connection: AsyncConnection) -> None:
+        self._runtime = runtime
+        self._connection: AsyncConnection | None = connection
+        self._lock = asyncio.Lock()  # one statement at a time on the shared connection
+
+    async def record(self, item: Dispatch, result: SendResult) -> str:
+        now = self._runtime.clock.now()
+        if result.kind == SendKind.SENT and result.message_id is not None:
+            async with self._lock:
+                if await self._record_sent(item, result.message_id, now):
+                    return DeliveryStatus.SENT
+        async with self._runtime.session() as session:
+            return await record_result(session, item, result, now=now)
+
+    async def _record_sent(self, item: Dispatch, message_id: int, now: datetime) -> bool:
+        if self._connection is None:
+            return False
+        try:
+            return await record_sent(self._connection, item, message_id, now=now)
+        except Exception as error:
+            # The statement may or may not have committed: record_result reads the row.
+            log.warning(
+                "recording reminder delivery %s on the sweep's connection failed (%s); "
+                "using a new session for the rest of this sweep",
+                item.delivery_id,
+                type(error).__name__,
+            )
+            self._connection = None
+            return False
+
+
+async def _deliver(
+    runtime: Runtime,
+    bot: Bot,
+    item: Dispatch,
+    recorder: _Recorder,
+    semaphore: asyncio.Semaphore,
+    margin: timedelta,
+) -> str:
+    """Send one prompt and record the result, both inside one send slot (the slot is not
+    free for another send until this result is committed); a failure here never touches
+    the others. A claim whose lease is about to run out (Telegram was slow with the ones
+    before it) is not sent: another dispatcher may take it over, so the next sweep does."""
+    async with semaphore:
+        if item.lease_ends is not None and runtime.clock.now() >= item.lease_ends - margin:
+            log.info(
+                "reminder for user %s left to the next sweep: its claim runs out", item.user_id
+            )
+            return "expired"
+        result = await send_prompt(runtime, bot, item)
+        try:
+            return await recorder.record(item, result)
+        except Exception:
+            log.exception(
+                "could not record reminder delivery %s for user %s", item.delivery_id, item.user_id
+            )
+            return "unrecorded"
+
+
+async def send_prompt(runtime: Runtime, bot: Bot, item: Dispatch) -> SendResult:
+    """Send the prompt; Telegram's answer becomes a plain result (never an exception)."""
+    content = runtime.content
+    try:
+        with no_retries():  # a failed prompt is retried by a later sweep, not here
+            message = await bot.send_message(
+                item.chat_id,
+                prompt_text(content, item),
+                reply_markup=prompt_keyboard(content, item.delivery_id),
+            )
+    except RetryAfter as error:
+        log.warning(
+            "Telegram's flood control (429) on the reminder to user %s: sent again in %.0f s",
+            item.user_id,
+            _seconds(error),
+        )
+        return SendResult(SendKind.RETRY_AFTER, retry_after=_seconds(error), error="429")
+    except Forbidden as error:
+        return SendResult(SendKind.BLOCKED, error=str(error))
+    except BadRequest as error:  # before NetworkError: BadRequest is a subclass of it
+        return SendResult(SendKind.FAILED, error=str(error))
+    except NetworkError as error:  # TimedOut, connection errors, 5xx
+        log.info("reminder send to user %s will be retried: %s", item.user_id, error)
+        return SendResult(SendKind.TRANSIENT, error=f"{type(error).__name__}: {error}")
+    except TelegramError as error:
+        return SendResult(SendKind.FAILED, error=f"{type(error).__name__}: {error}")
+    except Exception as error:
+        log.exception("reminder send to user %s crashed", item.user_id)
+        return SendResult(SendKind.FAILED, error=f"internal: {type(error).__name__}")
+    return SendResult(SendKind.SENT, message_id=message.message_id)
+
+
+def _seconds(error: RetryAfter) -> float:
+    value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

@@ -1,0 +1,309 @@
+"""The guided routine: /routine, the step buttons, the hold timers and the routine settings.
+
+Handlers stay thin: parse the tap, answer it at once, call one service function, show what
+it returned (bot/features/routine/screen.py). Hold timers are one-off JobQueue jobs named
+``hold:<chat id>`` (one per chat, a new one replaces the old); at start-up they are rebuilt
+from the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.features.routine import screen
+from bot.plumbing.callbacks import Action, CallbackData, CallbackDataError, pattern
+from bot.plumbing.mapping import sender_of
+from bot.plumbing.taps import read_tap
+from bot.runtime import BotApp, BotContext, Runtime, runtime_of
+from bot.services import routine as service
+
+SKIP = "skip"
+
+
+def _step_args(data: CallbackData) -> tuple[int, int]:
+    """(session id, step number), both positive whole numbers."""
+    session_id, step_no = data.int_arg(0), data.int_arg(1)
+    if session_id <= 0 or step_no < 0:
+        raise CallbackDataError(f"{data.action}: bad session or step")
+    return session_id, step_no
+
+
+def _pain_args(data: CallbackData) -> int | None:
+    _step_args(data)
+    raw = data.str_arg(2)
+    if raw == SKIP:
+        return None
+    score = data.int_arg(2)
+    if not 0 <= score <= 10:
+        raise CallbackDataError("pain score out of range")
+    return score
+
+
+def _restart_args(data: CallbackData) -> service.Request:
+    _step_args(data)
+    delivery_id = data.int_arg(2)
+    exercise_id = data.str_arg(3)
+    return service.Request(
+        delivery_id=max(delivery_id, 0),
+        exercise_id=None if exercise_id == screen.NO_EXERCISE else exercise_id,
+    )
+
+
+# --- opening ----------------------------------------------------------------------------
+
+
+async def _open(
+    context: BotContext,
+    *,
+    user_id: int,
+    chat_id: int,
+    language_code: str | None,
+    request: service.Request,
+) -> None:
+    runtime = context.runtime
+    async with runtime.session() as db:
+        opened = await service.open_routine(
+            db,
+            user_id=user_id,
+            chat_id=chat_id,
+            language_code=language_code,
+            now=runtime.clock.now(),
+            exercises=runtime.content.exercises,
+            request=request,
+        )
+    await screen.show_opened(screen.app_of(context), opened)
+
+
+async def routine_command(update: Update, context: BotContext) -> None:
+    sender = sender_of(update)
+    if sender is None:
+        return
+    await _open(
+        context,
+        user_id=sender.user_id,
+        chat_id=sender.chat_id,
+        language_code=sender.language_code,
+        request=service.Request(),
+    )
+
+
+async def on_start_routine(update: Update, context: BotContext) -> None:
+    """ "Start now" on the daily prompt (delivery id) or any other start button (0)."""
+    tap = await read_tap(update, context, lambda data: data.int_arg(0))
+    if tap is None:
+        return
+    request = service.Request(delivery_id=max(tap.data.int_arg(0), 0))
+    await _open(
+        context,
+        user_id=tap.user_id,
+        chat_id=tap.chat_id,
+        language_code=tap.language_code,
+        request=request,
+    )
+
+
+async def on_start_single(update: Update, context: BotContext) -> None:
+    """ "Do this one now": one exercise alone, with the same holds."""
+    tap = await read_tap(update, context, lambda data: data.str_arg(0))
+    if tap is None:
+        return
+    request = service.Request(exercise_id=tap.data.str_arg(0))
+    await _open(
+        context,
+        user_id=tap.user_id,
+        chat_id=tap.chat_id,
+        language_code=tap.language_code,
+        request=request,
+    )
+
+
+async def on_resume(update: Update, context: BotContext) -> None:
+    tap = await read_tap(update, context, _step_args)
+    if tap is None:
+        return
+    session_id, step_no = _step_args(tap.data)
+    runtime = context.runtime
+    async with runtime.session() as db:
+        outcome = await service.resume(
+            db, user_id=tap.user_id, session_id=session_id, step_no=step_no, now=runtime.clock.now()
+        )
+    await screen.show_outcome(screen.app_of(context), outcome, tapped=tap.message_id)
+
+
+async def on_restart(update: Update, context: BotContext) -> None:
+    tap = await read_tap(update, context, _restart_args)
+    if tap is None:
+        return
+    session_id, step_no = _step_args(tap.data)
+    runtime = context.runtime
+    async with runtime.session() as db:
+        stopped, opened = await service.restart(
+            db,
+            user_id=tap.user_id,
+            session_id=session_id,
+            step_no=step_no,
+            language_code=tap.language_code,
+            now=runtime.clock.now(),
+            exercises=runtime.content.exercises,
+            request=_restart_args(tap.data),
+        )
+    await screen.show_outcome(screen.app_of(context), stopped, tapped=tap.message_id)
+    if opened is not None:
+        await screen.show_opened(screen.app_of(context), opened)
+
+
+# --- the steps --------------------------------------------------------------------------
+
+
+async def on_pain(update: Update, context: BotContext) -> None:
+    tap = await read_tap(update, context, _pain_args)
+    if tap is None:
+        return
+    session_id, step_no = _step_args(tap.data)
+    runtime = context.runtime
+    async with runtime.session() as db:
+        outcome = await service.rate_pain(
+            db,
+            user_id=tap.user_id,
+            session_id=session_id,
+            step_no=step_no,
+            score=_pain_args(tap.data),
+            now=runtime.clock.now(),
+            exercises=runtime.content.exercises,
+        )
+    await screen.show_outcome(screen.app_of(context), outcome, tapped=tap.message_id)
+
+
+StepService = Callable[..., Awaitable[service.Outcome]]
+
+STEP_SERVICES: dict[Action, tuple[StepService, bool]] = {
+    # action: (service function, whether it needs the exercises)
+    Action.ROUTINE_START_HOLD: (service.start_hold, False),
+    Action.ROUTINE_FINISH: (service.finish_step, True),
+    Action.ROUTINE_SKIP: (service.skip_exercise, True),
+    Action.ROUTINE_HURTS: (service.it_hurts, True),
+    Action.ROUTINE_STOP: (service.stop, False),
+}
+
+
+async def on_step(update: Update, context: BotContext) -> None:
+    """Start hold, Finish hold / Done, Skip this exercise, It hurts, Stop routine."""
+    tap = await read_tap(update, context, _step_args)
+    if tap is None:
+        return
+    session_id, step_no = _step_args(tap.data)
+    runtime = context.runtime
+    function, needs_exercises = STEP_SERVICES[tap.data.action]
+    extra = {"exercises": runtime.content.exercises} if needs_exercises else {}
+    async with runtime.session() as db:
+        outcome = await function(
+            db,
+            user_id=tap.user_id,
+            session_id=session_id,
+            step_no=step_no,
+            now=runtime.clock.now(),
+            **extra,
+        )
+    await screen.show_outcome(screen.app_of(context), outcome, tapped=tap.message_id)
+
+
+async def on_leave_out(update: Update, context: BotContext) -> None:
+    tap = await read_tap(update, context, lambda data: (data.int_arg(0), data.str_arg(1)))
+    if tap is None:
+        return
+    runtime = context.runtime
+    async with runtime.session() as db:
+        left = await service.leave_out(
+            db,
+            user_id=tap.user_id,
+            session_id=tap.data.int_arg(0),
+            exercise_id=tap.data.str_arg(1),
+        )
+    await screen.show_left_out(
+        screen.app_of(context), left, chat_id=tap.chat_id, message_id=tap.message_id
+    )
+
+
+# --- start-up ---------------------------------------------------------------------------
+
+
+async def rebuild_timers(app: BotApp) -> None:
+    """At start-up: hold timers back for holds still running; holds that ended while the bot
+    was down are closed and their users offered the next step."""
+    runtime: Runtime = runtime_of(app)
+    async with runtime.session() as db:
+        recovery = await service.recover_timers(
+            db, now=runtime.clock.now(), exercises=runtime.content.exercises
+        )
+    await screen.show_recovery(app, recovery)
+
+
+# --- settings ---------------------------------------------------------------------------
+
+
+async def on_settings(update: Update, context: BotContext) -> None:
+    """The /settings "Routine" section, and each change made on it."""
+    tap = await read_tap(update, context, _settings_args)
+    if tap is None:
+        return
+    runtime = context.runtime
+    change = _settings_args(tap.data)
+    async with runtime.session() as db:
+        settings = await service.routine_settings(
+            db,
+            user_id=tap.user_id,
+            chat_id=tap.chat_id,
+            language_code=tap.language_code,
+            now=runtime.clock.now(),
+            exercises=runtime.content.exercises,
+            change=change,
+        )
+    opened_here = tap.data.action is not Action.SETTINGS_ROUTINE
+    await screen.show_settings(
+        screen.app_of(context),
+        settings,
+        chat_id=tap.chat_id,
+        message_id=tap.message_id if opened_here else None,
+    )
+
+
+def _settings_args(data: CallbackData) -> service.SettingsChange:
+    if data.action is Action.ROUTINE_SET_LENGTH:
+        length = data.str_arg(0)
+        if length not in ("full", "short"):
+            raise CallbackDataError("unknown routine length")
+        return service.SettingsChange(length=length)
+    if data.action is Action.ROUTINE_SET_TIMERS:
+        value = data.int_arg(0)
+        if value not in (0, 1):
+            raise CallbackDataError("timers must be 0 or 1")
+        return service.SettingsChange(timers=value == 1)
+    if data.action is Action.ROUTINE_BRING_BACK:
+        return service.SettingsChange(bring_back=data.str_arg(0))
+    return service.SettingsChange()
+
+
+def register(app: BotApp) -> None:
+    app.add_handler(CommandHandler("routine", routine_command))
+    app.add_handler(CallbackQueryHandler(on_start_routine, pattern=pattern(Action.START_ROUTINE)))
+    app.add_handler(CallbackQueryHandler(on_start_single, pattern=pattern(Action.START_SINGLE)))
+    app.add_handler(CallbackQueryHandler(on_pain, pattern=pattern(Action.ROUTINE_PAIN)))
+    app.add_handler(CallbackQueryHandler(on_step, pattern=pattern(*STEP_SERVICES)))
+    app.add_handler(CallbackQueryHandler(on_resume, pattern=pattern(Action.ROUTINE_RESUME)))
+    app.add_handler(CallbackQueryHandler(on_restart, pattern=pattern(Action.ROUTINE_RESTART)))
+    app.add_handler(CallbackQueryHandler(on_leave_out, pattern=pattern(Action.ROUTINE_LEAVE_OUT)))
+    app.add_handler(
+        CallbackQueryHandler(
+            on_settings,
+            pattern=pattern(
+                Action.SETTINGS_ROUTINE,
+                Action.ROUTINE_SET_LENGTH,
+                Action.ROUTINE_SET_TIMERS,
+                Action.ROUTINE_BRING_BACK,
+            ),
+        )
+    )
+    runtime_of(app).add_startup_hook(rebuild_timers)

@@ -1,0 +1,367 @@
+"""What the routine shows in the chat, and its hold timers.
+
+Turns the routine service's plain results into Bot API calls: cards and their buttons,
+countdown edits, the next step's message, the summary. A step's message is remembered as
+the session's card once it is sent. Also the hold timer: one one-off JobQueue job per chat
+(``hold:<chat id>``), scheduled at an absolute time from the runtime's clock.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from typing import cast
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import JobQueue
+
+from bot.features.questions.keyboards import pain_scale_keyboard
+from bot.features.routine import views as render
+from bot.plumbing.callbacks import Action, encode
+from bot.runtime import BotApp, BotContext, runtime_of
+from bot.services import routine as service
+from content import Content
+
+log = logging.getLogger(__name__)
+
+NO_EXERCISE = "-"
+
+
+def app_of(context: BotContext) -> BotApp:
+    """The context's Application with its full type."""
+    return cast("BotApp", context.application)
+
+
+# --- keyboards --------------------------------------------------------------------------
+
+
+def _button(label: str, action: Action, *args: int | str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=encode(action, *args))
+
+
+def step_keyboard(content: Content, view: service.StepView) -> InlineKeyboardMarkup | None:
+    """The buttons of a step: they carry the session and the step they belong to."""
+    ref = (view.session_id, view.step_no)
+    t = content.t
+    if view.phase in ("pain_before", "pain_after"):
+        return pain_scale_keyboard(Action.ROUTINE_PAIN, *ref, skip_label=t("routine.pain_skip"))
+    if view.item is None:
+        return None
+    reps = view.item.mode == "reps"
+    hurts = _button(t("routine.button_hurts"), Action.ROUTINE_HURTS, *ref)
+    if view.phase == "holding":
+        label = t("routine.button_set_done" if reps else "routine.button_finish")
+        return InlineKeyboardMarkup([[_button(label, Action.ROUTINE_FINISH, *ref)], [hurts]])
+    if view.phase != "ready":
+        return None
+    if view.timers:
+        label = t("routine.button_start_set" if reps else "routine.button_start_hold")
+        main = _button(label, Action.ROUTINE_START_HOLD, *ref)
+    else:
+        label = t("routine.button_set_done" if reps else "routine.button_done")
+        main = _button(label, Action.ROUTINE_FINISH, *ref)
+    return InlineKeyboardMarkup(
+        [
+            [main],
+            [_button(t("routine.button_skip"), Action.ROUTINE_SKIP, *ref), hurts],
+            [_button(t("routine.button_stop"), Action.ROUTINE_STOP, *ref)],
+        ]
+    )
+
+
+def offer_keyboard(
+    content: Content, view: service.StepView, request: service.Request
+) -> InlineKeyboardMarkup:
+    ref = (view.session_id, view.step_no)
+    if request.exercise_id is not None:
+        name = render.exercise_of(content, request.exercise_id).name
+        restart_label = content.t("routine.button_restart_single", name=name)
+    else:
+        restart_label = content.t("routine.button_restart")
+    restart = _button(
+        restart_label,
+        Action.ROUTINE_RESTART,
+        *ref,
+        request.delivery_id,
+        request.exercise_id or NO_EXERCISE,
+    )
+    resume = _button(content.t("routine.button_resume"), Action.ROUTINE_RESUME, *ref)
+    return InlineKeyboardMarkup([[resume, restart]])
+
+
+def hurt_keyboard(content: Content, note: service.HurtNote) -> InlineKeyboardMarkup:
+    label = content.t("routine.button_leave_out")
+    return InlineKeyboardMarkup(
+        [[_button(label, Action.ROUTINE_LEAVE_OUT, note.session_id, note.exercise_id)]]
+    )
+
+
+def settings_keyboard(content: Content, settings: service.SettingsView) -> InlineKeyboardMarkup:
+    t = content.t
+
+    def length_button(length: str) -> InlineKeyboardButton:
+        label = t(f"routine.settings_button_{length}")
+        if settings.length == length:
+            label = t("routine.settings_selected", label=label)
+        return _button(label, Action.ROUTINE_SET_LENGTH, length)
+
+    timers = (
+        _button(t("routine.settings_button_timers_off"), Action.ROUTINE_SET_TIMERS, 0)
+        if settings.timers
+        else _button(t("routine.settings_button_timers_on"), Action.ROUTINE_SET_TIMERS, 1)
+    )
+    rows = [[length_button("full"), length_button("short")], [timers]]
+    for exercise_id in settings.excluded:
+        name = render.exercise_of(content, exercise_id).name
+        label = t("routine.settings_button_bring_back", name=name)
+        rows.append([_button(label, Action.ROUTINE_BRING_BACK, exercise_id)])
+    return InlineKeyboardMarkup(rows)
+
+
+# --- sending and editing ----------------------------------------------------------------
+
+
+async def _edit(
+    app: BotApp,
+    chat_id: int,
+    message_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> bool:
+    """Edit a message; "not modified" counts as done, a message that is gone as not.
+
+    An edit Telegram kept failing (retried already, bot/plumbing/retry.py) counts as not done
+    and is logged: it is cosmetic next to what follows (the next step's card must still go
+    out), so it never aborts the caller.
+    """
+    try:
+        await app.bot.edit_message_text(
+            text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+        )
+    except BadRequest as error:
+        if "not modified" in error.message.lower():
+            return True
+        log.info("could not edit message %s in chat %s: %s", message_id, chat_id, error.message)
+        return False
+    except (NetworkError, RetryAfter) as error:
+        log.warning("gave up editing message %s in chat %s: %s", message_id, chat_id, error)
+        return False
+    return True
+
+
+async def _drop_buttons(app: BotApp, chat_id: int, message_id: int) -> None:
+    try:
+        await app.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
+    except BadRequest as error:
+        log.debug("no buttons to drop on %s in chat %s: %s", message_id, chat_id, error.message)
+    except (NetworkError, RetryAfter) as error:
+        log.warning("gave up dropping the buttons of %s in chat %s: %s", message_id, chat_id, error)
+
+
+async def _send_step(app: BotApp, view: service.StepView, chat_id: int, text: str) -> Message:
+    """Send a step's message and make it the session's card."""
+    runtime = runtime_of(app)
+    markup = step_keyboard(runtime.content, view)
+    message = await app.bot.send_message(chat_id, text, reply_markup=markup)
+    async with runtime.session() as db:
+        await service.remember_card(
+            db, session_id=view.session_id, step_no=view.step_no, message_id=message.message_id
+        )
+    return message
+
+
+async def show_opened(app: BotApp, opened: service.Opened) -> None:
+    """The answer to /routine, "Start now" or "Do this one now"."""
+    content = runtime_of(app).content
+    chat_id = opened.chat_id
+    if opened.left_behind is not None:
+        left = opened.left_behind
+        await _edit(app, chat_id, left.message_id, render.closed_text(content, left))
+    if opened.result == "started" and opened.view is not None:
+        await _send_step(app, opened.view, chat_id, render.step_text(content, opened.view))
+    elif opened.result == "offer" and opened.view is not None:
+        await app.bot.send_message(
+            chat_id,
+            render.offer_text(content, opened.view),
+            reply_markup=offer_keyboard(content, opened.view, opened.request),
+        )
+    elif opened.result == "empty":
+        button = _button(content.t("routine.button_settings"), Action.SETTINGS_ROUTINE)
+        await app.bot.send_message(
+            chat_id, content.t("routine.empty"), reply_markup=InlineKeyboardMarkup([[button]])
+        )
+    elif opened.result == "unknown":
+        await app.bot.send_message(chat_id, content.t("routine.unknown_exercise"))
+
+
+async def show_outcome(app: BotApp, outcome: service.Outcome, *, tapped: int | None) -> None:
+    """Show what a tap or a timer changed; a stale tap only loses its leftover buttons."""
+    content = runtime_of(app).content
+    chat_id = outcome.chat_id
+    if outcome.verdict == "forged":
+        return
+    if outcome.verdict == "stale":
+        if tapped is not None and tapped != outcome.card_message_id:
+            await _drop_buttons(app, chat_id, tapped)
+        if outcome.over:
+            await app.bot.send_message(chat_id, content.t("routine.stale_over"))
+        return
+    edited = {
+        outcome.closing.message_id if outcome.closing else None,
+        outcome.countdown.card_message_id if outcome.countdown else None,
+    }
+    if tapped is not None and tapped not in edited:
+        await _drop_buttons(app, chat_id, tapped)  # e.g. the "continue or start again" offer
+    if outcome.cancel_timer:
+        cancel_timer(app, chat_id)
+    if outcome.closing is not None:
+        closing = outcome.closing
+        await _edit(app, chat_id, closing.message_id, render.closed_text(content, closing))
+    if outcome.countdown is not None:
+        await _show_running(app, outcome.countdown, chat_id)
+    if outcome.hurt is not None:
+        await app.bot.send_message(
+            chat_id,
+            render.hurt_text(content, outcome.hurt),
+            reply_markup=hurt_keyboard(content, outcome.hurt),
+        )
+    if outcome.next_view is not None:
+        text = render.next_text(content, outcome.next_view, outcome.lead, outcome.lead_seconds)
+        await _send_step(app, outcome.next_view, chat_id, text)
+    if outcome.summary is not None:
+        text = render.summary_text(content, outcome.summary)
+        if outcome.lead == "recovered":
+            text = f"{render.lead_text(content, outcome.lead, outcome.lead_seconds)}\n\n{text}"
+        await app.bot.send_message(chat_id, text)
+    if outcome.stopped:
+        await app.bot.send_message(chat_id, content.t("routine.stopped"))
+    if outcome.timer is not None:
+        schedule_timer(app, outcome.timer)
+
+
+async def _show_running(app: BotApp, view: service.StepView, chat_id: int) -> None:
+    """Turn the card into the running hold (or set); a card that is gone is sent anew."""
+    content = runtime_of(app).content
+    text = render.running_text(content, view)
+    markup = step_keyboard(content, view)
+    if view.card_message_id is not None and await _edit(
+        app, chat_id, view.card_message_id, text, markup
+    ):
+        return
+    await _send_step(app, view, chat_id, text)
+
+
+async def show_left_out(
+    app: BotApp, left: service.LeftOut, *, chat_id: int, message_id: int | None
+) -> None:
+    if left.verdict != "ok" or left.exercise_id is None or message_id is None:
+        if left.verdict == "stale" and message_id is not None:
+            await _drop_buttons(app, chat_id, message_id)
+        return
+    content = runtime_of(app).content
+    note = service.HurtNote(0, left.exercise_id, None)
+    await _edit(app, chat_id, message_id, render.hurt_text(content, note, left_out=True))
+
+
+async def show_settings(
+    app: BotApp, settings: service.SettingsView, *, chat_id: int, message_id: int | None
+) -> None:
+    """The routine settings: a new message, or an edit of the one being changed."""
+    content = runtime_of(app).content
+    text = render.settings_text(content, settings)
+    markup = settings_keyboard(content, settings)
+    if message_id is not None and await _edit(app, chat_id, message_id, text, markup):
+        return
+    await app.bot.send_message(chat_id, text, reply_markup=markup)
+
+
+# --- hold timers ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HoldJob:
+    """The data of a hold timer job."""
+
+    chat_id: int
+    session_id: int
+    hold_id: int
+
+
+def timer_name(chat_id: int) -> str:
+    return f"hold:{chat_id}"
+
+
+def _job_queue(app: BotApp) -> JobQueue[BotContext]:
+    if app.job_queue is None:
+        raise RuntimeError("the routine needs the JobQueue (python-telegram-bot[job-queue])")
+    return app.job_queue
+
+
+def cancel_timer(app: BotApp, chat_id: int) -> None:
+    for job in _job_queue(app).get_jobs_by_name(timer_name(chat_id)):
+        job.schedule_removal()
+
+
+def schedule_timer(app: BotApp, order: service.TimerOrder) -> None:
+    """Run the hold timer at ``order.at``, replacing the chat's previous timer."""
+    cancel_timer(app, order.chat_id)
+    _job_queue(app).run_once(
+        hold_timer,
+        when=order.at,
+        name=timer_name(order.chat_id),
+        data=HoldJob(order.chat_id, order.session_id, order.hold_id),
+        chat_id=order.chat_id,
+    )
+
+
+async def hold_timer(context: BotContext) -> None:
+    """A running hold's timer: update the countdown, or end the hold."""
+    job = context.job
+    if job is None or not isinstance(job.data, HoldJob):
+        return
+    data = job.data
+    runtime = context.runtime
+    async with runtime.session() as db:
+        tick = await service.timer_due(
+            db,
+            session_id=data.session_id,
+            hold_id=data.hold_id,
+            now=runtime.clock.now(),
+            exercises=runtime.content.exercises,
+        )
+    app = app_of(context)
+    if tick.countdown is not None and tick.next_at is not None:
+        view = tick.countdown
+        if view.card_message_id is not None:
+            text = render.running_text(runtime.content, view)
+            markup = step_keyboard(runtime.content, view)
+            await _quietly(
+                _edit(app, data.chat_id, view.card_message_id, text, markup), data.chat_id
+            )
+        schedule_timer(
+            app, service.TimerOrder(data.chat_id, data.session_id, data.hold_id, tick.next_at)
+        )
+    elif tick.finished is not None:
+        await _quietly(show_outcome(app, tick.finished, tapped=None), data.chat_id)
+
+
+async def show_recovery(app: BotApp, recovery: service.Recovery) -> None:
+    """After a restart: timers back for running holds; users whose hold ended while the bot
+    was down see it recorded and the next step."""
+    for order in recovery.timers:
+        schedule_timer(app, order)
+    for outcome in recovery.finished:
+        await _quietly(show_outcome(app, outcome, tapped=None), outcome.chat_id)
+
+
+async def _quietly(action: Awaitable[object], chat_id: int) -> None:
+    """Run a timer's or start-up's chat update; a blocked chat or a network failure is
+    logged, never raised (the state is already saved: /routine picks it up again)."""
+    try:
+        await action
+    except Forbidden as error:
+        log.info("routine message to chat %s not delivered (blocked): %s", chat_id, error.message)
+    except TelegramError as error:
+        log.warning("routine message to chat %s given up: %s", chat_id, error)

@@ -1,1 +1,0 @@
-"""Telegram handlers: thin adapters from updates to services and back to messages."""
