@@ -98,11 +98,7 @@ async def preference(bot: BotHarness, exercise_id: str, user_id: int = ALICE) ->
 
 def timer_jobs(bot: BotHarness) -> list[str]:
     assert bot.app.job_queue is not None
-    return [
-        str(job.name)
-        for job in bot.app.job_queue.jobs()
-        if str(job.name).startswith("hold:")
-    ]
+    return [str(job.name) for job in bot.app.job_queue.jobs() if str(job.name).startswith("hold:")]
 
 
 async def skip_through(bot: BotHarness, user_id: int = ALICE) -> None:

@@ -37,9 +37,7 @@ async def test_it_logs_update_user_and_exception_and_tells_the_user(
     bot: BotHarness, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    update = Update.de_json(
-        bot.fake.message_update(ALICE, f"/pain 5 {SECRET}"), bot.app.bot
-    )
+    update = Update.de_json(bot.fake.message_update(ALICE, f"/pain 5 {SECRET}"), bot.app.bot)
     error = ValueError(f"could not read {SECRET!r}")  # an exception quoting the user
     start = len(bot.fake.calls)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import logging
 from pathlib import Path
 
@@ -89,17 +88,3 @@ async def test_the_reminder_migration_goes_down_and_up_again(tmp_path: Path) -> 
     assert "retry_at" not in await _delivery_columns(url)
     await asyncio.to_thread(upgrade, url)
     assert "retry_at" in await _delivery_columns(url)
-
-
-@pytest.mark.parametrize("package", ["bot/domain", "bot/services"])
-def test_domain_and_services_never_import_telegram(package: str) -> None:
-    for path in sorted((ROOT / package).glob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            names: list[str] = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            for name in names:
-                assert not name.startswith("telegram"), f"{path.name} imports {name}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 from itertools import pairwise
 from pathlib import Path
 
@@ -324,30 +323,3 @@ def test_steps_written_for_the_right_side_mirror_for_the_left() -> None:
     assert mirror_sides("Right: turn to the left, then upright.") == (
         "Left: turn to the right, then upright."
     )
-
-
-# --- the layers -------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "path", ["bot/domain/routine.py", "bot/services/routine.py", "bot/features/routine/views.py"]
-)
-def test_the_routine_core_never_imports_telegram(path: str) -> None:
-    tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
-    imported = {
-        alias.name
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Import)
-        for alias in node.names
-    } | {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    assert not {name for name in imported if name.split(".")[0] == "telegram"}
-
-
-def test_routine_button_codes_are_unique_and_short() -> None:
-    from bot.plumbing.callbacks import Action
-
-    codes = [action.value for action in Action.__members__.values()]
-    assert len(codes) == len(set(codes)), "two actions share a code (an Enum alias)"
-    routine = [action for action in Action if action.name.startswith("ROUTINE_")]
-    assert len(routine) == 12
-    assert all(2 <= len(action.value) <= 3 for action in routine)

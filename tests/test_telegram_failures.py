@@ -27,9 +27,10 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.domain.schedule import DeliveryStatus
-from bot.entry.fake_telegram import ApiCall, FakeMessage, Injected
+from bot.entry.fake_telegram import ApiCall, FakeMessage
 from bot.plumbing.callbacks import Action, CallbackDataError, decode
 from storage.models import PainRating, ReminderDelivery, RoutineSession
+from tests.fakes.chaos import Injected, fail_at_random
 from tests.harness import BotHarness, make_settings
 from tests.reminder_flow import insert_subscribers
 from tests.routine_helpers import (
@@ -185,7 +186,7 @@ async def test_random_telegram_failures_spare_everyone_else_and_lose_nothing(
         await insert_subscribers(bot, USERS, zone="UTC", at=time(7, 0), due_at=DUE)
         for user_id in USERS:
             await keep_only(bot, "knees_to_chest", "glute_bridge", user_id=user_id)
-        chaos = bot.fake.fail_at_random(0.2, seed=seed, chats=set(AFFLICTED))
+        chaos = fail_at_random(bot.fake, 0.2, seed=seed, chats=set(AFFLICTED))
         actions = await _scenario(bot)
         bot.fake.chaos = None
         calls = list(bot.fake.calls)

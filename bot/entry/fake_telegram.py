@@ -14,11 +14,10 @@ import asyncio
 import contextlib
 import itertools
 import json
-import random
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
@@ -151,93 +150,11 @@ class PlannedFailure:
 SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
 EDIT_METHODS = frozenset({"editMessageText", "editMessageCaption", "editMessageReplyMarkup"})
 
-# What Telegram answers on a bad day, per kind of call: (kind, status, description).
-CHAOS_KINDS: dict[str, tuple[tuple[str, int, str], ...]] = {
-    "answerCallbackQuery": (
-        (
-            "query_too_old",
-            400,
-            "Bad Request: query is too old and response timeout expired or query ID is invalid",
-        ),
-        ("bad_gateway", 502, "Bad Gateway"),
-        ("timeout", 0, "timeout"),
-    ),
-    "edit": (
-        # The message already reads so (an earlier try got through): the edit is applied.
-        (
-            "not_modified",
-            400,
-            "Bad Request: message is not modified: specified new message "
-            "content and reply markup are exactly the same",
-        ),
-        ("too_many", 429, "Too Many Requests: retry after {retry_after}"),
-        ("bad_gateway", 502, "Bad Gateway"),
-        ("timeout", 0, "timeout"),
-        ("late_timeout", 0, "timeout"),  # applied, but the answer came too late
-    ),
-    "send": (
-        ("too_many", 429, "Too Many Requests: retry after {retry_after}"),
-        ("bad_gateway", 502, "Bad Gateway"),
-        ("timeout", 0, "timeout"),
-        ("late_timeout", 0, "timeout"),  # delivered, but the answer came too late
-        ("blocked", 403, "Forbidden: bot was blocked by the user"),
-    ),
-}
-APPLIED_ANYWAY = frozenset({"not_modified", "late_timeout"})
 
+class FailurePicker(Protocol):
+    """Chooses a failure for a call, or None (tests install a random one: tests/fakes/chaos.py)."""
 
-@dataclass(frozen=True)
-class Injected:
-    """One failure the chaos policy answered with: at which call (index in ``calls``)."""
-
-    index: int
-    method: str
-    chat_id: int | None
-    kind: str
-
-
-@dataclass
-class ChaosPolicy:
-    """Random failures from a seeded generator: each call to a user's chat fails with
-    probability ``rate``, with an error Telegram really gives for that kind of call. Only
-    ``chats`` (all when None) suffer; button answers carry no chat, so they fail at random
-    whenever ``answers`` is set. Every injected failure is kept in ``injected``."""
-
-    rate: float
-    rng: random.Random
-    chats: set[int] | None = None
-    answers: bool = True
-    max_retry_after: int = 3
-    injected: list[Injected] = field(default_factory=list)
-
-    def pick(self, index: int, method: str, chat_id: int | None) -> PlannedFailure | None:
-        if method == "answerCallbackQuery":
-            group = "answerCallbackQuery" if self.answers else None
-        elif method in SEND_METHODS:
-            group = "send"
-        elif method in EDIT_METHODS:
-            group = "edit"
-        else:
-            group = None
-        if group is None or (group != "answerCallbackQuery" and not self._chosen(chat_id)):
-            return None
-        if self.rng.random() >= self.rate:
-            return None
-        kind, status, description = self.rng.choice(CHAOS_KINDS[group])
-        self.injected.append(Injected(index, method, chat_id, kind))
-        delivered = kind in APPLIED_ANYWAY
-        if kind in ("timeout", "late_timeout"):
-            return PlannedFailure(0, "timeout", timeout=True, delivered=delivered)
-        retry_after = self.rng.randint(1, self.max_retry_after) if status == 429 else None
-        return PlannedFailure(
-            status,
-            description.format(retry_after=retry_after),
-            retry_after=retry_after,
-            delivered=delivered,
-        )
-
-    def _chosen(self, chat_id: int | None) -> bool:
-        return self.chats is None or chat_id in self.chats
+    def pick(self, index: int, method: str, chat_id: int | None) -> PlannedFailure | None: ...
 
 
 class FakeTelegram(BaseRequest):
@@ -260,7 +177,7 @@ class FakeTelegram(BaseRequest):
         self.updates_fetched.set()
         self.hanging = 0  # calls waiting forever right now (see ``hang``)
         self._released = asyncio.Event()
-        self.chaos: ChaosPolicy | None = None
+        self.chaos: FailurePicker | None = None
 
     # --- BaseRequest -------------------------------------------------------------------
 
@@ -382,14 +299,6 @@ class FakeTelegram(BaseRequest):
                 0, "no answer", method, chat_id, None, times, hang=True, delivered=delivered
             )
         )
-
-    def fail_at_random(
-        self, rate: float, *, seed: int, chats: set[int] | None = None, answers: bool = True
-    ) -> ChaosPolicy:
-        """From now on, fail calls at random (see ``ChaosPolicy``); planned failures first."""
-        rng = random.Random(seed)  # noqa: S311 (test failures, not cryptography)
-        self.chaos = ChaosPolicy(rate, rng, chats, answers)
-        return self.chaos
 
     def release_hanging(self) -> None:
         """Let every call waiting in ``hang`` end as a client-side timeout."""

@@ -17,8 +17,8 @@ answer, in one place for every handler and job:
 
 A handler waits at most ``max_wait`` plus the back-offs for one reply; other users are not held
 up meanwhile (bot/plumbing/update_processor.py runs different users' updates concurrently).
-The daily prompts opt out (``no_retries``): the reminder sweep records a 429 or a timeout and sends again
-from a later run, without holding a send slot.
+The daily prompts opt out (``no_retries``): the reminder sweep records a 429 or a timeout and
+sends again from a later run, without holding a send slot.
 """
 
 from __future__ import annotations

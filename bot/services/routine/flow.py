@@ -1,0 +1,380 @@
+"""What every step shares: the guard, the cursor, closing holds, moving on, finishing."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.pain import rose_meaningfully, routine_needs_warning
+from bot.domain.routine import (
+    Cursor,
+    LevelChange,
+    Occurrence,
+    Plan,
+    PlanItem,
+    Position,
+    after_step,
+    decide_level,
+    step_index,
+)
+from bot.domain.streaks import current_streak
+from bot.domain.zones import zone_for
+from bot.services.routine.results import (
+    OUTCOME_COMPLETED,
+    OUTCOME_EARLY,
+    OUTCOME_HURT,
+    Closed,
+    Closing,
+    HurtNote,
+    Lead,
+    Outcome,
+    StepView,
+    Summary,
+)
+from content import Exercise
+from storage.activity import routine_days, user_zone_key
+from storage.models import ExercisePreference, Hold, RoutineSession, User
+from storage.routine import (
+    ACTIVE,
+    COMPLETED,
+    RUNNING,
+    exercise_history,
+    lock_session,
+    preference,
+    session_holds,
+)
+
+log = logging.getLogger(__name__)
+
+
+def cursor_of(routine: RoutineSession) -> Cursor:
+    return Cursor.from_json(routine.cursor)
+
+
+def plan_of(routine: RoutineSession) -> Plan:
+    return Plan.from_json(routine.plan)
+
+
+def advance(routine: RoutineSession, cursor: Cursor, now: datetime) -> None:
+    """Move the session to ``cursor``: a new step, so every older button goes stale."""
+    routine.cursor = cursor.to_json()
+    routine.step_no += 1
+    routine.updated_at = now
+
+
+def ok_outcome(routine: RoutineSession) -> Outcome:
+    return Outcome("ok", routine.chat_id, routine.id, card_message_id=routine.card_message_id)
+
+
+def stale_outcome(routine: RoutineSession, step_no: int) -> Outcome:
+    """A tap for a step that is not the current one. ``over`` when its routine has ended,
+    unless it is a second tap on the button that ended it (the step just before the end)."""
+    over = routine.status != ACTIVE and step_no != routine.step_no - 1
+    return Outcome(
+        "stale", routine.chat_id, routine.id, card_message_id=routine.card_message_id, over=over
+    )
+
+
+def log_foreign(user_id: int, routine: RoutineSession) -> None:
+    log.warning(
+        "rejected a routine tap on another user's session: user=%s owner=%s session=%s",
+        user_id,
+        routine.user_id,
+        routine.id,
+    )
+
+
+async def guard(
+    db: AsyncSession, user_id: int, session_id: int, step_no: int
+) -> tuple[RoutineSession, Outcome] | tuple[None, Outcome]:
+    """The session, locked, if this tap is for its current step; else why not."""
+    routine = await lock_session(db, session_id)
+    if routine is None:
+        return None, Outcome("stale", user_id, session_id, over=True)
+    if routine.user_id != user_id:
+        log_foreign(user_id, routine)
+        return None, Outcome("forged", user_id, session_id)
+    if routine.status != ACTIVE or routine.step_no != step_no:
+        log.debug(
+            "stale routine tap: user=%s session=%s step=%s current=%s status=%s",
+            user_id,
+            session_id,
+            step_no,
+            routine.step_no,
+            routine.status,
+        )
+        return None, stale_outcome(routine, step_no)
+    return routine, ok_outcome(routine)
+
+
+def hold_row(
+    routine: RoutineSession, item: PlanItem, position: Position, started_at: datetime
+) -> Hold:
+    return Hold(
+        session_id=routine.id,
+        user_id=routine.user_id,
+        exercise_id=item.exercise_id,
+        side=position.side,
+        rep=position.rep,
+        set_no=position.set_no,
+        target_seconds=item.dose.hold_seconds,
+        target_reps=item.dose.reps if item.mode == "reps" else None,
+        outcome=RUNNING,
+        message_id=routine.card_message_id,
+        started_at=started_at,
+    )
+
+
+def close_hold(hold: Hold, at: datetime, outcome: str) -> int:
+    """End a running hold at ``at``; its actual seconds are what the clock says."""
+    seconds = max(0, int((at - hold.started_at).total_seconds()))
+    hold.actual_seconds = seconds
+    hold.outcome = outcome
+    hold.ended_at = at
+    return seconds
+
+
+async def running_hold(db: AsyncSession, routine: RoutineSession, cursor: Cursor) -> Hold | None:
+    if routine.status != ACTIVE or cursor.phase != "holding" or cursor.hold_id is None:
+        return None
+    hold = await db.get(Hold, cursor.hold_id)
+    if hold is None or hold.outcome != RUNNING or hold.session_id != routine.id:
+        return None
+    return hold
+
+
+async def closing_of(
+    db: AsyncSession,
+    routine: RoutineSession,
+    now: datetime,
+    result: Closed,
+    *,
+    seconds: int | None = None,
+    score: int | None = None,
+) -> Closing | None:
+    if routine.card_message_id is None:
+        return None
+    view = await step_view(db, routine, now)
+    return Closing(routine.card_message_id, view, result, seconds, score)
+
+
+async def after_step_outcome(
+    db: AsyncSession,
+    routine: RoutineSession,
+    cursor: Cursor,
+    now: datetime,
+    result: Closed,
+    lead: Lead,
+    seconds: int | None,
+    *,
+    exercises: Sequence[Exercise],
+    cancel_timer: bool = False,
+) -> Outcome:
+    closing = await closing_of(db, routine, now, result, seconds=seconds)
+    advance(routine, after_step(plan_of(routine), cursor), now)
+    return await go_next(
+        db,
+        routine,
+        now,
+        exercises,
+        closing=closing,
+        lead=lead,
+        lead_seconds=seconds,
+        cancel_timer=cancel_timer,
+    )
+
+
+async def go_next(
+    db: AsyncSession,
+    routine: RoutineSession,
+    now: datetime,
+    exercises: Sequence[Exercise],
+    *,
+    closing: Closing | None,
+    lead: Lead,
+    lead_seconds: int | None = None,
+    hurt: HurtNote | None = None,
+    cancel_timer: bool = False,
+) -> Outcome:
+    """Commit the move to the next step and say what to show: that step, or the end."""
+    if cursor_of(routine).phase == "done":
+        summary = await complete_session(db, routine, now, exercises)
+        return replace(
+            ok_outcome(routine),
+            closing=closing,
+            lead=lead,
+            lead_seconds=lead_seconds,
+            hurt=hurt,
+            summary=summary,
+            cancel_timer=cancel_timer,
+        )
+    await db.commit()
+    return replace(
+        ok_outcome(routine),
+        closing=closing,
+        lead=lead,
+        lead_seconds=lead_seconds,
+        hurt=hurt,
+        next_view=await step_view(db, routine, now),
+        cancel_timer=cancel_timer,
+    )
+
+
+async def end_session(
+    db: AsyncSession, routine: RoutineSession, now: datetime, status: str, *, by_tap: bool = True
+) -> bool:
+    """Close the session with ``status``; a hold still running ends early. True if it was
+    a timed hold (its timer should go).
+
+    Ended by a tap, the step moves on as for any tap; ended for being idle it stays, so a
+    later tap on its last card reads as an old routine's, not as a second tap (``stale_outcome``).
+    """
+    cursor = cursor_of(routine)
+    hold = await running_hold(db, routine, cursor)
+    timed = False
+    if hold is not None:
+        timed = hold.ends_at is not None
+        end = min(now, hold.ends_at) if hold.ends_at is not None else now
+        close_hold(hold, end, OUTCOME_EARLY)
+    routine.status = status
+    routine.finished_at = now
+    if by_tap:
+        advance(routine, Cursor("done"), now)
+    else:
+        routine.cursor = Cursor("done").to_json()
+        routine.updated_at = now
+    return timed
+
+
+async def complete_session(
+    db: AsyncSession, routine: RoutineSession, now: datetime, exercises: Sequence[Exercise]
+) -> Summary:
+    """Mark the session completed, move the exercises' levels, and sum it up."""
+    routine.status = COMPLETED
+    routine.finished_at = now
+    advance(routine, Cursor("done"), now)
+    await db.flush()
+    plan = plan_of(routine)
+    holds = await session_holds(db, routine.id)
+    by_id = {exercise.id: exercise for exercise in exercises}
+    changes = await progression(db, routine, plan, now, by_id)
+    zone_key = await user_zone_key(db, routine.user_id)
+    try:
+        zone = zone_for(zone_key)
+    except ValueError:
+        zone = zone_for(None)
+    days = await routine_days(db, routine.user_id, zone)
+    await db.commit()
+    done: list[str] = []
+    skipped: list[str] = []
+    hurt: list[str] = []
+    for item in plan.items:
+        outcomes = {hold.outcome for hold in holds if hold.exercise_id == item.exercise_id}
+        if OUTCOME_HURT in outcomes:
+            hurt.append(item.exercise_id)
+        elif outcomes & {OUTCOME_COMPLETED, OUTCOME_EARLY}:
+            done.append(item.exercise_id)
+        else:
+            skipped.append(item.exercise_id)
+    log.info(
+        "routine session %s completed: user=%s done=%s skipped=%s hurt=%s",
+        routine.id,
+        routine.user_id,
+        len(done),
+        len(skipped),
+        len(hurt),
+    )
+    return Summary(
+        kind=plan.kind,
+        total=len(plan.items),
+        done=tuple(done),
+        skipped=tuple(skipped),
+        hurt=tuple(hurt),
+        seconds=max(0, int((now - routine.started_at).total_seconds())),
+        pain_before=routine.pain_before,
+        pain_after=routine.pain_after,
+        streak=current_streak(days, now.astimezone(zone).date()),
+        warning=routine_needs_warning(routine.pain_before, routine.pain_after),
+        changes=tuple(changes),
+    )
+
+
+async def progression(
+    db: AsyncSession,
+    routine: RoutineSession,
+    plan: Plan,
+    now: datetime,
+    by_id: dict[str, Exercise],
+) -> list[LevelChange]:
+    """Apply the progression rule to every exercise of a completed session."""
+    changes: list[LevelChange] = []
+    for item in plan.items:
+        exercise = by_id.get(item.exercise_id)
+        if exercise is None:
+            continue
+        pref = await preference(db, routine.user_id, item.exercise_id)
+        if pref.level_changed_at is not None and pref.level_changed_at >= routine.started_at:
+            continue  # already moved during this session ("It hurts")
+        history = await exercise_history(
+            db, routine.user_id, item.exercise_id, pref.level_changed_at
+        )
+        occurrences = [occurrence_of(past, holds) for past, holds in history]
+        change = decide_level(exercise, pref.level, occurrences)
+        if change is not None:
+            apply_level(pref, change, now)
+            changes.append(change)
+    return changes
+
+
+def occurrence_of(routine: RoutineSession, holds: list[Hold]) -> Occurrence:
+    outcomes = [hold.outcome for hold in holds]
+    expected = 0
+    for item in plan_of(routine).items:
+        if item.exercise_id == holds[0].exercise_id:
+            expected = item.steps
+    completed = all(outcome == OUTCOME_COMPLETED for outcome in outcomes)
+    return Occurrence(
+        done_any=any(outcome in (OUTCOME_COMPLETED, OUTCOME_EARLY) for outcome in outcomes),
+        completed=completed and len(outcomes) >= expected,
+        pain_rose=rose_meaningfully(routine.pain_before, routine.pain_after),
+        hurt=OUTCOME_HURT in outcomes,
+    )
+
+
+def apply_level(pref: ExercisePreference, change: LevelChange, now: datetime) -> None:
+    pref.level = change.new_level
+    pref.level_changed_at = now
+    pref.level_reason = change.reason
+
+
+async def step_view(db: AsyncSession, routine: RoutineSession, now: datetime) -> StepView:
+    """The session's current step as plain data."""
+    plan = plan_of(routine)
+    cursor = cursor_of(routine)
+    user = await db.get(User, routine.user_id)
+    position = cursor.position
+    item = plan.items[position.item] if position is not None else None
+    remaining = None
+    if cursor.phase == "holding" and cursor.hold_id is not None:
+        hold = await db.get(Hold, cursor.hold_id)
+        if hold is not None and hold.ends_at is not None:
+            remaining = max(0, math.ceil((hold.ends_at - now).total_seconds()))
+    return StepView(
+        session_id=routine.id,
+        step_no=routine.step_no,
+        kind=plan.kind,
+        phase=cursor.phase,
+        items=len(plan.items),
+        item_index=position.item if position is not None else None,
+        item=item,
+        position=position,
+        step=step_index(plan, position) if position is not None else 0,
+        timers=user.timers_enabled if user is not None else True,
+        remaining=remaining,
+        card_message_id=routine.card_message_id,
+    )

@@ -1,0 +1,182 @@
+"""What the routine services return: what the user should see next, as plain data."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Literal
+
+from bot.domain.routine import (
+    Kind,
+    LevelChange,
+    Phase,
+    PlanItem,
+    Position,
+)
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 5
+"""How often a running hold's countdown is updated (well within Telegram's edit limits)."""
+IDLE_AFTER = timedelta(hours=12)
+"""A session untouched this long is left behind: /routine starts a fresh one."""
+REPEAT_WINDOW = timedelta(minutes=1)
+"""A start button tapped again this soon, with nothing done yet, is a double tap."""
+
+OUTCOME_COMPLETED = "completed"
+OUTCOME_EARLY = "stopped_early"
+OUTCOME_HURT = "hurt"
+OUTCOME_SKIPPED = "skipped"
+
+Verdict = Literal["ok", "stale", "forged"]
+Lead = Literal["release", "early", "done", "set_done", "skipped", "hurt", "recovered", "resumed"]
+Closed = Literal["held", "early", "done", "set_done", "skipped", "hurt", "stopped", "moved", "pain"]
+
+
+@dataclass(frozen=True, slots=True)
+class StepView:
+    """The session at one step, enough to draw its message and buttons."""
+
+    session_id: int
+    step_no: int
+    kind: Kind
+    phase: Phase
+    items: int
+    item_index: int | None
+    item: PlanItem | None
+    position: Position | None
+    step: int
+    timers: bool
+    remaining: int | None
+    card_message_id: int | None
+
+    @property
+    def first_of_exercise(self) -> bool:
+        return self.step == 1
+
+
+@dataclass(frozen=True, slots=True)
+class Closing:
+    """The step's message as it should be left: no buttons, and a line saying how it went."""
+
+    message_id: int
+    view: StepView
+    result: Closed
+    seconds: int | None = None
+    score: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HurtNote:
+    session_id: int
+    exercise_id: str
+    change: LevelChange | None
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    kind: Kind
+    total: int
+    done: tuple[str, ...]
+    skipped: tuple[str, ...]
+    hurt: tuple[str, ...]
+    seconds: int
+    pain_before: int | None
+    pain_after: int | None
+    streak: int
+    warning: bool
+    changes: tuple[LevelChange, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TimerOrder:
+    """Run the hold timer for ``hold_id`` at ``at`` (one job per chat)."""
+
+    chat_id: int
+    session_id: int
+    hold_id: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a tap or a timer changed, for the screen to show."""
+
+    verdict: Verdict
+    chat_id: int
+    session_id: int
+    card_message_id: int | None = None
+    over: bool = False
+    """For a stale tap: the routine it belonged to has ended."""
+    closing: Closing | None = None
+    countdown: StepView | None = None
+    """Edit the current card in place into this (a hold or set has started)."""
+    hurt: HurtNote | None = None
+    lead: Lead | None = None
+    lead_seconds: int | None = None
+    next_view: StepView | None = None
+    """Send this as a new message; it becomes the current card."""
+    summary: Summary | None = None
+    stopped: bool = False
+    timer: TimerOrder | None = None
+    cancel_timer: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """What the user asked to start: the routine (from a prompt or /routine) or one exercise."""
+
+    delivery_id: int = 0
+    exercise_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """The answer to /routine, "Start now" or "Do this one now"."""
+
+    result: Literal["started", "offer", "repeat", "empty", "unknown"]
+    chat_id: int
+    view: StepView | None = None
+    request: Request = field(default_factory=Request)
+    left_behind: Closing | None = None
+    """An idle session closed to make way for this one: its card loses its buttons."""
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    """A timer run: a countdown to show and the next run, a finished hold, or nothing."""
+
+    countdown: StepView | None = None
+    next_at: datetime | None = None
+    finished: Outcome | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Recovery:
+    finished: tuple[Outcome, ...]
+    timers: tuple[TimerOrder, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsView:
+    length: str
+    timers: bool
+    excluded: tuple[str, ...]
+    full_minutes: int
+    short_minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsChange:
+    """One change on the routine settings screen (or none, just to show it)."""
+
+    length: str | None = None
+    timers: bool | None = None
+    bring_back: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    verdict: Verdict
+    exercise_id: str | None = None
