@@ -1,10 +1,17 @@
-"""Reading a tapped button: the one step every button handler starts with."""
+"""Reading a tapped button: the one step every button handler starts with.
+
+``read_tap`` decodes the button's data, parses its arguments once with the handler's parser,
+and answers the query at once, before any database work. Data we did not make, or that the
+parser refuses, is answered "forged" and logged; data that ``stale`` says points at something
+no longer there is answered "stale".
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, overload
 
 from telegram import CallbackQuery, Update
 
@@ -14,14 +21,29 @@ from bot.runtime import BotContext
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
+Parser = Callable[[CallbackData], T]
+"""Parses a tap's arguments; raising CallbackDataError (or returning False) rejects the tap."""
+
+
+def no_args(data: CallbackData) -> None:
+    """The parser for buttons without arguments."""
+
+
+def whole_number(index: int) -> Parser[int]:
+    """A parser for argument ``index`` as a whole number."""
+    return lambda data: data.int_arg(index)
+
 
 @dataclass(frozen=True, slots=True)
-class Tap:
-    """A button press, already answered: who, where, and the decoded data."""
+class Tap(Generic[T]):
+    """A button press, already answered: who, where, the decoded data and its parsed args."""
 
     sender: Sender
     query: CallbackQuery
     data: CallbackData
+    args: T
 
     @property
     def user_id(self) -> int:
@@ -41,28 +63,41 @@ class Tap:
         message = self.query.message
         return message.message_id if message is not None else None
 
+    @property
+    def text(self) -> str:
+        """The text of the message the button was on ("" when Telegram did not send it)."""
+        return getattr(self.query.message, "text", None) or ""
 
-Check = Callable[[CallbackData], object]
-"""Checks a tap's arguments: returning False or raising CallbackDataError rejects it."""
+    @property
+    def has_markup(self) -> bool:
+        return getattr(self.query.message, "reply_markup", None) is not None
 
 
-def whole_number(index: int) -> Check:
-    """A check that argument ``index`` is a whole number."""
-    return lambda data: data.int_arg(index)
+@overload
+async def read_tap(
+    update: Update, context: BotContext, *, stale: Callable[[CallbackData], bool] | None = None
+) -> Tap[None] | None: ...
+
+
+@overload
+async def read_tap(
+    update: Update,
+    context: BotContext,
+    parse: Parser[T],
+    *,
+    stale: Callable[[CallbackData], bool] | None = None,
+) -> Tap[T] | None: ...
 
 
 async def read_tap(
     update: Update,
     context: BotContext,
-    check: Check | None = None,
+    parse: Parser[Any] = no_args,
     *,
     stale: Callable[[CallbackData], bool] | None = None,
-) -> Tap | None:
-    """Decode the tap and answer it at once, before any database work.
-
-    None (after a short answer) for data we did not make or that fails ``check`` (logged as
-    rejected), or that ``stale`` says points at something no longer there.
-    """
+) -> Tap[Any] | None:
+    """The tap, answered, with its arguments parsed once; None (after a short answer) when it
+    is forged, refused by ``parse``, or ``stale``."""
     query = update.callback_query
     sender = sender_of(update)
     if query is None or sender is None:
@@ -70,7 +105,8 @@ async def read_tap(
     content = context.runtime.content
     try:
         data = decode(query.data)
-        if check is not None and check(data) is False:
+        args = parse(data)
+        if args is False:
             raise CallbackDataError(f"{data.action}: arguments out of range")
     except CallbackDataError as error:
         log.warning(
@@ -82,4 +118,4 @@ async def read_tap(
         await query.answer(content.t("button_stale"))
         return None
     await query.answer()
-    return Tap(sender, query, data)
+    return Tap(sender, query, data, args)

@@ -11,6 +11,7 @@ from bot.features.progress.charts import render_history_png
 from bot.features.progress.views import chart_labels, counted
 from bot.plumbing.callbacks import Action, encode, pattern
 from bot.plumbing.mapping import sender_of
+from bot.plumbing.replies import replace_tapped
 from bot.plumbing.taps import read_tap, whole_number
 from bot.runtime import BotApp, BotContext
 from bot.services.my_data import ExportBundle, erase_everything, export_data
@@ -96,15 +97,15 @@ async def erase_confirmed(update: Update, context: BotContext) -> None:
             asked_at=tap.data.int_arg(0),
             now=runtime.clock.now(),
         )
-    await tap.query.edit_message_text(
-        runtime.content.t("erase.done" if erased else "erase.expired")
+    await replace_tapped(
+        context.bot, tap, runtime.content.t("erase.done" if erased else "erase.expired")
     )
 
 
 async def erase_cancelled(update: Update, context: BotContext) -> None:
     tap = await read_tap(update, context)
     if tap is not None:
-        await tap.query.edit_message_text(context.runtime.content.t("erase.cancelled"))
+        await replace_tapped(context.bot, tap, context.runtime.content.t("erase.cancelled"))
 
 
 def register(app: BotApp) -> None:

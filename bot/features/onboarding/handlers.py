@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -9,9 +11,6 @@ from bot.domain.onboarding import Step
 from bot.domain.timeparse import format_time
 from bot.features.reminders import views
 from bot.features.reminders.handlers import (
-    Button,
-    edit,
-    open_button,
     refuse_button,
     send,
     show_time_question,
@@ -19,6 +18,8 @@ from bot.features.reminders.handlers import (
 )
 from bot.plumbing.callbacks import Action, CallbackData, CallbackDataError, pattern
 from bot.plumbing.mapping import sender_of
+from bot.plumbing.replies import replace_tapped
+from bot.plumbing.taps import Tap, read_tap
 from bot.runtime import BotApp, BotContext
 from bot.services.onboarding import (
     SafetyStep,
@@ -85,10 +86,10 @@ def _safety_args(data: CallbackData) -> tuple[int, bool]:
 
 
 async def on_safety_answer(update: Update, context: BotContext) -> None:
-    opened = await open_button(update, context, _safety_args)
-    if opened is None:
+    button = await read_tap(update, context, _safety_args)
+    if button is None:
         return
-    button, (index, yes) = opened
+    index, yes = button.args
     runtime = context.runtime
     questions = runtime.content.safety.red_flag_questions
     async with runtime.session() as session:
@@ -107,25 +108,32 @@ async def on_safety_answer(update: Update, context: BotContext) -> None:
 
 
 async def show_safety_step(
-    context: BotContext, button: Button, step: SafetyStep, *, answered: int
+    context: BotContext, button: Tap[Any], step: SafetyStep, *, answered: int
 ) -> None:
     content = context.runtime.content
     if step.kind == "question":
-        await edit(context, button, *views.safety_question(content, step.index))
+        await replace_tapped(
+            context.bot,
+            button,
+            *views.safety_question(content, step.index),
+        )
     elif step.kind == "urgent":
         question = content.safety.red_flag_questions[answered].question
-        await edit(context, button, content.t("onboard.answered_yes", question=question))
+        await replace_tapped(
+            context.bot,
+            button,
+            content.t("onboard.answered_yes", question=question),
+        )
         await send(context, button.chat_id, *views.urgent(content))
     else:
-        await edit(context, button, content.t("onboard.safety_clear"))
+        await replace_tapped(context.bot, button, content.t("onboard.safety_clear"))
         await show_zone_question(context, button.chat_id)
 
 
 async def on_urgent_ack(update: Update, context: BotContext) -> None:
-    opened = await open_button(update, context, lambda data: None)
-    if opened is None:
+    button = await read_tap(update, context)
+    if button is None:
         return
-    button, _ = opened
     runtime = context.runtime
     async with runtime.session() as session:
         step = await acknowledge_urgent(session, button.user_id, runtime.clock.now())
@@ -133,7 +141,7 @@ async def on_urgent_ack(update: Update, context: BotContext) -> None:
         await refuse_button(context, button, step)
         return
     content = runtime.content
-    await edit(context, button, content.safety.urgent_care.strip())
+    await replace_tapped(context.bot, button, content.safety.urgent_care.strip())
     await send(context, button.chat_id, content.t("onboard.after_urgent"))
     await show_zone_question(context, button.chat_id)
 

@@ -11,8 +11,9 @@ from bot.domain.pain import is_valid_score
 from bot.domain.pain_entry import Entry, Problem, parse_command_args, parse_plain_text
 from bot.features.progress.views import one_decimal
 from bot.features.questions.keyboards import pain_scale_keyboard
-from bot.plumbing.callbacks import Action, encode, pattern
+from bot.plumbing.callbacks import Action, CallbackData, CallbackDataError, encode, pattern
 from bot.plumbing.mapping import Sender, sender_of
+from bot.plumbing.replies import replace_tapped
 from bot.plumbing.taps import read_tap, whole_number
 from bot.plumbing.text_router import PRIORITY_AWAITING, PRIORITY_COMMAND_LIKE
 from bot.runtime import BotApp, BotContext, runtime_of
@@ -110,15 +111,22 @@ async def pain_text(update: Update, context: BotContext, sender: Sender) -> bool
     return True
 
 
+def _score_arg(data: CallbackData) -> int:
+    score: int = data.int_arg(0)
+    if not is_valid_score(score):
+        raise CallbackDataError(f"{data.action}: score out of range")
+    return score
+
+
 async def score_tapped(update: Update, context: BotContext) -> None:
-    tap = await read_tap(update, context, lambda data: is_valid_score(data.int_arg(0)))
+    tap = await read_tap(update, context, _score_arg)
     if tap is None:
         return
-    score = tap.data.int_arg(0)
+    score = tap.args
     content = context.runtime.content
     recorded = await _record(context, tap.sender, Entry(score))
-    await tap.query.edit_message_text(
-        recorded_text(content, recorded), reply_markup=note_button(content, recorded)
+    await replace_tapped(
+        context.bot, tap, recorded_text(content, recorded), note_button(content, recorded)
     )
     if recorded.needs_warning:
         await context.bot.send_message(tap.sender.chat_id, warning_text(content))

@@ -11,7 +11,7 @@ import logging
 from datetime import time
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.domain.progress import DEFAULT_PERIOD, PERIODS
@@ -20,6 +20,7 @@ from bot.features.progress.charts import render_history_png
 from bot.features.progress.views import chart_labels, summary_text, weekly_screen_text
 from bot.plumbing.callbacks import Action, CallbackData, encode, pattern
 from bot.plumbing.mapping import Sender, sender_of
+from bot.plumbing.replies import replace_tapped
 from bot.plumbing.taps import read_tap
 from bot.plumbing.text_router import PRIORITY_AWAITING
 from bot.runtime import BotApp, BotContext, runtime_of
@@ -230,13 +231,9 @@ async def weekly_changed(update: Update, context: BotContext) -> None:
         at=_time_arg(data) if data.action is Action.WEEKLY_TIME else None,
     )
     content = context.runtime.content
-    try:
-        await tap.query.edit_message_text(
-            weekly_screen_text(content, settings), reply_markup=weekly_keyboard(content, settings)
-        )
-    except BadRequest as error:
-        if "not modified" not in error.message:
-            raise
+    await replace_tapped(
+        context.bot, tap, weekly_screen_text(content, settings), weekly_keyboard(content, settings)
+    )
 
 
 async def _change(

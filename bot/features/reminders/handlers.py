@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import time, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
-from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.domain.onboarding import Awaiting
@@ -22,7 +19,8 @@ from bot.features.reminders import views
 from bot.features.reminders.jobs import JOB_NAME, sweep_job
 from bot.plumbing.callbacks import Action, CallbackData, CallbackDataError, pattern
 from bot.plumbing.mapping import Sender, sender_of
-from bot.plumbing.taps import read_tap
+from bot.plumbing.replies import drop_tapped_buttons, replace_tapped
+from bot.plumbing.taps import Tap, read_tap, whole_number
 from bot.plumbing.text_router import PRIORITY_AWAITING
 from bot.runtime import BotApp, BotContext, runtime_of
 from bot.services import reminders as service
@@ -51,74 +49,17 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 # --- small adapters ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Button:
-    """A tapped inline button, answered, as plain values."""
-
-    user_id: int
-    chat_id: int
-    message_id: int
-    text: str
-    has_markup: bool
-
-
-async def open_button(
-    update: Update, context: BotContext, parse: Callable[[CallbackData], T]
-) -> tuple[Button, T] | None:
-    """Decode and parse the button's data, then answer the query at once.
-
-    Data that does not parse is rejected as forged (logged); None means "stop here".
-    """
-    parsed: list[T] = []
-    tap = await read_tap(update, context, lambda data: parsed.append(parse(data)))
-    if tap is None:
-        return None
-    message = tap.query.message
-    text = getattr(message, "text", None) or ""
-    has_markup = getattr(message, "reply_markup", None) is not None
-    button = Button(tap.user_id, tap.chat_id, tap.message_id or 0, text, has_markup)
-    return button, parsed[0]
-
-
 async def send(context: BotContext, chat_id: int, text: str, markup: Markup = None) -> None:
     await context.bot.send_message(chat_id, text, reply_markup=markup)
-
-
-async def edit(
-    context: BotContext, button: Button, text: str, markup: InlineKeyboardMarkup | None = None
-) -> None:
-    """Replace the tapped message's text and buttons; if Telegram will not edit it (too old,
-    deleted), send the text as a new message. A double tap ("not modified") changes nothing."""
-    try:
-        await context.bot.edit_message_text(
-            text, chat_id=button.chat_id, message_id=button.message_id, reply_markup=markup
-        )
-    except BadRequest as error:
-        if "not modified" in str(error).lower():
-            return
-        log.info("could not edit message for user %s (%s); sending anew", button.user_id, error)
-        await send(context, button.chat_id, text, markup)
-
-
-async def drop_buttons(context: BotContext, button: Button) -> None:
-    """Take the buttons off the tapped message (they no longer apply)."""
-    if not button.has_markup or not button.message_id:
-        return
-    try:
-        await context.bot.edit_message_reply_markup(
-            chat_id=button.chat_id, message_id=button.message_id, reply_markup=None
-        )
-    except BadRequest as error:
-        log.debug("could not drop buttons for user %s: %s", button.user_id, error)
 
 
 async def refuse(context: BotContext, chat_id: int, refusal: Refusal) -> None:
     await send(context, chat_id, views.refusal_text(context.runtime.content, refusal))
 
 
-async def refuse_button(context: BotContext, button: Button, refusal: Refusal) -> None:
+async def refuse_button(context: BotContext, button: Tap[Any], refusal: Refusal) -> None:
     if refusal == Refusal.STALE:
-        await drop_buttons(context, button)
+        await drop_tapped_buttons(context.bot, button)
     await refuse(context, button.chat_id, refusal)
 
 
@@ -146,7 +87,7 @@ async def show_time_question(
 
 
 async def show_changed(
-    context: BotContext, chat_id: int, changed: Changed, button: Button | None = None
+    context: BotContext, chat_id: int, changed: Changed, button: Tap[Any] | None = None
 ) -> None:
     """Confirm a new zone or time; in /start, go on to the next step."""
     content = context.runtime.content
@@ -155,7 +96,7 @@ async def show_changed(
     next_line = views.next_text(content, schedule, now)
     if changed.what == "zone":
         if button is not None:
-            await drop_buttons(context, button)
+            await drop_tapped_buttons(context.bot, button)
         line = views.zone_line(content, schedule.zone_key, now)
         if changed.onboarding:
             await send(context, chat_id, line, ReplyKeyboardRemove())
@@ -176,7 +117,7 @@ async def show_changed(
             "remind.time_changed", time=format_time(schedule.local_time), next=next_line
         )
     if button is not None:
-        await edit(context, button, text)
+        await replace_tapped(context.bot, button, text)
     else:
         await send(context, chat_id, text)
 
@@ -410,10 +351,10 @@ def _snooze_args(data: CallbackData) -> tuple[int, int]:
 
 
 async def on_time_pick(update: Update, context: BotContext) -> None:
-    opened = await open_button(update, context, _time_arg)
-    if opened is None:
+    button = await read_tap(update, context, _time_arg)
+    if button is None:
         return
-    button, picked = opened
+    picked = button.args
     runtime = context.runtime
     async with runtime.session() as session:
         outcome = await service.choose_time(session, button.user_id, picked, runtime.clock.now())
@@ -424,10 +365,10 @@ async def on_time_pick(update: Update, context: BotContext) -> None:
 
 
 async def on_zone_pick(update: Update, context: BotContext) -> None:
-    opened = await open_button(update, context, _zone_arg)
-    if opened is None:
+    button = await read_tap(update, context, _zone_arg)
+    if button is None:
         return
-    button, zone_key = opened
+    zone_key = button.args
     runtime = context.runtime
     async with runtime.session() as session:
         outcome = await service.choose_zone(session, button.user_id, zone_key, runtime.clock.now())
@@ -438,10 +379,10 @@ async def on_zone_pick(update: Update, context: BotContext) -> None:
 
 
 async def on_settings_screen(update: Update, context: BotContext) -> None:
-    opened = await open_button(update, context, _screen_arg)
-    if opened is None:
+    button = await read_tap(update, context, _screen_arg)
+    if button is None:
         return
-    button, screen = opened
+    screen = button.args
     runtime = context.runtime
     async with runtime.session() as session:
         if screen in ("time", "zone"):
@@ -456,48 +397,64 @@ async def on_settings_screen(update: Update, context: BotContext) -> None:
 
 
 async def show_settings_screen(
-    context: BotContext, button: Button, screen: str, schedule: Schedule
+    context: BotContext, button: Tap[Any], screen: str, schedule: Schedule
 ) -> None:
     """One of the /settings screens, in place of the tapped message (the zone question needs
     a reply keyboard for the location button, so it comes as a new message)."""
     content = context.runtime.content
     if screen == "main":
         text = views.settings_text(content, schedule, context.runtime.clock.now())
-        await edit(context, button, text, views.settings_keyboard(content, schedule))
+        await replace_tapped(
+            context.bot,
+            button,
+            text,
+            views.settings_keyboard(content, schedule),
+        )
     elif screen == "time":
         text = content.t("remind.ask_time_current", time=format_time(schedule.local_time))
         rows = [*views.time_keyboard().inline_keyboard, views.back_row(content)]
-        await edit(context, button, text, InlineKeyboardMarkup(rows))
+        await replace_tapped(context.bot, button, text, InlineKeyboardMarkup(rows))
     elif screen == "zone":
         await show_zone_question(context, button.chat_id)
     elif screen == "days":
-        await edit(context, button, *views.days_screen(content, schedule.days))
+        await replace_tapped(
+            context.bot,
+            button,
+            *views.days_screen(content, schedule.days),
+        )
     else:
         pause_markup = views.pause_keyboard(content, with_back=True)
-        await edit(context, button, content.t("remind.pause_ask"), pause_markup)
+        await replace_tapped(
+            context.bot,
+            button,
+            content.t("remind.pause_ask"),
+            pause_markup,
+        )
 
 
 async def on_days_set(update: Update, context: BotContext) -> None:
-    opened = await open_button(update, context, lambda data: _bounded_int(data, 0, 0, EVERY_DAY))
-    if opened is None:
+    button = await read_tap(update, context, lambda data: _bounded_int(data, 0, 0, EVERY_DAY))
+    if button is None:
         return
-    button, days = opened
+    days = button.args
     runtime = context.runtime
     async with runtime.session() as session:
         outcome = await service.set_days(session, button.user_id, days, runtime.clock.now())
     if isinstance(outcome, Refusal):
         await refuse(context, button.chat_id, outcome)
         return
-    await edit(context, button, *views.days_screen(runtime.content, outcome.days))
+    await replace_tapped(
+        context.bot,
+        button,
+        *views.days_screen(runtime.content, outcome.days),
+    )
 
 
 async def on_pause_pick(update: Update, context: BotContext) -> None:
-    opened = await open_button(
-        update, context, lambda data: _bounded_int(data, 0, 0, MAX_PAUSE_DAYS)
-    )
-    if opened is None:
+    button = await read_tap(update, context, lambda data: _bounded_int(data, 0, 0, MAX_PAUSE_DAYS))
+    if button is None:
         return
-    button, days = opened
+    days = button.args
     runtime = context.runtime
     now = runtime.clock.now()
     async with runtime.session() as session:
@@ -505,14 +462,18 @@ async def on_pause_pick(update: Update, context: BotContext) -> None:
     if isinstance(outcome, Refusal):
         await refuse_button(context, button, outcome)
         return
-    await edit(context, button, views.paused_text(runtime.content, outcome, now))
+    await replace_tapped(
+        context.bot,
+        button,
+        views.paused_text(runtime.content, outcome, now),
+    )
 
 
 async def on_resume(update: Update, context: BotContext) -> None:
-    opened = await open_button(update, context, lambda data: None)
-    if opened is None:
+    button = await read_tap(update, context)
+    if button is None:
         return
-    button, _ = opened
+    _ = button.args
     runtime = context.runtime
     now = runtime.clock.now()
     async with runtime.session() as session:
@@ -522,14 +483,14 @@ async def on_resume(update: Update, context: BotContext) -> None:
         return
     content = runtime.content
     text = content.t("remind.resumed", next=views.next_text(content, outcome, now))
-    await edit(context, button, text)
+    await replace_tapped(context.bot, button, text)
 
 
 async def on_snooze(update: Update, context: BotContext) -> None:
-    opened = await open_button(update, context, _snooze_args)
-    if opened is None:
+    button = await read_tap(update, context, _snooze_args)
+    if button is None:
         return
-    button, (delivery_id, minutes) = opened
+    delivery_id, minutes = button.args
     runtime = context.runtime
     async with runtime.session() as session:
         outcome = await service.snooze(
@@ -541,14 +502,14 @@ async def on_snooze(update: Update, context: BotContext) -> None:
     text = runtime.content.t(
         "remind.snoozed", prompt=button.text, time=views.clock(outcome.until, outcome.zone_key)
     )
-    await edit(context, button, text)
+    await replace_tapped(context.bot, button, text)
 
 
 async def on_skip(update: Update, context: BotContext) -> None:
-    opened = await open_button(update, context, lambda data: data.int_arg(0))
-    if opened is None:
+    button = await read_tap(update, context, whole_number(0))
+    if button is None:
         return
-    button, delivery_id = opened
+    delivery_id = button.args
     runtime = context.runtime
     now = runtime.clock.now()
     async with runtime.session() as session:
@@ -560,7 +521,7 @@ async def on_skip(update: Update, context: BotContext) -> None:
     text = content.t(
         "remind.skipped", prompt=button.text, next=views.next_text(content, outcome, now)
     )
-    await edit(context, button, text)
+    await replace_tapped(context.bot, button, text)
 
 
 # --- wiring ------------------------------------------------------------------------------

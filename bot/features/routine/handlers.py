@@ -31,25 +31,27 @@ def _step_args(data: CallbackData) -> tuple[int, int]:
     return session_id, step_no
 
 
-def _pain_args(data: CallbackData) -> int | None:
-    _step_args(data)
-    raw = data.str_arg(2)
-    if raw == SKIP:
-        return None
+def _pain_args(data: CallbackData) -> tuple[int, int, int | None]:
+    """(session id, step number, score or None for "skip")."""
+    session_id, step_no = _step_args(data)
+    if data.str_arg(2) == SKIP:
+        return session_id, step_no, None
     score = data.int_arg(2)
     if not 0 <= score <= 10:
         raise CallbackDataError("pain score out of range")
-    return score
+    return session_id, step_no, score
 
 
-def _restart_args(data: CallbackData) -> service.Request:
-    _step_args(data)
+def _restart_args(data: CallbackData) -> tuple[int, int, service.Request]:
+    """(session id, step number, what to start instead)."""
+    session_id, step_no = _step_args(data)
     delivery_id = data.int_arg(2)
     exercise_id = data.str_arg(3)
-    return service.Request(
+    request = service.Request(
         delivery_id=max(delivery_id, 0),
         exercise_id=None if exercise_id == screen.NO_EXERCISE else exercise_id,
     )
+    return session_id, step_no, request
 
 
 # --- opening ----------------------------------------------------------------------------
@@ -95,7 +97,7 @@ async def on_start_routine(update: Update, context: BotContext) -> None:
     tap = await read_tap(update, context, lambda data: data.int_arg(0))
     if tap is None:
         return
-    request = service.Request(delivery_id=max(tap.data.int_arg(0), 0))
+    request = service.Request(delivery_id=max(tap.args, 0))
     await _open(
         context,
         user_id=tap.user_id,
@@ -110,7 +112,7 @@ async def on_start_single(update: Update, context: BotContext) -> None:
     tap = await read_tap(update, context, lambda data: data.str_arg(0))
     if tap is None:
         return
-    request = service.Request(exercise_id=tap.data.str_arg(0))
+    request = service.Request(exercise_id=tap.args)
     await _open(
         context,
         user_id=tap.user_id,
@@ -124,7 +126,7 @@ async def on_resume(update: Update, context: BotContext) -> None:
     tap = await read_tap(update, context, _step_args)
     if tap is None:
         return
-    session_id, step_no = _step_args(tap.data)
+    session_id, step_no = tap.args
     runtime = context.runtime
     async with runtime.session() as db:
         outcome = await service.resume(
@@ -137,7 +139,7 @@ async def on_restart(update: Update, context: BotContext) -> None:
     tap = await read_tap(update, context, _restart_args)
     if tap is None:
         return
-    session_id, step_no = _step_args(tap.data)
+    session_id, step_no, request = tap.args
     runtime = context.runtime
     async with runtime.session() as db:
         stopped, opened = await service.restart(
@@ -148,7 +150,7 @@ async def on_restart(update: Update, context: BotContext) -> None:
             language_code=tap.language_code,
             now=runtime.clock.now(),
             exercises=runtime.content.exercises,
-            request=_restart_args(tap.data),
+            request=request,
         )
     await screen.show_outcome(screen.app_of(context), stopped, tapped=tap.message_id)
     if opened is not None:
@@ -162,7 +164,7 @@ async def on_pain(update: Update, context: BotContext) -> None:
     tap = await read_tap(update, context, _pain_args)
     if tap is None:
         return
-    session_id, step_no = _step_args(tap.data)
+    session_id, step_no, score = tap.args
     runtime = context.runtime
     async with runtime.session() as db:
         outcome = await service.rate_pain(
@@ -170,7 +172,7 @@ async def on_pain(update: Update, context: BotContext) -> None:
             user_id=tap.user_id,
             session_id=session_id,
             step_no=step_no,
-            score=_pain_args(tap.data),
+            score=score,
             now=runtime.clock.now(),
             exercises=runtime.content.exercises,
         )
@@ -194,7 +196,7 @@ async def on_step(update: Update, context: BotContext) -> None:
     tap = await read_tap(update, context, _step_args)
     if tap is None:
         return
-    session_id, step_no = _step_args(tap.data)
+    session_id, step_no = tap.args
     runtime = context.runtime
     function, needs_exercises = STEP_SERVICES[tap.data.action]
     extra = {"exercises": runtime.content.exercises} if needs_exercises else {}
@@ -219,8 +221,8 @@ async def on_leave_out(update: Update, context: BotContext) -> None:
         left = await service.leave_out(
             db,
             user_id=tap.user_id,
-            session_id=tap.data.int_arg(0),
-            exercise_id=tap.data.str_arg(1),
+            session_id=tap.args[0],
+            exercise_id=tap.args[1],
         )
     await screen.show_left_out(
         screen.app_of(context), left, chat_id=tap.chat_id, message_id=tap.message_id
@@ -250,7 +252,7 @@ async def on_settings(update: Update, context: BotContext) -> None:
     if tap is None:
         return
     runtime = context.runtime
-    change = _settings_args(tap.data)
+    change = tap.args
     async with runtime.session() as db:
         settings = await service.routine_settings(
             db,

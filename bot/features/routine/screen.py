@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from typing import cast
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import JobQueue
 
 from bot.features.questions.keyboards import pain_scale_keyboard
 from bot.features.routine import views as render
 from bot.plumbing.callbacks import Action, encode
+from bot.plumbing.replies import drop_buttons, edit_text
 from bot.runtime import BotApp, BotContext, runtime_of
 from bot.services import routine as service
 from content import Content
@@ -123,43 +124,6 @@ def settings_keyboard(content: Content, settings: service.SettingsView) -> Inlin
 # --- sending and editing ----------------------------------------------------------------
 
 
-async def _edit(
-    app: BotApp,
-    chat_id: int,
-    message_id: int,
-    text: str,
-    markup: InlineKeyboardMarkup | None = None,
-) -> bool:
-    """Edit a message; "not modified" counts as done, a message that is gone as not.
-
-    An edit Telegram kept failing (retried already, bot/plumbing/retry.py) counts as not done
-    and is logged: it is cosmetic next to what follows (the next step's card must still go
-    out), so it never aborts the caller.
-    """
-    try:
-        await app.bot.edit_message_text(
-            text, chat_id=chat_id, message_id=message_id, reply_markup=markup
-        )
-    except BadRequest as error:
-        if "not modified" in error.message.lower():
-            return True
-        log.info("could not edit message %s in chat %s: %s", message_id, chat_id, error.message)
-        return False
-    except (NetworkError, RetryAfter) as error:
-        log.warning("gave up editing message %s in chat %s: %s", message_id, chat_id, error)
-        return False
-    return True
-
-
-async def _drop_buttons(app: BotApp, chat_id: int, message_id: int) -> None:
-    try:
-        await app.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
-    except BadRequest as error:
-        log.debug("no buttons to drop on %s in chat %s: %s", message_id, chat_id, error.message)
-    except (NetworkError, RetryAfter) as error:
-        log.warning("gave up dropping the buttons of %s in chat %s: %s", message_id, chat_id, error)
-
-
 async def _send_step(app: BotApp, view: service.StepView, chat_id: int, text: str) -> Message:
     """Send a step's message and make it the session's card."""
     runtime = runtime_of(app)
@@ -178,7 +142,7 @@ async def show_opened(app: BotApp, opened: service.Opened) -> None:
     chat_id = opened.chat_id
     if opened.left_behind is not None:
         left = opened.left_behind
-        await _edit(app, chat_id, left.message_id, render.closed_text(content, left))
+        await edit_text(app.bot, chat_id, left.message_id, render.closed_text(content, left))
     if opened.result == "started" and opened.view is not None:
         await _send_step(app, opened.view, chat_id, render.step_text(content, opened.view))
     elif opened.result == "offer" and opened.view is not None:
@@ -204,7 +168,7 @@ async def show_outcome(app: BotApp, outcome: service.Outcome, *, tapped: int | N
         return
     if outcome.verdict == "stale":
         if tapped is not None and tapped != outcome.card_message_id:
-            await _drop_buttons(app, chat_id, tapped)
+            await drop_buttons(app.bot, chat_id, tapped)
         if outcome.over:
             await app.bot.send_message(chat_id, content.t("routine.stale_over"))
         return
@@ -213,12 +177,12 @@ async def show_outcome(app: BotApp, outcome: service.Outcome, *, tapped: int | N
         outcome.countdown.card_message_id if outcome.countdown else None,
     }
     if tapped is not None and tapped not in edited:
-        await _drop_buttons(app, chat_id, tapped)  # e.g. the "continue or start again" offer
+        await drop_buttons(app.bot, chat_id, tapped)  # e.g. the "continue or start again" offer
     if outcome.cancel_timer:
         cancel_timer(app, chat_id)
     if outcome.closing is not None:
         closing = outcome.closing
-        await _edit(app, chat_id, closing.message_id, render.closed_text(content, closing))
+        await edit_text(app.bot, chat_id, closing.message_id, render.closed_text(content, closing))
     if outcome.countdown is not None:
         await _show_running(app, outcome.countdown, chat_id)
     if outcome.hurt is not None:
@@ -246,8 +210,8 @@ async def _show_running(app: BotApp, view: service.StepView, chat_id: int) -> No
     content = runtime_of(app).content
     text = render.running_text(content, view)
     markup = step_keyboard(content, view)
-    if view.card_message_id is not None and await _edit(
-        app, chat_id, view.card_message_id, text, markup
+    if view.card_message_id is not None and await edit_text(
+        app.bot, chat_id, view.card_message_id, text, markup
     ):
         return
     await _send_step(app, view, chat_id, text)
@@ -258,11 +222,11 @@ async def show_left_out(
 ) -> None:
     if left.verdict != "ok" or left.exercise_id is None or message_id is None:
         if left.verdict == "stale" and message_id is not None:
-            await _drop_buttons(app, chat_id, message_id)
+            await drop_buttons(app.bot, chat_id, message_id)
         return
     content = runtime_of(app).content
     note = service.HurtNote(0, left.exercise_id, None)
-    await _edit(app, chat_id, message_id, render.hurt_text(content, note, left_out=True))
+    await edit_text(app.bot, chat_id, message_id, render.hurt_text(content, note, left_out=True))
 
 
 async def show_settings(
@@ -272,7 +236,7 @@ async def show_settings(
     content = runtime_of(app).content
     text = render.settings_text(content, settings)
     markup = settings_keyboard(content, settings)
-    if message_id is not None and await _edit(app, chat_id, message_id, text, markup):
+    if message_id is not None and await edit_text(app.bot, chat_id, message_id, text, markup):
         return
     await app.bot.send_message(chat_id, text, reply_markup=markup)
 
@@ -338,7 +302,7 @@ async def hold_timer(context: BotContext) -> None:
             text = render.running_text(runtime.content, view)
             markup = step_keyboard(runtime.content, view)
             await _quietly(
-                _edit(app, data.chat_id, view.card_message_id, text, markup), data.chat_id
+                edit_text(app.bot, data.chat_id, view.card_message_id, text, markup), data.chat_id
             )
         schedule_timer(
             app, service.TimerOrder(data.chat_id, data.session_id, data.hold_id, tick.next_at)
