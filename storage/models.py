@@ -189,10 +189,13 @@ class PainRating(Base):
     context: Mapped[str] = mapped_column(String(8), default="any")
     note: Mapped[str | None] = mapped_column(String(500))
     rated_at: Mapped[datetime]
+    keyboard_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    """The /pain keyboard the rating was tapped on: one rating per keyboard."""
 
     __table_args__ = (
         CheckConstraint("score >= 0 AND score <= 10", name="score_range"),
         Index(None, "user_id", "rated_at"),
+        Index("ix_pain_ratings_keyboard", "user_id", "keyboard_message_id", unique=True),
     )
 
 

@@ -23,6 +23,7 @@ async def add_rating(
     context: str = "any",
     note: str | None = None,
     session_id: int | None = None,
+    keyboard_message_id: int | None = None,
 ) -> PainRating:
     rating = PainRating(
         user_id=user_id,
@@ -31,10 +32,22 @@ async def add_rating(
         note=note,
         session_id=session_id,
         rated_at=rated_at,
+        keyboard_message_id=keyboard_message_id,
     )
     session.add(rating)
     await session.flush()
     return rating
+
+
+async def rating_from_keyboard(
+    session: AsyncSession, user_id: int, keyboard_message_id: int
+) -> PainRating | None:
+    """The rating already tapped on this /pain keyboard, if any."""
+    return await session.scalar(
+        select(PainRating).where(
+            PainRating.user_id == user_id, PainRating.keyboard_message_id == keyboard_message_id
+        )
+    )
 
 
 async def user_rating(session: AsyncSession, user_id: int, rating_id: int) -> PainRating | None:

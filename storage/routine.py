@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ExercisePreference, Hold, ReminderDelivery, RoutineSession
+from storage.models import ExercisePreference, Hold, ReminderDelivery, RoutineSession, User
 
 ACTIVE = "active"
 COMPLETED = "completed"
@@ -58,6 +58,48 @@ async def excluded_ids(session: AsyncSession, user_id: int) -> set[str]:
         )
     )
     return set(rows)
+
+
+async def routine_choices(
+    session: AsyncSession, user_ids: Collection[int]
+) -> dict[int, tuple[str, frozenset[str], int]]:
+    """For many users, in three queries: (routine length, exercises left out, short routines
+    completed), what decides which exercises their routine has today."""
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    lengths = dict(
+        (await session.execute(select(User.id, User.routine_length).where(User.id.in_(ids)))).all()
+    )
+    excluded: dict[int, set[str]] = defaultdict(set)
+    rows = await session.execute(
+        select(ExercisePreference.user_id, ExercisePreference.exercise_id).where(
+            ExercisePreference.user_id.in_(ids), ExercisePreference.excluded.is_(True)
+        )
+    )
+    for user_id, exercise_id in rows:
+        excluded[user_id].add(exercise_id)
+    shorts = dict(
+        (
+            await session.execute(
+                select(RoutineSession.user_id, func.count())
+                .where(
+                    RoutineSession.user_id.in_(ids),
+                    RoutineSession.kind == "short",
+                    RoutineSession.status == COMPLETED,
+                )
+                .group_by(RoutineSession.user_id)
+            )
+        ).all()
+    )
+    return {
+        user_id: (
+            lengths.get(user_id) or "full",
+            frozenset(excluded.get(user_id, ())),
+            int(shorts.get(user_id, 0)),
+        )
+        for user_id in ids
+    }
 
 
 async def completed_count(session: AsyncSession, user_id: int, kind: str) -> int:

@@ -47,6 +47,28 @@ async def test_the_keyboard_records_the_tapped_score(bot: BotHarness) -> None:
     assert calls[1].button_data == {"Add a note": encode(Action.PAIN_NOTE, rows[0].id)}
 
 
+async def test_a_double_tap_on_the_keyboard_records_once(bot: BotHarness) -> None:
+    """A slow connection: the second tap left the phone before the first one's answer came
+    back, so it names the same keyboard (even another score on it)."""
+    await bot.send(ALICE, "/pain")
+    keyboard = bot.message_with_button(ALICE, "4").message_id
+    await bot.tap_data(ALICE, keyboard, encode(Action.PAIN_SCORE, 4))
+
+    for score in (4, 5):
+        calls = await bot.tap_data(ALICE, keyboard, encode(Action.PAIN_SCORE, score))
+
+        assert [(c.method, c.params.get("text")) for c in calls] == [
+            ("answerCallbackQuery", bot.content.t("pain.already_saved"))
+        ]
+    assert await ratings(bot) == [(4, "any", None)]
+
+    # A new keyboard records a new rating.
+    await bot.send(ALICE, "/pain")
+    again = bot.message_with_button(ALICE, "6").message_id
+    await bot.tap_data(ALICE, again, encode(Action.PAIN_SCORE, 6))
+    assert await ratings(bot) == [(4, "any", None), (6, "any", None)]
+
+
 async def test_a_note_can_follow_the_rating(bot: BotHarness) -> None:
     await bot.send(ALICE, "/pain")
     await bot.tap(ALICE, "3")

@@ -443,3 +443,30 @@ async def test_a_user_can_only_use_their_own_prompt_buttons(bot: BotHarness) -> 
     (alices,) = await bot.rows(ReminderDelivery, ReminderDelivery.user_id == ALICE)
     assert alices.status == DeliveryStatus.SENT
     assert len(await bot.rows(Subscription)) == 2
+
+
+async def test_the_prompt_announces_the_short_routine_that_start_now_runs(
+    bot: BotHarness,
+) -> None:
+    """A user on the Short routine (set on /settings) is told what Start now will run."""
+    from bot.domain.routine import estimated_seconds, todays_exercises
+    from storage.models import RoutineSession
+
+    await subscribe(bot, ALICE)
+    await bot.tap_data(ALICE, 1, encode(Action.SETTINGS_ROUTINE))
+    await bot.tap(ALICE, bot.content.t("routine.settings_button_short"))
+    short = todays_exercises(bot.content.exercises, length="short", excluded=(), completed_short=0)
+    assert 0 < len(short) < len(bot.content.exercises)
+
+    calls = await bot.advance_to(MONDAY_0730)
+
+    (prompt,) = prompts(calls, ALICE)
+    assert prompt.text == bot.content.t(
+        "remind.prompt",
+        count=len(short),
+        minutes=round(estimated_seconds(short) / 60),
+        streak=bot.content.t("remind.streak_none"),
+    )
+    await bot.tap(ALICE, bot.content.t("remind.btn_start"))
+    [routine] = await bot.rows(RoutineSession)
+    assert [item["exercise"] for item in routine.plan["items"]] == [e.id for e in short]

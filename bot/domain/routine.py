@@ -228,6 +228,25 @@ def short_selection(available: Sequence[Exercise], rotation: int) -> tuple[Exerc
     return tuple(sorted(chosen, key=lambda exercise: exercise.order))
 
 
+@dataclass(frozen=True, slots=True)
+class RoutineChoice:
+    """What decides which exercises a user's routine has today."""
+
+    length: str = "full"
+    excluded: frozenset[str] = frozenset()
+    completed_short: int = 0
+
+
+def todays_exercises(
+    exercises: Iterable[Exercise], *, length: str, excluded: Iterable[str], completed_short: int
+) -> tuple[Exercise, ...]:
+    """What ``/routine`` runs for a user today: the full routine, or the next short one (the
+    user's ``completed_short`` short routines so far decide where it starts)."""
+    if length == "short":
+        return choose_exercises(exercises, excluded, "short", completed_short)
+    return choose_exercises(exercises, excluded, "full", 0)
+
+
 def choose_exercises(
     exercises: Iterable[Exercise], excluded: Iterable[str], length: str, rotation: int
 ) -> tuple[Exercise, ...]:

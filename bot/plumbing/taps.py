@@ -75,7 +75,11 @@ class Tap(Generic[T]):
 
 @overload
 async def read_tap(
-    update: Update, context: BotContext, *, stale: Callable[[CallbackData], bool] | None = None
+    update: Update,
+    context: BotContext,
+    *,
+    stale: Callable[[CallbackData], bool] | None = None,
+    answer_later: bool = False,
 ) -> Tap[None] | None: ...
 
 
@@ -86,6 +90,7 @@ async def read_tap(
     parse: Parser[T],
     *,
     stale: Callable[[CallbackData], bool] | None = None,
+    answer_later: bool = False,
 ) -> Tap[T] | None: ...
 
 
@@ -95,9 +100,11 @@ async def read_tap(
     parse: Parser[Any] = no_args,
     *,
     stale: Callable[[CallbackData], bool] | None = None,
+    answer_later: bool = False,
 ) -> Tap[Any] | None:
     """The tap, answered, with its arguments parsed once; None (after a short answer) when it
-    is forged, refused by ``parse``, or ``stale``."""
+    is forged, refused by ``parse``, or ``stale``. With ``answer_later`` a good tap is left
+    for the handler to answer (``tap.query.answer(text)``), e.g. "already saved"."""
     query = update.callback_query
     sender = sender_of(update)
     if query is None or sender is None:
@@ -117,5 +124,6 @@ async def read_tap(
     if stale is not None and stale(data):
         await query.answer(content.t("button_stale"))
         return None
-    await query.answer()
+    if not answer_later:
+        await query.answer()
     return Tap(sender, query, data, args)

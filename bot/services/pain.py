@@ -13,7 +13,7 @@ from bot.domain.onboarding import Step
 from bot.domain.pain import rating_needs_warning
 from bot.domain.pain_entry import clip_note, parse_plain_text
 from bot.domain.progress import CONTEXT_ANY
-from storage.pain import add_rating, average_since, user_rating
+from storage.pain import add_rating, average_since, rating_from_keyboard, user_rating
 from storage.users import get_user, upsert_user
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,8 @@ class Recorded:
     note_clipped: bool
     recent_average: float | None
     needs_warning: bool
+    already_saved: bool = False
+    """A second tap on the same keyboard: nothing new was stored."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,16 +60,40 @@ async def record_rating(
     score: int,
     now: datetime,
     note: str | None = None,
+    keyboard_message_id: int | None = None,
 ) -> Recorded:
     """Store a rating logged with /pain (context "any"); warn if severe or well above the
-    user's average of the past 7 days (the new rating not included)."""
+    user's average of the past 7 days (the new rating not included).
+
+    A rating tapped on a keyboard (``keyboard_message_id``) is stored once: a second tap on
+    the same keyboard returns the first rating, ``already_saved``.
+    """
+    if keyboard_message_id is not None:
+        earlier = await rating_from_keyboard(session, user_id, keyboard_message_id)
+        if earlier is not None:
+            log.info("pain rating %s tapped again: user=%s", earlier.id, user_id)
+            return Recorded(
+                rating_id=earlier.id,
+                score=earlier.score,
+                has_note=earlier.note is not None,
+                note_clipped=False,
+                recent_average=None,
+                needs_warning=False,
+                already_saved=True,
+            )
     user = await upsert_user(
         session, user_id=user_id, chat_id=chat_id, language_code=language_code, now=now
     )
     average = await average_since(session, user_id, now - AVERAGE_WINDOW)
     text, clipped = clip_note(note)
     rating = await add_rating(
-        session, user_id=user_id, score=score, rated_at=now, context=CONTEXT_ANY, note=text
+        session,
+        user_id=user_id,
+        score=score,
+        rated_at=now,
+        context=CONTEXT_ANY,
+        note=text,
+        keyboard_message_id=keyboard_message_id,
     )
     if user.awaiting == AWAITING_NOTE:
         # A new rating ends a pending note for an older one.

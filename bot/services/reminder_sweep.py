@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from bot.domain.routine import RoutineChoice
 from bot.domain.schedule import (
     MAX_SEND_ATTEMPTS,
     SEND_LEASE,
@@ -46,6 +47,7 @@ from storage.reminders import (
     mark_sent,
     routine_started_since,
 )
+from storage.routine import routine_choices
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +86,7 @@ class Dispatch:
     late: bool
     snoozed: bool
     streak: int = 0
+    routine: RoutineChoice = field(default_factory=RoutineChoice)
     lease_ends: datetime | None = None
     """When another dispatcher may take this claim over (don't start sending it after)."""
 
@@ -286,8 +289,11 @@ def _dispatch(
 async def _with_streaks(
     session: AsyncSession, items: list[Dispatch], now: datetime
 ) -> list[Dispatch]:
-    """Each prompt with the user's current streak of routine days, in one query."""
-    finishes = await routine_finishes(session, {item.user_id for item in items})
+    """Each prompt with the user's current streak of routine days and what decides today's
+    routine (for the prompt to announce what ``/routine`` will run), in a few batch queries."""
+    user_ids = {item.user_id for item in items}
+    finishes = await routine_finishes(session, user_ids)
+    choices = await routine_choices(session, user_ids)
     result = []
     for item in items:
         try:
@@ -296,7 +302,9 @@ async def _with_streaks(
             result.append(item)  # the send will fail and be recorded for this delivery alone
             continue
         days = {instant.astimezone(zone).date() for instant in finishes.get(item.user_id, ())}
-        result.append(replace(item, streak=current_streak(days, now.astimezone(zone).date())))
+        streak = current_streak(days, now.astimezone(zone).date())
+        routine = RoutineChoice(*choices[item.user_id])
+        result.append(replace(item, streak=streak, routine=routine))
     return result
 
 

@@ -119,12 +119,25 @@ def _score_arg(data: CallbackData) -> int:
 
 
 async def score_tapped(update: Update, context: BotContext) -> None:
-    tap = await read_tap(update, context, _score_arg)
+    tap = await read_tap(update, context, _score_arg, answer_later=True)
     if tap is None:
         return
-    score = tap.args
     content = context.runtime.content
-    recorded = await _record(context, tap.sender, Entry(score))
+    runtime = context.runtime
+    async with runtime.session() as session:
+        recorded = await record_rating(
+            session,
+            user_id=tap.user_id,
+            chat_id=tap.chat_id,
+            language_code=tap.language_code,
+            score=tap.args,
+            now=runtime.clock.now(),
+            keyboard_message_id=tap.message_id,
+        )
+    if recorded.already_saved:
+        await tap.query.answer(content.t("pain.already_saved"))
+        return
+    await tap.query.answer()
     await replace_tapped(
         context.bot, tap, recorded_text(content, recorded), note_button(content, recorded)
     )

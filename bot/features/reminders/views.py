@@ -11,6 +11,7 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 
+from bot.domain.routine import RoutineChoice, estimated_seconds, todays_exercises
 from bot.domain.schedule import (
     EVERY_DAY,
     PAUSE_DAYS,
@@ -302,10 +303,16 @@ def paused_text(content: Content, schedule: Schedule, now: datetime) -> str:
 # --- the daily prompt --------------------------------------------------------------------
 
 
-def routine_size(content: Content) -> tuple[int, int]:
-    """How many exercises today's routine has, and about how many minutes it takes."""
-    seconds = sum(exercise.estimated_seconds() for exercise in content.exercises)
-    return len(content.exercises), max(1, round(seconds / 60))
+def routine_size(content: Content, choice: RoutineChoice) -> tuple[int, int]:
+    """How many exercises today's routine has, and about how many minutes it takes: what
+    ``/routine`` will run (the same ``todays_exercises``)."""
+    chosen = todays_exercises(
+        content.exercises,
+        length=choice.length,
+        excluded=choice.excluded,
+        completed_short=choice.completed_short,
+    )
+    return len(chosen), max(1, round(estimated_seconds(chosen) / 60))
 
 
 def streak_text(content: Content, streak: int) -> str:
@@ -317,7 +324,7 @@ def streak_text(content: Content, streak: int) -> str:
 
 
 def prompt_text(content: Content, item: Dispatch) -> str:
-    count, minutes = routine_size(content)
+    count, minutes = routine_size(content, item.routine)
     text = content.t(
         "remind.prompt", count=count, minutes=minutes, streak=streak_text(content, item.streak)
     )

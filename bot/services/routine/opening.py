@@ -13,10 +13,10 @@ from bot.domain.routine import (
     Kind,
     Plan,
     PlanItem,
-    choose_exercises,
     opening_cursor,
     plan_item,
     recent_change,
+    todays_exercises,
 )
 from bot.services.routine.flow import (
     advance,
@@ -108,9 +108,12 @@ async def _new_session(
         chosen: tuple[Exercise, ...] = (by_id[request.exercise_id],)
     else:
         kind = "short" if user.routine_length == "short" else "full"
-        rotation = await completed_count(db, user.id, "short") if kind == "short" else 0
-        excluded = await excluded_ids(db, user.id)
-        chosen = choose_exercises(by_id.values(), excluded, kind, rotation)
+        chosen = todays_exercises(
+            by_id.values(),
+            length=kind,
+            excluded=await excluded_ids(db, user.id),
+            completed_short=await completed_count(db, user.id, "short") if kind == "short" else 0,
+        )
     if not chosen:
         return None
     plan = Plan(kind, await _plan_items(db, user.id, chosen))
