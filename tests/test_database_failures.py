@@ -73,8 +73,10 @@ async def _terminate_backends(url: str, keep: int = 0) -> int:
 
 
 async def _until_waiting(url: str, count: int) -> None:
-    """Until ``count`` sessions of the bot wait for a lock (real time: another server)."""
-    for _ in range(500):
+    """Until ``count`` sessions of the bot wait for a lock (real time: another server, so it
+    is asked again every 10 ms; the deadline only turns a hang into a failure)."""
+    deadline = asyncio.get_running_loop().time() + 60
+    while asyncio.get_running_loop().time() < deadline:
         waiting = await _admin_scalar(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = :name "
             "AND wait_event_type = 'Lock'",
@@ -184,12 +186,7 @@ async def test_postgresql_restarted_mid_dispatch_no_prompt_is_repeated_or_lost(
         stuck = USERS[4]
         bot.fake.hang(method="sendMessage", chat_id=stuck)  # the sweep waits here
         sweep = asyncio.ensure_future(bot.advance_to(DUE))
-        for _ in range(10_000):
-            await asyncio.sleep(0)
-            if bot.fake.hanging:
-                break
-        else:
-            raise AssertionError("the sweep did not reach the stuck send")
+        await bot.fake.wait_until(lambda: bot.fake.hanging > 0)
         dropped = await _terminate_backends(postgres_url)
         bot.fake.release_hanging()  # that send times out; the rest go through
         await sweep

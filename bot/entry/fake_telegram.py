@@ -151,6 +151,11 @@ SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
 EDIT_METHODS = frozenset({"editMessageText", "editMessageCaption", "editMessageReplyMarkup"})
 
 
+HANG_GUARD_SECONDS = 60.0
+"""How long ``wait_until`` waits before it fails: never reached unless the code under test
+is stuck (it is no guess at how fast anything runs)."""
+
+
 class FailurePicker(Protocol):
     """Chooses a failure for a call, or None (tests install a random one: tests/fakes/chaos.py)."""
 
@@ -177,6 +182,7 @@ class FakeTelegram(BaseRequest):
         self.updates_fetched.set()
         self.hanging = 0  # calls waiting forever right now (see ``hang``)
         self._released = asyncio.Event()
+        self._progress = asyncio.Event()  # set whenever a call arrives or starts to hang
         self.chaos: FailurePicker | None = None
 
     # --- BaseRequest -------------------------------------------------------------------
@@ -218,6 +224,7 @@ class FakeTelegram(BaseRequest):
             return await self._get_updates(params)
         call = ApiCall(api_method, params, files or {})
         self.calls.append(call)
+        self._progress.set()
         failure = self._take_failure(api_method, call.chat_id)
         if failure is None and self.chaos is not None:
             failure = self.chaos.pick(len(self.calls) - 1, api_method, call.chat_id)
@@ -304,8 +311,17 @@ class FakeTelegram(BaseRequest):
         """Let every call waiting in ``hang`` end as a client-side timeout."""
         self._released.set()
 
+    async def wait_until(self, condition: Callable[[], bool]) -> None:
+        """Wait until ``condition()`` holds, re-checked whenever a call arrives or starts to
+        hang (no polling, no loop count; callers bound it with ``asyncio.timeout``)."""
+        async with asyncio.timeout(HANG_GUARD_SECONDS):  # turns a hang into a failure
+            while not condition():
+                self._progress.clear()
+                await self._progress.wait()
+
     async def _hang(self) -> None:
         self.hanging += 1
+        self._progress.set()
         self._released.clear()
         try:
             await self._released.wait()
