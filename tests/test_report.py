@@ -322,3 +322,12 @@ def test_weeks_count_back_from_the_last_day() -> None:
         (end - timedelta(days=6), end),
     ]
     assert [(week.average, week.ratings) for week in weeks] == [(8.0, 1), (3.0, 2)]
+
+
+def test_the_benchmark_runs_at_a_tiny_size_and_makes_one_page() -> None:
+    from bench import bench_report
+
+    result = bench_report.main(["--days", "7", "--runs", "1"])
+    assert result.pages == 1
+    assert result.routines > 0
+    assert len(result.total) == 2  # the cold run and one warm run
