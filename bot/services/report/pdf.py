@@ -178,7 +178,7 @@ def _pain(page: _Page, data: ReportData, content: Content) -> None:
         frameon=False,
         handlelength=2.0,
     )
-    page.y = chart_top + chart_height + 0.36
+    page.y = chart_top + chart_height + (0.5 if data.days <= 7 else 0.36)  # two-line ticks
     page.paragraph(words.pairs_text(content, data))
     _weeks(page, data, content)
 
@@ -197,41 +197,38 @@ def _weeks(page: _Page, data: ReportData, content: Content) -> None:
     page.y += 0.32
 
 
+def _square(page: _Page, x: float, y: float, w: float, h: float, filled: bool) -> None:
+    """A day of the calendar strip: filled black with a routine, an empty outline without."""
+    page.box(
+        x,
+        y,
+        w,
+        h,
+        facecolor="#222222" if filled else "white",
+        edgecolor="#222222" if filled else "#888888",
+        linewidth=0.4,
+    )
+
+
 def _adherence(page: _Page, data: ReportData, content: Content) -> None:
     page.heading(content.t("report.adherence_heading"))
     days = data.days
     done = set(data.chart.routine_days)
-    cell = min(0.24, TEXT_WIDTH / days)
-    size = cell * 0.8
+    cell = min(1.0, TEXT_WIDTH / days)
+    width = cell * 0.8
+    height = min(width, 0.16)
     for index in range(days):
-        x = LEFT + index * cell
-        filled = index in done
-        page.box(
-            x,
-            page.y,
-            size,
-            min(size, 0.16) if days > 31 else 0.16,
-            facecolor="#222222" if filled else "white",
-            edgecolor="#222222" if filled else "#888888",
-            linewidth=0.4,
-        )
+        _square(page, LEFT + index * cell, page.y, width, height, index in done)
     step = 1 if days <= 7 else 7 if days <= 31 else 14
     for index in range(days - 1, -1, -step):
         label = words.day_text(data.chart.day(index))
-        page.text(LEFT + (index + 0.4) * cell, page.y + 0.2, label, 6.2, ha="center")
-    page.y += 0.34
+        x = LEFT + index * cell + width / 2
+        page.text(x, page.y + height + 0.04, label, 6.2, ha="center")
+    page.y += height + 0.22
     legend_x = LEFT
-    for filled, text in ((True, "report.strip_done"), (False, "report.strip_not")):
-        page.box(
-            legend_x,
-            page.y + 0.01,
-            0.1,
-            0.1,
-            facecolor="#222222" if filled else "white",
-            edgecolor="#222222" if filled else "#888888",
-            linewidth=0.4,
-        )
-        page.text(legend_x + 0.15, page.y, content.t(text), SMALL)
+    for filled, key in ((True, "report.strip_done"), (False, "report.strip_not")):
+        _square(page, legend_x, page.y + 0.01, 0.1, 0.1, filled)
+        page.text(legend_x + 0.15, page.y, content.t(key), SMALL)
         legend_x += 1.5
     page.y += 0.18
     for line in words.adherence_lines(content, data):
