@@ -5,7 +5,7 @@ Why matplotlib and not fpdf2 or reportlab: the pain picture is the one /history 
 second chart library and no new dependency. Its PDF backend embeds TrueType fonts (``pdf.
 fonttype: 42``, subset, with a Unicode map), so DejaVu Sans, which ships with matplotlib, prints
 umlauts and Cyrillic and the text stays extractable. The layout is fixed: each section has a
-line budget and longer lists end with "… and N more", so the page never overflows.
+line budget and longer lists end with "... and N more", so the page never overflows.
 
 Black and white: every series differs by shape or line style too (circles, triangles down and
 up, dashes), routine days are filled or empty squares, and text is black on white.
@@ -30,6 +30,7 @@ from matplotlib.backends.backend_pdf import FigureCanvasPdf
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 
 from bot.charts import RENDER_LOCK, ChartLabels, draw_pain, legend_handles
 from bot.services.report import words
@@ -47,6 +48,11 @@ INK, GREY, LIGHT = "#000000", "#555555", "#BBBBBB"
 SCREENINGS_SHOWN = 3
 NOTES_SHOWN = 6
 ABOUT_TOP = HEIGHT - 1.2
+_NO_LIGATURES: dict[str, Any] = (
+    {"fontfeatures": ["-liga"]} if hasattr(Text, "set_fontfeatures") else {}
+)
+"""matplotlib 3.11 shapes "fi" and "fl" into ligatures, which it embeds as a second copy of
+the font (twice the subsetting time); plain letters also extract more reliably."""
 RC: dict[str, Any] = {"pdf.fonttype": 42, "font.family": "DejaVu Sans", "pdf.compression": 6}
 
 
@@ -67,7 +73,14 @@ class _Page:
         self, x: float, y: float, value: str, size: float = BODY, color: str = INK, **style: Any
     ) -> None:
         self.figure.text(
-            x / WIDTH, 1 - y / HEIGHT, value, fontsize=size, va="top", color=color, **style
+            x / WIDTH,
+            1 - y / HEIGHT,
+            value,
+            fontsize=size,
+            va="top",
+            color=color,
+            **_NO_LIGATURES,
+            **style,
         )
 
     def rule(self, y: float, width: float = 0.6, colour: str = INK) -> None:
@@ -160,7 +173,7 @@ def _pain(page: _Page, data: ReportData, content: Content) -> None:
     )
     labels = ChartLabels(
         title="",
-        axis=content.t("history.axis"),
+        axis=content.t("report.axis"),
         daily=content.t("history.legend_daily"),
         before=content.t("history.legend_before"),
         after=content.t("history.legend_after"),
@@ -307,7 +320,7 @@ def _notes(page: _Page, data: ReportData, content: Content) -> None:
         line = content.t(
             "report.note_line", day=words.day_text(note.day), score=note.score, text=note.text
         )
-        page.paragraph(textwrap.shorten(line, limit, placeholder=" …"))
+        page.paragraph(textwrap.shorten(line, limit, placeholder=" ..."))
     if len(data.notes) > len(shown):
         page.paragraph(content.t("report.notes_more", count=len(data.notes) - len(shown)))
 
