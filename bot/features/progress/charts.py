@@ -16,6 +16,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -36,7 +38,8 @@ AFTER_COLOUR = "#009E73"
 ROUTINE_COLOUR = "#009E73"
 TREND_COLOUR = "#333333"
 
-_LOCK = threading.Lock()
+RENDER_LOCK = threading.Lock()
+"""Held while any matplotlib figure is drawn (this picture, and the clinician report's PDF)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,22 +74,33 @@ def _tick_label(data: ChartData, index: int) -> str:
 
 def render_history_png(data: ChartData, labels: ChartLabels) -> bytes:
     """The picture for one period as PNG bytes, WIDTH_PX × HEIGHT_PX."""
-    with _LOCK:
+    with RENDER_LOCK:
         return _render(data, labels)
 
 
-def _render(data: ChartData, labels: ChartLabels) -> bytes:
-    figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, facecolor="white")
-    FigureCanvasAgg(figure)
-    axes = figure.add_axes((0.12, 0.39, 0.80, 0.52))
-    figure.text(0.5, 0.955, labels.title, ha="center", va="center", fontsize=30, weight="bold")
+def legend_handles(scale: float = 1.0) -> list[Artist]:
+    """The legend's keys, in the order of ``ChartLabels``' legend names."""
+    return [
+        Line2D([], [], color=DAILY_COLOUR, linewidth=3.5 * scale, marker="o", markersize=9 * scale),
+        Line2D([], [], color=BEFORE_COLOUR, linestyle="none", marker="v", markersize=16 * scale),
+        Line2D([], [], color=AFTER_COLOUR, linestyle="none", marker="^", markersize=16 * scale),
+        Patch(color=ROUTINE_COLOUR, alpha=0.25),
+        Line2D([], [], color=TREND_COLOUR, linewidth=3 * scale, linestyle=(0, (6, 4))),
+    ]
 
+
+def draw_pain(axes: Axes, data: ChartData, labels: ChartLabels, scale: float = 1.0) -> None:
+    """The pain series on ``axes``: routine-day bands, daily line, before/after marks, trend.
+
+    ``scale`` multiplies the sizes (1 is the phone picture); the clinician report draws the
+    same picture smaller, as vector graphics. Call it holding ``RENDER_LOCK``.
+    """
     last = data.days - 1
     axes.set_xlim(-0.6, last + 0.6)
     axes.set_ylim(PAIN_MIN - 0.3, PAIN_MAX + 0.3)
     axes.set_yticks(range(PAIN_MIN, PAIN_MAX + 1, 2))
-    axes.set_ylabel(labels.axis, fontsize=24)
-    axes.grid(axis="y", color="#dddddd", linewidth=1)
+    axes.set_ylabel(labels.axis, fontsize=24 * scale)
+    axes.grid(axis="y", color="#dddddd", linewidth=1 * scale)
     axes.set_axisbelow(True)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
@@ -95,7 +109,7 @@ def _render(data: ChartData, labels: ChartLabels) -> bytes:
     ticks = list(range(last, -1, -step))[::-1]
     axes.set_xticks(ticks)
     axes.set_xticklabels([_tick_label(data, index) for index in ticks])
-    axes.tick_params(labelsize=21, length=6)
+    axes.tick_params(labelsize=21 * scale, length=6 * scale)
 
     if data.routine_days:
         # One collection for all the day bands: far quicker than a patch per day.
@@ -114,9 +128,9 @@ def _render(data: ChartData, labels: ChartLabels) -> bytes:
             xs,
             ys,
             color=DAILY_COLOUR,
-            linewidth=2.5 if dense else 3.5,
+            linewidth=(2.5 if dense else 3.5) * scale,
             marker="o",
-            markersize=5 if dense else 9,
+            markersize=(5 if dense else 9) * scale,
             zorder=3,
         )
     for points, colour, marker in (
@@ -128,7 +142,7 @@ def _render(data: ChartData, labels: ChartLabels) -> bytes:
             axes.scatter(
                 xs,
                 ys,
-                s=110 if dense else 260,
+                s=(110 if dense else 260) * scale**2,
                 color=colour,
                 marker=marker,
                 zorder=4,
@@ -140,20 +154,22 @@ def _render(data: ChartData, labels: ChartLabels) -> bytes:
             [first, final],
             [data.trend.at(first), data.trend.at(final)],
             color=TREND_COLOUR,
-            linewidth=3,
+            linewidth=3 * scale,
             linestyle=(0, (6, 4)),
             zorder=2,
         )
     if not data.daily and labels.no_ratings:
-        axes.text(last / 2, PAIN_MAX / 2, labels.no_ratings, ha="center", fontsize=24)
+        axes.text(last / 2, PAIN_MAX / 2, labels.no_ratings, ha="center", fontsize=24 * scale)
 
-    handles = [
-        Line2D([], [], color=DAILY_COLOUR, linewidth=3.5, marker="o", markersize=9),
-        Line2D([], [], color=BEFORE_COLOUR, linestyle="none", marker="v", markersize=16),
-        Line2D([], [], color=AFTER_COLOUR, linestyle="none", marker="^", markersize=16),
-        Patch(color=ROUTINE_COLOUR, alpha=0.25),
-        Line2D([], [], color=TREND_COLOUR, linewidth=3, linestyle=(0, (6, 4))),
-    ]
+
+def _render(data: ChartData, labels: ChartLabels) -> bytes:
+    figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, facecolor="white")
+    FigureCanvasAgg(figure)
+    axes = figure.add_axes((0.12, 0.39, 0.80, 0.52))
+    figure.text(0.5, 0.955, labels.title, ha="center", va="center", fontsize=30, weight="bold")
+    draw_pain(axes, data, labels)
+
+    handles = legend_handles()
     names = [labels.daily, labels.before, labels.after, labels.routine, labels.trend]
     figure.legend(
         handles,
