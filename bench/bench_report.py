@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_report.py [--days 90] [--runs 9] [--backend sqlite]
         [--pg-url ...]
 
-A fresh database gets ``--days`` days of the sample history (``bot.services.report.sample``:
+A fresh database gets ``--days`` days of the sample history (``bench.report_sample``:
 a routine on most days with one hold row per step, ratings before and after, ratings on their
 own with notes, a prompt a day); the set-up is not measured. Each run opens a new session,
 gathers the report (``gather_report``) and renders it (``render_report``), as /report does.
@@ -29,9 +29,7 @@ if __package__ in (None, ""):  # run as a file: python bench/bench_report.py
 
 from pypdf import PdfReader
 
-from bench.support import DEFAULT_PG_URL, count_rows, database, machine
-from bot.services.report import gather_report, render_report
-from bot.services.report.sample import (
+from bench.report_sample import (
     SAMPLE_NAME,
     SAMPLE_NOW,
     SAMPLE_USER,
@@ -39,6 +37,9 @@ from bot.services.report.sample import (
     sample_screenings,
     seed_history,
 )
+from bench.support import DEFAULT_PG_URL, count_rows, database, machine
+from bot.features.report.pdf import render_report
+from bot.services.report import gather_report
 from content import Content, load_content
 from storage.db import create_engine, create_sessionmaker
 from storage.models import Hold, PainRating, RoutineSession

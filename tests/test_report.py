@@ -11,10 +11,11 @@ from sqlalchemy import func, select, update
 
 from bot.domain.progress import Rating, period_start
 from bot.domain.routine import LevelChange, Plan, dose_at, plan_item
-from bot.progress_render import one_decimal
-from bot.services.report import ReportData, ScreeningEvent, gather_report, render_report
+from bot.features.progress.views import one_decimal
+from bot.features.report.pdf import render_report
+from bot.features.report.words import day_text, dose_text, exercise_row
+from bot.services.report import ReportData, ScreeningEvent, gather_report
 from bot.services.report.data import weekly_figures
-from bot.services.report.words import day_text, dose_text, exercise_row
 from bot.services.routine import OUTCOME_COMPLETED
 from content import Exercise
 from storage.models import ExercisePreference, Hold, PainRating, ReminderDelivery, RoutineSession

@@ -1,7 +1,7 @@
-"""The one-page report for a clinician: figures from the database, then an A4 PDF.
+"""The one-page report for a clinician: its figures from the database, as plain data.
 
-``gather_report`` (async, needs a session) returns plain data; ``render_report`` (CPU work:
-run it with ``asyncio.to_thread``) turns that data into PDF bytes.
+``gather_report`` (async, needs a session) returns ``ReportData``; the PDF is drawn from it by
+``bot.features.report.pdf.render_report`` (CPU work: run it with ``asyncio.to_thread``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from bot.services.report.data import (
     WeekFigure,
     gather_report,
 )
-from bot.services.report.pdf import render_report
 
 __all__ = [
     "ExerciseLine",
@@ -27,5 +26,4 @@ __all__ = [
     "ScreeningEvent",
     "WeekFigure",
     "gather_report",
-    "render_report",
 ]

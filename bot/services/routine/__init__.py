@@ -13,6 +13,10 @@ takes the taps on a step, ``timers`` the hold timer, ``settings`` the routine's 
 
 from bot.services.routine.opening import open_routine, restart, resume
 from bot.services.routine.results import (
+    OUTCOME_COMPLETED,
+    OUTCOME_EARLY,
+    OUTCOME_HURT,
+    OUTCOME_SKIPPED,
     TICK_SECONDS,
     Closing,
     HurtNote,
@@ -43,6 +47,10 @@ from bot.services.routine.steps import (
 from bot.services.routine.timers import recover_timers, timer_due
 
 __all__ = [
+    "OUTCOME_COMPLETED",
+    "OUTCOME_EARLY",
+    "OUTCOME_HURT",
+    "OUTCOME_SKIPPED",
     "TICK_SECONDS",
     "Closing",
     "HurtNote",

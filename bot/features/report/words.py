@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from bot.domain.progress import trend_direction
 from bot.domain.routine import Dose
-from bot.progress_render import counted, one_decimal, signed
+from bot.features.progress.views import counted, one_decimal, signed
 from bot.services.report.data import ExerciseLine, ReportData, ScreeningEvent
 from content import Content
 

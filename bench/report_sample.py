@@ -1,6 +1,6 @@
 """A synthetic history, for the sample report in ``docs/`` and for the benchmark.
 
-``python -m bot.services.report sample docs/`` writes ``docs/report-sample.pdf`` (and a PNG of
+``python -m bench.report_sample docs/`` writes ``docs/report-sample.pdf`` (and a PNG of
 it, when poppler's ``pdftoppm`` is installed) from a fresh SQLite database. The rows are
 written the way the routine feature writes them: plans with doses from the content, one hold
 row per step, pain ratings tied to their session, and dose changes by the progression rule.
@@ -8,6 +8,7 @@ row per step, pain ratings tied to their session, and dose changes by the progre
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import random
 import shutil
@@ -23,8 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.pain import rose_meaningfully
 from bot.domain.routine import LevelChange, Occurrence, Plan, decide_level, plan_item
+from bot.features.report.pdf import render_report
 from bot.services.report.data import ReportData, ScreeningEvent, gather_report
-from bot.services.report.pdf import render_report
 from content import Content, Exercise, load_content
 from storage.db import create_engine, create_sessionmaker
 from storage.migrate import upgrade
@@ -63,7 +64,7 @@ async def seed_history(
     seed: int = 19,
 ) -> None:
     """``days`` days of routines, prompts and ratings ending at ``now``; commits."""
-    rng = random.Random(seed)  # noqa: S311 (made-up data, not secrets)
+    rng = random.Random(seed)
     zone = ZoneInfo(SAMPLE_ZONE)
     first = now.astimezone(zone).date() - timedelta(days=days - 1)
     start = datetime.combine(first, time(0), tzinfo=zone).astimezone(UTC)
@@ -273,3 +274,14 @@ def write_sample(folder: Path) -> list[Path]:
         )
         written.append(pdf.with_suffix(".png"))
     return written
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.report_sample")
+    parser.add_argument("folder", type=Path, help="where report-sample.pdf (and .png) go")
+    for path in write_sample(parser.parse_args().folder):
+        print(path)
+
+
+if __name__ == "__main__":
+    main()

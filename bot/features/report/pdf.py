@@ -1,17 +1,18 @@
 """The clinician report as one A4 page of PDF, drawn with matplotlib's PDF backend.
 
 Why matplotlib and not fpdf2 or reportlab: the pain picture is the one /history draws
-(``bot.charts.draw_pain``), and matplotlib writes it into the PDF as vector graphics with no
-second chart library and no new dependency. Its PDF backend embeds TrueType fonts (``pdf.
-fonttype: 42``, subset, with a Unicode map), so DejaVu Sans, which ships with matplotlib, prints
-umlauts and Cyrillic and the text stays extractable. The layout is fixed: each section has a
-line budget and longer lists end with "... and N more", so the page never overflows.
+(``bot.features.progress.charts.draw_pain``), and matplotlib writes it into the PDF as vector
+graphics with no second chart library and no new dependency. Its PDF backend embeds TrueType
+fonts (``pdf.fonttype: 42``, subset, with a Unicode map), so DejaVu Sans, which ships with
+matplotlib, prints umlauts and Cyrillic and the text stays extractable. The layout is fixed:
+each section has a line budget and longer lists end with "... and N more", so the page never overflows.
 
 Black and white: every series differs by shape or line style too (circles, triangles down and
 up, dashes), routine days are filled or empty squares, and text is black on white.
 
 Rendering is CPU work: call ``render_report`` through ``asyncio.to_thread``. It holds
-``bot.charts.RENDER_LOCK``, the one lock for all matplotlib drawing (not thread-safe).
+``bot.features.progress.charts.RENDER_LOCK``, the one lock for all matplotlib drawing (it is
+not thread-safe).
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from bot.charts import RENDER_LOCK, ChartLabels, draw_pain, legend_handles
-from bot.services.report import words
+from bot.features.progress.charts import RENDER_LOCK, ChartLabels, draw_pain, legend_handles
+from bot.features.report import words
 from bot.services.report.data import ReportData
 from content import Content
 
