@@ -5,7 +5,8 @@ Why matplotlib and not fpdf2 or reportlab: the pain picture is the one /history 
 graphics with no second chart library and no new dependency. Its PDF backend embeds TrueType
 fonts (``pdf.fonttype: 42``, subset, with a Unicode map), so DejaVu Sans, which ships with
 matplotlib, prints umlauts and Cyrillic and the text stays extractable. The layout is fixed:
-each section has a line budget and longer lists end with "... and N more", so the page never overflows.
+each section has a line budget and longer lists end with "... and N more", so the page never
+overflows.
 
 Black and white: every series differs by shape or line style too (circles, triangles down and
 up, dashes), routine days are filled or empty squares, and text is black on white.
