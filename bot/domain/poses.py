@@ -120,7 +120,9 @@ def _raw_points(posture: Posture) -> dict[str, Point]:
         shin_dir = thigh_dir - limb.knee
         ankle = _step(knee, shin_dir, SHIN * math.cos(math.radians(limb.shin_out)))
         heel = _step(ankle, shin_dir, HEEL_DROP)
-        toe = _step(heel, shin_dir + 90.0 + limb.ankle, FOOT * math.cos(math.radians(limb.shin_out)))
+        toe = _step(
+            heel, shin_dir + 90.0 + limb.ankle, FOOT * math.cos(math.radians(limb.shin_out))
+        )
         arm_dir = trunk_dir + 180.0 + limb.shoulder
         elbow = _step(shoulder, arm_dir, UPPER_ARM)
         hand = _step(elbow, arm_dir + limb.elbow, FOREARM)
@@ -200,7 +202,9 @@ def swap_name(name: str) -> str:
 
 def mirrored(posture: Posture) -> Posture:
     """The same posture done on the other side."""
-    return replace(posture, right=posture.left, left=posture.right, anchor=swap_name(posture.anchor))
+    return replace(
+        posture, right=posture.left, left=posture.right, anchor=swap_name(posture.anchor)
+    )
 
 
 def ease(fraction: float) -> float:

@@ -9,7 +9,15 @@ from pathlib import Path
 import imageio_ffmpeg
 from PIL import Image
 
-from bot.domain.poses import Point, Posture, Side, blended_positions, positions
+from bot.domain.poses import (
+    Point,
+    Posture,
+    Side,
+    between,
+    blended_positions,
+    positions,
+    swap_name,
+)
 from bot.pictures.figure import SIZE, Box, Scene, bounds, draw_frame
 from bot.pictures.shapes import Capsule, Disc, top_view_shapes
 from content.models import Exercise
@@ -64,8 +72,6 @@ def timeline(exercise: Exercise, side: str) -> list[Frame]:
 
 
 def _between(a: Posture, b: Posture, fraction: float, fallback: Posture) -> Posture:
-    from bot.domain.poses import between
-
     return between(a, b, fraction) if 0.0 < fraction < 1.0 else fallback
 
 
@@ -104,8 +110,8 @@ def scene_for(
     step = None
     if poses.step_height is not None:
         hold = dict(poses.for_side(side))["hold"]
-        raised = [name for name in poses.keys["hold"].step]
-        names = raised if side != "left" else [_swap(name) for name in raised]
+        raised = list(poses.keys["hold"].step)
+        names = raised if side != "left" else [swap_name(name) for name in raised]
         step = (positions(hold)[names[0]][0], poses.step_height)
     side_box = bounds((frame.points for frame in frames), flip)
     if step is not None:
@@ -125,12 +131,6 @@ def scene_for(
         labels=labels,
         mat=(min(xs) - 12.0, max(xs) + 12.0),
     )
-
-
-def _swap(name: str) -> str:
-    from bot.domain.poses import swap_name
-
-    return swap_name(name)
 
 
 def write_mp4(images: Sequence[Image.Image], path: Path) -> None:

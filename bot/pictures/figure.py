@@ -13,7 +13,6 @@ from bot.pictures.shapes import (
     FLOOR,
     MAT,
     STEP,
-    TRUNK_WIDTH,
     Capsule,
     Disc,
     Shape,

@@ -6,6 +6,7 @@ Nothing here draws; ``figure.py`` turns the shapes into pixels. The world frame 
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -106,7 +107,10 @@ def _limb_shapes(points: dict[str, Point], side: Side, colour: tuple[int, int, i
 def _arm_shapes(points: dict[str, Point], side: Side, colour: tuple[int, int, int]) -> list[Shape]:
     shoulder = points["shoulder"]
     elbow, hand = points[f"elbow_{side}"], points[f"hand_{side}"]
-    return [Capsule(shoulder, elbow, LIMB * 0.85, colour), Capsule(elbow, hand, LIMB * 0.75, colour)]
+    return [
+        Capsule(shoulder, elbow, LIMB * 0.85, colour),
+        Capsule(elbow, hand, LIMB * 0.75, colour),
+    ]
 
 
 def body_shapes(
@@ -190,7 +194,9 @@ def top_view_shapes(
     reach = min(1.0, posture.twist / 30.0)
     far_elbow = _along((sx + 12.0, far_shoulder[1] * 0.6), elbow, reach)
     far_hand = (far_elbow[0] + 8.0, far_elbow[1] - 4.0 * reach)
-    near_hand = _along((sx + 10.0, near_shoulder[1] - 4.0), (sx - 30.0, near_shoulder[1] - 6.0), reach)
+    near_hand = _along(
+        (sx + 10.0, near_shoulder[1] - 4.0), (sx - 30.0, near_shoulder[1] - 6.0), reach
+    )
     shapes += [
         Capsule(far_shoulder, far_elbow, LIMB * 0.85, colour(far)),
         Capsule(far_elbow, far_hand, LIMB * 0.75, colour(far)),
@@ -213,7 +219,7 @@ def _turn_arrow(centre: Point, twist: float) -> list[Shape]:
     steps = max(2, int(twist / 6))
     angles = [math.radians(25.0 - twist * i / steps) for i in range(steps + 1)]
     dots = [(centre[0] + arc * math.cos(a), centre[1] + arc * math.sin(a)) for a in angles]
-    shapes: list[Shape] = [Capsule(a, b, 3.5, MUSCLE) for a, b in zip(dots, dots[1:], strict=False)]
+    shapes: list[Shape] = [Capsule(a, b, 3.5, MUSCLE) for a, b in itertools.pairwise(dots)]
     tip, before = dots[-1], dots[-2]
     shapes.append(Disc(tip, 4.0, MUSCLE))
     shapes.append(Capsule(before, tip, 6.0, MUSCLE))
