@@ -9,9 +9,11 @@ import imageio_ffmpeg
 import pytest
 from PIL import Image
 
+from bench import bench_media
+from bot.domain.poses import radius
 from bot.pictures import cache
-from bot.pictures.animation import FPS, frame_count, sides_of
-from bot.pictures.figure import SIZE
+from bot.pictures.animation import FPS, frame_count, scene_for, sides_of, timeline
+from bot.pictures.figure import SIZE, STEP_DEPTH
 from content import Content, Exercise, load_content
 
 CONTENT = load_content()
@@ -173,3 +175,26 @@ def test_every_exercise_has_a_cache_key_per_side_and_kind() -> None:
 
     assert len(items) == 2 * per_side
     assert len({item.key for item in items}) == len(items)
+
+
+def test_no_frame_of_any_loop_goes_through_the_floor_or_the_step() -> None:
+    for exercise in CONTENT.exercises:
+        for side in sides_of(exercise):
+            frames = timeline(exercise, side)
+            step = scene_for(exercise, side, frames, ("", "")).step
+            for index, frame in enumerate(frames):
+                for name, (x, y) in frame.points.items():
+                    surface = y - radius(name)
+                    where = (exercise.id, side, index, name)
+                    assert surface > -4.0, where
+                    if step is not None and abs(x - step[0]) < STEP_DEPTH / 2:
+                        assert surface > step[1] - 4.0, where
+
+
+def test_media_benchmark_draws_from_scratch_and_reports_each_animation() -> None:
+    result = bench_media.main(["--only", "pelvic_tilt", "--lookups", "3"])
+
+    assert result.pictures == 2
+    (row,) = result.animations
+    assert row.frames == frame_count(_exercise(CONTENT, "pelvic_tilt"))
+    assert 0 < row.size < ONE_MB

@@ -23,7 +23,7 @@ from bot.pictures.shapes import (
 SIZE = 480
 SUPERSAMPLE = 2
 MARGIN = 0.08
-STEP_DEPTH = 34.0
+STEP_DEPTH = 28.0
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ class _Painter:
         self.draw.line((0, y, width, y), fill=FLOOR, width=max(2, round(self.scale)))
         x0, x1 = sorted((self.px((left, 0.0))[0], self.px((right, 0.0))[0]))
         self.draw.rounded_rectangle(
-            (x0, y - 2.5 * self.scale, x1, y), radius=self.scale * 1.2, fill=MAT
+            (x0, y - 3.0 * self.scale, x1, y), radius=self.scale * 1.5, fill=MAT
         )
 
     def step(self, x: float, height: float) -> None:
@@ -131,7 +131,8 @@ def draw_frame(scene: Scene, points: dict[str, Point], posture: Posture) -> Imag
     painter.floor(*scene.mat)
     if scene.step is not None:
         painter.step(*scene.step)
-    painter.shapes(body_shapes(points, scene.near, scene.working, scene.muscles))
+    leg_over_arm = posture.limb(scene.near).thigh_out > 0
+    painter.shapes(body_shapes(points, scene.near, scene.working, scene.muscles, leg_over_arm))
     if scene.top_box is not None:
         panel_top = side_height
         draw.line((big * 0.06, panel_top, big * 0.94, panel_top), fill=MAT, width=SUPERSAMPLE * 2)

@@ -15,14 +15,14 @@ from bot.domain.poses import HEAD_RADIUS, Point, Posture, Side
 LIMB = 12.5
 TRUNK_WIDTH = 21.0
 HIP_HALF = 9.0
-SHOULDER_HALF = 19.0
+SHOULDER_HALF = 21.0
 
 BODY = (46, 74, 107)
 BODY_FAR = (150, 166, 188)
 WORK = (27, 153, 139)
 WORK_FAR = (140, 205, 196)
 MUSCLE = (236, 96, 56)
-MAT = (214, 226, 232)
+MAT = (190, 214, 210)
 FLOOR = (120, 132, 140)
 STEP = (196, 170, 130)
 BACKGROUND = (250, 248, 244)
@@ -114,9 +114,17 @@ def _arm_shapes(points: dict[str, Point], side: Side, colour: tuple[int, int, in
 
 
 def body_shapes(
-    points: dict[str, Point], near: Side, working: Side | None, muscles: tuple[str, ...]
+    points: dict[str, Point],
+    near: Side,
+    working: Side | None,
+    muscles: tuple[str, ...],
+    leg_over_arm: bool = False,
 ) -> list[Shape]:
-    """The whole side-view figure, far limbs first so the near ones cover them."""
+    """The whole side-view figure, far limbs first so the near ones cover them.
+
+    ``leg_over_arm``: the near leg is turned out towards the viewer (the seated pigeon's
+    crossed leg), so it covers the near arm instead of the other way round.
+    """
     far: Side = "left" if near == "right" else "right"
 
     def colour(side: Side) -> tuple[int, int, int]:
@@ -140,9 +148,9 @@ def body_shapes(
     shapes.append(Capsule(points["shoulder"], points["neck"], LIMB * 0.8, BODY))
     shapes.append(Disc(points["head"], HEAD_RADIUS, BODY))
     shapes += muscles_of(None)
-    shapes += _limb_shapes(points, near, colour(near))
-    shapes += muscles_of(near)
-    shapes += _arm_shapes(points, near, arm_colour(near))
+    near_leg = [*_limb_shapes(points, near, colour(near)), *muscles_of(near)]
+    near_arm = _arm_shapes(points, near, arm_colour(near))
+    shapes += [*near_arm, *near_leg] if leg_over_arm else [*near_leg, *near_arm]
     return shapes
 
 
@@ -200,8 +208,8 @@ def top_view_shapes(
     shapes += [
         Capsule(far_shoulder, far_elbow, LIMB * 0.85, colour(far)),
         Capsule(far_elbow, far_hand, LIMB * 0.75, colour(far)),
-        Capsule((0.0, -HIP_HALF), (0.0, HIP_HALF), TRUNK_WIDTH, BODY),
-        Capsule(near_shoulder, far_shoulder, TRUNK_WIDTH * 0.9, BODY),
+        Capsule((0.0, -HIP_HALF), (0.0, HIP_HALF), TRUNK_WIDTH * 0.8, BODY_FAR),
+        Capsule(near_shoulder, far_shoulder, LIMB * 1.2, BODY),
         Capsule(near_shoulder, near_hand, LIMB * 0.8, BODY),
         Disc((sx, 0.0), HEAD_RADIUS, HEAD_TOP),
     ]
