@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from content.poses import Poses
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
@@ -54,6 +56,7 @@ class Exercise(_Frozen):
     side_word: Literal["leg", "side"] | None = None
     cautions: tuple[str, ...] = Field(min_length=1)
     why: str = Field(min_length=10)
+    poses: Poses | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Exercise:

@@ -212,3 +212,18 @@ class ExercisePreference(Base):
     level: Mapped[int] = mapped_column(SmallInteger, default=0)
     level_changed_at: Mapped[datetime | None]
     level_reason: Mapped[str | None] = mapped_column(String(32))
+
+
+class MediaFile(Base):
+    """A picture uploaded to Telegram: its cache key and the file_id to send it again by."""
+
+    __tablename__ = "media_files"
+    __table_args__ = (CheckConstraint("kind IN ('animation', 'still')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    exercise_id: Mapped[str] = mapped_column(String(32))
+    side: Mapped[str] = mapped_column(String(8))
+    file_id: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime]

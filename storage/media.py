@@ -1,0 +1,56 @@
+"""file_ids of uploaded pictures: upload once, then send the stored file_id."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import MediaFile
+
+
+async def file_id_for(session: AsyncSession, key: str) -> str | None:
+    """The file_id Telegram gave the picture with this cache key, if it was uploaded."""
+    return await session.scalar(select(MediaFile.file_id).where(MediaFile.key == key))
+
+
+async def save_file_id(
+    session: AsyncSession,
+    *,
+    key: str,
+    kind: str,
+    exercise_id: str,
+    side: str,
+    file_id: str,
+    now: datetime,
+) -> None:
+    """Remember the file_id of an upload; a second upload of the same key replaces it."""
+    row = await session.scalar(select(MediaFile).where(MediaFile.key == key))
+    if row is not None:
+        row.file_id, row.created_at = file_id, now
+        return
+    try:
+        async with session.begin_nested():
+            session.add(
+                MediaFile(
+                    key=key,
+                    kind=kind,
+                    exercise_id=exercise_id,
+                    side=side,
+                    file_id=file_id,
+                    created_at=now,
+                )
+            )
+    except IntegrityError:
+        # Another instance saved the same key at the same moment; either file_id works.
+        return
+
+
+async def drop_file_id(session: AsyncSession, key: str, file_id: str) -> bool:
+    """Forget a file_id Telegram refused (only that one: a newer upload stays); True if dropped."""
+    result = await session.execute(
+        delete(MediaFile).where(MediaFile.key == key, MediaFile.file_id == file_id)
+    )
+    return bool(getattr(result, "rowcount", 0))
