@@ -5,7 +5,7 @@ of the rendered file (a hash of the pose data and the renderer version), so a re
 has a new key and is uploaded again.
 
 Revision ID: 0005_media_files
-Revises: 0003_sweep_order_index
+Revises: 0004_pain_keyboard_message
 Create Date: 2026-12-01
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005_media_files"
-down_revision: str | None = "0003_sweep_order_index"
+down_revision: str | None = "0004_pain_keyboard_message"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
