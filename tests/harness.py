@@ -9,7 +9,9 @@ A test reads like a conversation::
 
 from __future__ import annotations
 
+import functools
 import logging
+import string
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -241,3 +243,22 @@ def _inline_buttons(message: FakeMessage) -> dict[str, str]:
 
 def texts(calls: Sequence[ApiCall]) -> list[str]:
     return [call.text or "" for call in calls if call.text is not None]
+
+
+@functools.cache
+def catalog() -> Content:
+    """The shipped content, loaded once: for texts a test needs outside a running bot
+    (button labels in helper constants, parametrize tables)."""
+    return load_content()
+
+
+def catalog_fragment(content: Content, key: str) -> str:
+    """The stable start of a catalog text: its template up to the first placeholder, stripped.
+
+    For checking that a message shows ``key`` when the values filled in are not the point.
+    """
+    template = content.t(key)
+    literal, *_ = next(iter(string.Formatter().parse(template)), ("", None, None, None))
+    fragment = literal.strip()
+    assert fragment, f"{key!r} starts with a placeholder: no fixed text to look for"
+    return fragment

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.schedule import EVERY_DAY, next_due
 from bot.entry.fake_telegram import ApiCall, FakeMessage
 from storage.models import ReminderDelivery, Subscription, User
-from tests.harness import BotHarness
+from tests.harness import BotHarness, catalog, catalog_fragment
 
-START_NOW = "Start now"
+START_NOW = catalog().t("remind.btn_start")
 
 
 async def subscribe(
@@ -22,10 +22,11 @@ async def subscribe(
     """The whole of /start: answer "No" to every safety question, type the zone and the time."""
     await bot.send(user_id, "/start")
     for _ in bot.content.safety.red_flag_questions:
-        await bot.tap(user_id, "No")
+        await bot.tap(user_id, bot.content.t("onboard.no"))
     await bot.send(user_id, zone)
     calls = await bot.send(user_id, at)
-    assert any("All set" in (call.text or "") for call in calls), [call.text for call in calls]
+    done = catalog_fragment(bot.content, "remind.subscribed")
+    assert any(done in (call.text or "") for call in calls), [call.text for call in calls]
 
 
 async def subscription(bot: BotHarness, user_id: int) -> Subscription:

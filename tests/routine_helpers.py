@@ -8,27 +8,27 @@ from sqlalchemy import select
 
 from bot.entry.fake_telegram import ApiCall
 from storage.models import ExercisePreference, Hold, RoutineSession, User
-from tests.harness import BotHarness
+from tests.harness import BotHarness, catalog
 
 ALICE = 111_111_111_111
 BOB = 222_222_222
 
-START_HOLD = "▶ Start hold"
-START_SET = "▶ Start set"
-FINISH = "■ Finish hold"
-DONE = "✓ Done"
-SET_DONE = "✓ Set done"
-SKIP = "Skip this exercise"
-HURTS = "It hurts"
-STOP = "Stop routine"
-SKIP_PAIN = "Skip"
-LEAVE_OUT = "Leave it out of future routines"
+_t = catalog().t
+START_HOLD = _t("routine.button_start_hold")
+START_SET = _t("routine.button_start_set")
+FINISH = _t("routine.button_finish")
+DONE = _t("routine.button_done")
+SET_DONE = _t("routine.button_set_done")
+SKIP = _t("routine.button_skip")
+HURTS = _t("routine.button_hurts")
+STOP = _t("routine.button_stop")
+SKIP_PAIN = _t("routine.pain_skip")
+LEAVE_OUT = _t("routine.button_leave_out")
 
 READY_BUTTONS = [[START_HOLD], [SKIP, HURTS], [STOP]]
 READY_SET_BUTTONS = [[START_SET], [SKIP, HURTS], [STOP]]
 HOLDING_BUTTONS = [[FINISH], [HURTS]]
 PAIN_BUTTONS = [["0", "1", "2", "3", "4", "5"], ["6", "7", "8", "9", "10"], [SKIP_PAIN]]
-BREATHE = "Breathe slowly. A gentle pull is fine; pain that gets worse is not."
 
 
 def methods(calls: Sequence[ApiCall]) -> list[str]:
@@ -41,7 +41,9 @@ def bar(done: int, total: int) -> str:
 
 
 def countdown(title: str, remaining: int, total: int) -> str:
-    return f"{title}\n⏱ {remaining} seconds left\n{bar(total - remaining, total)}\n{BREATHE}"
+    return _t(
+        "routine.countdown", title=title, remaining=remaining, bar=bar(total - remaining, total)
+    )
 
 
 async def holds(bot: BotHarness, *where: object) -> list[Hold]:

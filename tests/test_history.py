@@ -19,6 +19,20 @@ ALICE = 111_111_111_111
 BOB = 222_222_222
 
 
+def _period(bot: BotHarness, days: int) -> str:
+    return bot.content.t("history.button_period", days=days)
+
+
+def _periods(bot: BotHarness, current: int) -> list[str]:
+    """The period buttons, ``current`` marked."""
+    return [
+        bot.content.t(
+            "history.button_current" if days == current else "history.button_period", days=days
+        )
+        for days in (7, 30, 90)
+    ]
+
+
 async def _alice_in_berlin_with_the_domain_test_data(bot: BotHarness) -> None:
     """The ratings and routine days of test_progress_domain, at Berlin times."""
     await set_zone(bot, ALICE, "Europe/Berlin")
@@ -47,17 +61,10 @@ async def test_history_sends_a_phone_sized_png_with_the_figures_in_words(
     photo = calls[0]
     assert photo.chat_id == ALICE
     assert png_size(photo.files["photo"]) == (1080, 1350)
-    assert photo.text == (
-        "Your pain over the last 7 days\n"
-        "\n"
-        "Average 4.3 (lowest 2, highest 6), from 8 ratings on 5 days.\n"
-        "Before routines 5.3 on average, after 3.0: 2.3 points lower after.\n"
-        "Trend: improving, down about 2.2 points a week.\n"
-        "Streak: 4 days in a row (best 6 days).\n"
-        "Routine done on 5 of 7 days (71%)."
-    )
-    assert photo.buttons == [["• 7 days •", "30 days", "90 days"]]
-    assert photo.button_data["90 days"] == encode(Action.HISTORY_PERIOD, 90)
+    # summary_text's wording is checked against the catalog in test_progress_output.
+    assert photo.text == summary_text(bot.content, summarise(RATINGS, ROUTINE_DAYS, TODAY, 7))
+    assert photo.buttons == [_periods(bot, 7)]
+    assert photo.button_data[_period(bot, 90)] == encode(Action.HISTORY_PERIOD, 90)
 
 
 async def test_history_defaults_to_30_days_and_the_buttons_switch_period(bot: BotHarness) -> None:
@@ -68,19 +75,21 @@ async def test_history_defaults_to_30_days_and_the_buttons_switch_period(bot: Bo
 
     thirty = summary_text(bot.content, summarise(RATINGS, ROUTINE_DAYS, TODAY, 30))
     assert [(c.method, c.text) for c in calls] == [("sendPhoto", thirty)]
-    assert "from 9 ratings on 6 days" in thirty
-    assert "Routine done on 12 of 30 days (40%)." in thirty
-    assert calls[0].buttons == [["7 days", "• 30 days •", "90 days"]]
+    t = bot.content.t
+    ratings, days = t("history.ratings_other", count=9), t("history.days_other", count=6)
+    assert f"{ratings} on {days}" in thirty
+    assert t("history.routine_share", done=12, days=30, percent=40) in thirty
+    assert calls[0].buttons == [_periods(bot, 30)]
 
-    calls = await bot.tap(ALICE, "7 days")
+    calls = await bot.tap(ALICE, _period(bot, 7))
 
     assert [c.method for c in calls] == ["answerCallbackQuery", "sendPhoto"]
     assert calls[1].text == summary_text(bot.content, summarise(RATINGS, ROUTINE_DAYS, TODAY, 7))
-    assert calls[1].buttons == [["• 7 days •", "30 days", "90 days"]]
+    assert calls[1].buttons == [_periods(bot, 7)]
 
-    calls = await bot.tap(ALICE, "90 days")
+    calls = await bot.tap(ALICE, _period(bot, 90))
     assert calls[1].text is not None
-    assert calls[1].text.startswith("Your pain over the last 90 days\n")
+    assert calls[1].text.startswith(bot.content.t("history.heading", days=90) + "\n")
     assert png_size(calls[1].files["photo"]) == (1080, 1350)
 
 
@@ -143,7 +152,7 @@ async def test_words_too_long_for_a_caption_go_in_their_own_message(
         assert png_size(calls[0].files["photo"]) == (1080, 1350)
         assert (calls[1].text or "").startswith("Your pain over the last 30 days. Many words")
         assert len(calls[1].text or "") > 1024
-        assert calls[1].buttons == [["7 days", "• 30 days •", "90 days"]]
+        assert calls[1].buttons == [_periods(bot, 30)]
     finally:
         await bot.stop()
     assert bot.errors == []

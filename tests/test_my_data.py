@@ -42,9 +42,12 @@ async def test_export_sends_a_csv_of_exactly_the_users_rows_and_the_picture(
         ("sendDocument", ALICE),
     ]
     sheet, picture = calls
-    assert sheet.text == (
-        "Your log for your clinician: 3 ratings, 1 routine and 3 timed holds. "
-        "It opens in any spreadsheet program."
+    t = bot.content.t
+    assert sheet.text == t(
+        "export.csv_caption",
+        ratings=t("history.ratings_other", count=3),
+        routines=t("export.routines_one"),
+        holds=t("export.holds_other", count=3),
     )
     rows = parse_csv(sheet.files["document"])
     alice_ratings = await bot.rows(PainRating, PainRating.user_id == ALICE)
@@ -63,7 +66,7 @@ async def test_export_sends_a_csv_of_exactly_the_users_rows_and_the_picture(
     assert times == {("pain", "2026-03-02 07:00"), ("routine", "2026-03-02 06:48")}
     assert "felt looser" not in sheet.files["document"].decode("utf-8-sig")  # Bob's note
 
-    assert picture.text == "Your pain over the last 90 days."
+    assert picture.text == bot.content.t("export.picture_caption")
     assert png_size(picture.files["document"]) == (1080, 1350)
 
 
@@ -82,9 +85,10 @@ async def test_delete_asks_first_and_no_keeps_everything(bot: BotHarness) -> Non
     calls = await bot.send(ALICE, "/delete")
 
     assert [(c.method, c.text) for c in calls] == [("sendMessage", bot.content.t("erase.ask"))]
-    assert calls[0].buttons == [["Yes, erase everything"], ["No, keep my data"]]
+    keep = bot.content.t("erase.button_no")
+    assert calls[0].buttons == [[bot.content.t("erase.button_yes")], [keep]]
 
-    calls = await bot.tap(ALICE, "No, keep my data")
+    calls = await bot.tap(ALICE, keep)
 
     assert [(c.method, c.text) for c in calls] == [
         ("answerCallbackQuery", None),
@@ -104,7 +108,7 @@ async def test_after_delete_no_row_of_the_user_remains_in_any_table(bot: BotHarn
     assert all(count > 0 for count in alice_before.values()), alice_before
 
     await bot.send(ALICE, "/delete")
-    calls = await bot.tap(ALICE, "Yes, erase everything")
+    calls = await bot.tap(ALICE, bot.content.t("erase.button_yes"))
 
     assert [(c.method, c.text) for c in calls] == [
         ("answerCallbackQuery", None),
@@ -120,7 +124,7 @@ async def test_an_old_confirmation_no_longer_erases(bot: BotHarness) -> None:
     await bot.send(ALICE, "/delete")
     await bot.advance(minutes=11)
 
-    calls = await bot.tap(ALICE, "Yes, erase everything")
+    calls = await bot.tap(ALICE, bot.content.t("erase.button_yes"))
 
     assert calls[-1].text == bot.content.t("erase.expired")
     assert await rows_per_table(bot, ALICE) == before

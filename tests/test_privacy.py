@@ -51,8 +51,16 @@ async def test_nothing_alice_does_reaches_bobs_data(bot: BotHarness) -> None:
 
     # Her history and export show only her rating.
     calls = await bot.send(ALICE, "/history")
-    assert "from 1 rating on 1 day" in (calls[0].text or "")
-    assert "Average 3.0 (lowest 3, highest 3)" in (calls[0].text or "")
+    t = bot.content.t
+    figures = t(
+        "history.figures",
+        average="3.0",
+        lowest=3,
+        highest=3,
+        ratings=t("history.ratings_one"),
+        days_rated=t("history.days_one"),
+    )
+    assert f"\n{figures}\n" in (calls[0].text or "")
     calls = await bot.send(ALICE, "/export")
     sheet = calls[0].files["document"].decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(sheet, newline="")))
@@ -63,7 +71,7 @@ async def test_nothing_alice_does_reaches_bobs_data(bot: BotHarness) -> None:
     await bot.tap(ALICE, "Tue")
     await bot.tap(ALICE, "Turn off")
     await bot.send(ALICE, "/delete")
-    await bot.tap(ALICE, "Yes, erase everything")
+    await bot.tap(ALICE, bot.content.t("erase.button_yes"))
     assert await bot.rows(User, User.id == ALICE) == []
 
     assert await bob_state(bot) == bob_before

@@ -48,6 +48,7 @@ def test_summary_text_gives_every_figure_in_words(content: Content) -> None:
     )
 
 
+# Read as a person would: the summary with little data, in plain English.
 def test_summary_text_with_little_data(content: Content) -> None:
     from bot.domain.progress import Rating
 
@@ -73,12 +74,13 @@ def test_worse_and_steady_trends_and_rising_pain_after(content: Content) -> None
         Rating(date(2026, 3, 10), 6),
     ]
     text = summary_text(content, summarise(rising, {date(2026, 3, 8)}, TODAY, 7))
-    assert "after 5.0: 2.0 points higher after." in text
-    assert "Trend: getting worse, up about 2.3 points a week." in text
-    assert "Streak: no routine today or yesterday (best 1 day)." in text
+    t = content.t
+    assert t("history.before_after_higher", before="3.0", after="5.0", points="2.0") in text
+    assert t("history.trend_worse", points="2.3") in text
+    assert t("history.streak_none", best=t("history.days_one")) in text
 
     flat = [Rating(date(2026, 3, 4), 4), Rating(date(2026, 3, 10), 4)]
-    assert "Trend: about steady (0.0 points a week)." in summary_text(
+    assert t("history.trend_steady", points="0.0") in summary_text(
         content, summarise(flat, set(), TODAY, 7)
     )
 
@@ -115,11 +117,17 @@ def test_the_picture_renders_for_every_period_even_without_ratings(days: int) ->
 def test_chart_labels_come_from_the_catalog(content: Content) -> None:
     labels = chart_labels(content, summarise(RATINGS, ROUTINE_DAYS, TODAY, 7))
 
-    assert labels.title == "Your pain, last 7 days"
+    t = content.t
+    assert labels.title == t("history.title", days=7)
     assert labels.footer == (
-        "Average 4.3  ·  lowest 2  ·  highest 6",
-        "Trend: improving, down about 2.2 points a week.",
-        "Streak 4 days  ·  best 6 days  ·  routine on 71% of days",
+        t("history.chart_average", average="4.3", lowest=2, highest=6),
+        t("history.trend_better", points="2.2"),
+        t(
+            "history.chart_streak",
+            current=t("history.days_other", count=4),
+            best=t("history.days_other", count=6),
+            percent=71,
+        ),
     )
 
 
@@ -133,14 +141,30 @@ def test_weekly_screen_text(content: Content) -> None:
         next_at=datetime(2026, 3, 8, 17, 0, tzinfo=UTC),
         zone=berlin,
     )
-    text = screen(content, on)
-    assert "On: Sundays at 18:00 (your time, Europe/Berlin)." in text
-    assert "Next one: Sunday 8 March, 18:00." in text
+    t = content.t
+    sunday = t("weekly_summary.day_6")
+    zone = t("weekly_summary.zone_local", zone="Europe/Berlin")
+    status = t(
+        "weekly_summary.status_on",
+        weekday=sunday,
+        time="18:00",
+        zone=zone,
+        next=f"{sunday} 8 March, 18:00",  # the date itself is not in the catalog
+    )
+    assert screen(content, on) == t("weekly_summary.screen", status=status)
 
     utc_user = WeeklySettings(True, 0, time(7, 30), None, None, ZoneInfo("UTC"))
-    assert "On: Mondays at 07:30 (UTC; set your time zone in /settings" in screen(content, utc_user)
+    utc_status = t(
+        "weekly_summary.status_on",
+        weekday=t("weekly_summary.day_0"),
+        time="07:30",
+        zone=t("weekly_summary.zone_utc"),
+        next="",
+    )
+    assert screen(content, utc_user) == t("weekly_summary.screen", status=utc_status)
     off = WeeklySettings(False, 6, time(18), None, None, ZoneInfo("UTC"))
-    assert "Off. Turn it on to choose a day and time." in screen(content, off)
+    status_off = t("weekly_summary.status_off")
+    assert screen(content, off) == t("weekly_summary.screen", status=status_off)
 
 
 def _utc(day: int, hour: int, minute: int = 0) -> datetime:

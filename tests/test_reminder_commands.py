@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from bot.domain.schedule import DeliveryStatus
 from bot.plumbing.callbacks import Action, encode
 from storage.models import ReminderDelivery, Subscription, User
-from tests.harness import BotHarness
+from tests.harness import BotHarness, catalog
 from tests.reminder_flow import (
     advance_to_next_due,
     delivered_prompts,
@@ -20,6 +20,22 @@ from tests.reminder_flow import (
 
 ALICE = 111_111_111_111
 MONDAY_0730 = datetime(2026, 3, 2, 6, 30, tzinfo=UTC)  # 07:30 in Berlin
+
+_t = catalog().t
+START_NOW = _t("remind.btn_start")
+SNOOZE_15 = _t("remind.btn_snooze_15")
+SNOOZE_60 = _t("remind.btn_snooze_60")
+SKIP_TODAY = _t("remind.btn_skip")
+BACK = _t("remind.btn_back")
+
+
+def _next(when_key: str, at: str) -> str:
+    """_next("remind.when_today", "07:30") from the catalog (``when_key``: remind.when_*)."""
+    return _t("remind.next_line", when=_t(when_key, time=at))
+
+
+def _day_button(day: int, *, on: bool = True) -> str:
+    return _t("remind.day_on" if on else "remind.day_off", day=_t(f"remind.day_short.{day}"))
 
 
 def _calls(calls: list) -> list[tuple[str, str | None]]:  # type: ignore[type-arg]
@@ -48,14 +64,14 @@ async def test_the_daily_prompt_has_the_routine_streak_and_buttons(bot: BotHarne
         streak=content.t("remind.streak_none"),
     )
     assert _calls(calls) == [("sendMessage", expected)]
-    assert "7 exercises, about 12 minutes." in expected
+    assert round(seconds / 60) == 12
     assert calls[0].chat_id == ALICE
-    assert calls[0].buttons == [["Start now"], ["Snooze 15 min", "Snooze 1 h"], ["Skip today"]]
+    assert calls[0].buttons == [[START_NOW], [SNOOZE_15, SNOOZE_60], [SKIP_TODAY]]
     assert calls[0].button_data == {
-        "Start now": encode(Action.START_ROUTINE, delivery.id),
-        "Snooze 15 min": encode(Action.SNOOZE, delivery.id, 15),
-        "Snooze 1 h": encode(Action.SNOOZE, delivery.id, 60),
-        "Skip today": encode(Action.SKIP_TODAY, delivery.id),
+        START_NOW: encode(Action.START_ROUTINE, delivery.id),
+        SNOOZE_15: encode(Action.SNOOZE, delivery.id, 15),
+        SNOOZE_60: encode(Action.SNOOZE, delivery.id, 60),
+        SKIP_TODAY: encode(Action.SKIP_TODAY, delivery.id),
     }
     assert (delivery.status, delivery.local_date, delivery.due_at, delivery.sent_at) == (
         DeliveryStatus.SENT,
@@ -64,7 +80,7 @@ async def test_the_daily_prompt_has_the_routine_streak_and_buttons(bot: BotHarne
         MONDAY_0730,
     )
     assert (delivery.message_id, delivery.late, delivery.attempts) == (
-        bot.message_with_button(ALICE, "Start now").message_id,
+        bot.message_with_button(ALICE, START_NOW).message_id,
         False,
         1,
     )
@@ -96,14 +112,14 @@ async def test_the_prompt_shows_the_current_streak(bot: BotHarness) -> None:
 
     calls = await bot.advance_to(MONDAY_0730)
 
-    assert "Streak: 3 days in a row. Keep it going!" in (calls[0].text or "")
+    assert bot.content.t("remind.streak_many", days=3) in (calls[0].text or "")
 
 
 async def test_snooze_15_minutes_sends_the_prompt_again_once(bot: BotHarness) -> None:
     await subscribe(bot, ALICE)
     message_id, text = await _prompt_now(bot)
 
-    calls = await bot.tap(ALICE, "Snooze 15 min")
+    calls = await bot.tap(ALICE, SNOOZE_15)
 
     content = bot.content
     assert _calls(calls) == [
@@ -125,7 +141,7 @@ async def test_snooze_15_minutes_sends_the_prompt_again_once(bot: BotHarness) ->
     (delivery,) = await deliveries(bot, ALICE)
     assert (delivery.status, delivery.message_id) == (
         DeliveryStatus.SENT,
-        bot.message_with_button(ALICE, "Start now").message_id,
+        bot.message_with_button(ALICE, START_NOW).message_id,
     )
     assert prompts(await bot.advance(hours=2)) == []
     # The next day is an ordinary day.
@@ -157,7 +173,7 @@ async def test_snoozing_a_prompt_telegram_will_not_edit_confirms_in_a_new_messag
 async def test_snooze_an_hour_and_a_stale_snooze(bot: BotHarness) -> None:
     await subscribe(bot, ALICE)
     first_id, _ = await _prompt_now(bot)
-    await bot.tap(ALICE, "Snooze 1 h")
+    await bot.tap(ALICE, SNOOZE_60)
 
     assert prompts(await bot.advance(minutes=59)) == []
     assert len(prompts(await bot.advance(minutes=1))) == 1
@@ -179,9 +195,11 @@ async def test_skip_today_ends_today_and_tomorrow_comes_as_usual(bot: BotHarness
     await subscribe(bot, ALICE)
     _, text = await _prompt_now(bot)
 
-    calls = await bot.tap(ALICE, "Skip today")
+    calls = await bot.tap(ALICE, SKIP_TODAY)
 
-    expected = bot.content.t("remind.skipped", prompt=text, next="Next prompt: tomorrow at 07:30.")
+    expected = bot.content.t(
+        "remind.skipped", prompt=text, next=_next("remind.when_tomorrow", "07:30")
+    )
     assert _calls(calls) == [("answerCallbackQuery", None), ("editMessageText", expected)]
     (delivery,) = await deliveries(bot, ALICE)
     assert delivery.status == DeliveryStatus.SKIPPED
@@ -197,12 +215,22 @@ async def test_pause_for_three_days_then_prompts_come_back_by_themselves(bot: Bo
 
     asked = await bot.send(ALICE, "/pause")
     assert _calls(asked) == [("sendMessage", bot.content.t("remind.pause_ask"))]
-    assert asked[0].buttons == [["1 day", "3 days", "7 days"], ["Until I resume"]]
-    calls = await bot.tap(ALICE, "3 days")
+    days = [_t("remind.pause_one_day"), *(_t("remind.pause_days", days=n) for n in (3, 7))]
+    assert asked[0].buttons == [days, [_t("remind.pause_forever")]]
+    calls = await bot.tap(ALICE, days[1])
 
     assert _calls(calls)[1] == (
         "editMessageText",
-        bot.content.t("remind.paused_until", when="on Thursday 5 March at 07:30"),
+        bot.content.t(
+            "remind.paused_until",
+            when=_t(
+                "remind.when_date",
+                weekday=_t("remind.weekday.3"),
+                day=5,
+                month=_t("remind.month.3"),
+                time="07:30",
+            ),
+        ),
     )
     sub = await subscription(bot, ALICE)
     assert (sub.status, sub.paused_until) == ("paused", bot.runtime.clock.now() + timedelta(days=3))
@@ -218,7 +246,7 @@ async def test_pause_until_resumed_and_resume(bot: BotHarness) -> None:
     content = bot.content
     await subscribe(bot, ALICE)
     await bot.send(ALICE, "/pause")
-    calls = await bot.tap(ALICE, "Until I resume")
+    calls = await bot.tap(ALICE, _t("remind.pause_forever"))
     assert _calls(calls)[1] == ("editMessageText", content.t("remind.paused_forever"))
     assert (await subscription(bot, ALICE)).next_due_at is None
 
@@ -227,7 +255,7 @@ async def test_pause_until_resumed_and_resume(bot: BotHarness) -> None:
     resumed = await bot.send(ALICE, "/resume")
     # Thursday 12 March, 07:00 in Berlin.
     assert _calls(resumed) == [
-        ("sendMessage", content.t("remind.resumed", next="Next prompt: today at 07:30."))
+        ("sendMessage", content.t("remind.resumed", next=_next("remind.when_today", "07:30")))
     ]
     assert len(prompts(await advance_to_next_due(bot, ALICE))) == 1
     again = await bot.send(ALICE, "/resume")
@@ -241,7 +269,10 @@ async def test_pause_with_a_number_of_days_and_bad_numbers(bot: BotHarness) -> N
     calls = await bot.send(ALICE, "/pause 1")
 
     assert _calls(calls) == [
-        ("sendMessage", content.t("remind.paused_until", when="tomorrow at 07:30"))
+        (
+            "sendMessage",
+            content.t("remind.paused_until", when=_t("remind.when_tomorrow", time="07:30")),
+        )
     ]
     for bad in ["/pause 0", "/pause 400", "/pause soon", "/pause -2", "/pause ²"]:
         assert _calls(await bot.send(ALICE, bad)) == [
@@ -275,20 +306,20 @@ async def test_days_of_the_week_from_settings(bot: BotHarness) -> None:
     await subscribe(bot, ALICE)
     await bot.send(ALICE, "/settings")
 
-    screen = await bot.tap(ALICE, "Days")
+    screen = await bot.tap(ALICE, _t("remind.btn_days"))
 
     assert _calls(screen)[1] == (
         "editMessageText",
-        content.t("remind.days_screen", days="every day"),
+        content.t("remind.days_screen", days=_t("remind.days_every")),
     )
     assert screen[1].buttons == [
-        ["✓ Mon", "✓ Tue", "✓ Wed", "✓ Thu"],
-        ["✓ Fri", "✓ Sat", "✓ Sun"],
-        ["« Back"],
+        [_day_button(day) for day in range(4)],
+        [_day_button(day) for day in range(4, 7)],
+        [BACK],
     ]
-    await bot.tap(ALICE, "✓ Sat")
-    after = await bot.tap(ALICE, "✓ Sun")
-    assert after[1].text == content.t("remind.days_screen", days="Monday to Friday")
+    await bot.tap(ALICE, _day_button(5))
+    after = await bot.tap(ALICE, _day_button(6))
+    assert after[1].text == content.t("remind.days_screen", days=_t("remind.days_weekdays"))
     assert (await subscription(bot, ALICE)).days == 0b0011111
 
     for _ in range(10):
@@ -302,8 +333,8 @@ async def test_days_of_the_week_from_settings(bot: BotHarness) -> None:
 async def test_the_last_day_cannot_be_switched_off(bot: BotHarness) -> None:
     await subscribe(bot, ALICE)
     await bot.send(ALICE, "/settings")
-    await bot.tap(ALICE, "Days")
-    message_id = bot.message_with_button(ALICE, "✓ Mon").message_id
+    await bot.tap(ALICE, _t("remind.btn_days"))
+    message_id = bot.message_with_button(ALICE, _day_button(0)).message_id
 
     calls = await bot.tap_data(ALICE, message_id, encode(Action.DAYS_SET, 0))
 
@@ -327,28 +358,32 @@ async def test_settings_main_screen(bot: BotHarness) -> None:
                 "remind.settings",
                 time="07:30",
                 zone="Europe/Berlin",
-                days="every day",
-                status="on",
-                next="Next prompt: today at 07:30.",
+                days=_t("remind.days_every"),
+                status=_t("remind.status_active"),
+                next=_next("remind.when_today", "07:30"),
             ),
         )
     ]
+    button = {name: _t(f"remind.btn_{name}") for name in ("time", "zone", "days", "pause")}
+    button |= {name: _t(f"remind.btn_{name}") for name in ("resume", "routine", "weekly")}
     assert calls[0].buttons == [
-        ["Time", "Time zone"],
-        ["Days", "Pause"],
-        ["Routine", "Weekly summary"],
+        [button["time"], button["zone"]],
+        [button["days"], button["pause"]],
+        [button["routine"], button["weekly"]],
     ]
-    assert calls[0].button_data["Routine"] == encode(Action.SETTINGS_ROUTINE)
-    assert calls[0].button_data["Weekly summary"] == encode(Action.SETTINGS_WEEKLY)
+    assert calls[0].button_data[button["routine"]] == encode(Action.SETTINGS_ROUTINE)
+    assert calls[0].button_data[button["weekly"]] == encode(Action.SETTINGS_WEEKLY)
 
     await bot.send(ALICE, "/pause 7")
     paused = await bot.send(ALICE, "/settings")
-    assert "Status: paused until Monday 9 March" in (paused[0].text or "")
-    assert paused[0].buttons[1] == ["Days", "Resume"]
-    resumed = await bot.tap(ALICE, "Resume")
+    until = _t("remind.date", weekday=_t("remind.weekday.0"), day=9, month=_t("remind.month.3"))
+    status = _t("remind.status_paused_until", date=until)
+    assert status in (paused[0].text or "")
+    assert paused[0].buttons[1] == [button["days"], button["resume"]]
+    resumed = await bot.tap(ALICE, button["resume"])
     assert _calls(resumed)[1] == (
         "editMessageText",
-        content.t("remind.resumed", next="Next prompt: today at 07:30."),
+        content.t("remind.resumed", next=_next("remind.when_today", "07:30")),
     )
 
 
@@ -357,23 +392,25 @@ async def test_time_from_settings_and_by_command(bot: BotHarness) -> None:
     await subscribe(bot, ALICE)
     await bot.send(ALICE, "/settings")
 
-    picker = await bot.tap(ALICE, "Time")
+    picker = await bot.tap(ALICE, _t("remind.btn_time"))
     assert _calls(picker)[1] == (
         "editMessageText",
         content.t("remind.ask_time_current", time="07:30"),
     )
-    assert picker[1].buttons[-1] == ["« Back"]
+    assert picker[1].buttons[-1] == [BACK]
     picked = await bot.tap(ALICE, "08:30")
     assert _calls(picked)[1] == (
         "editMessageText",
-        content.t("remind.time_changed", time="08:30", next="Next prompt: today at 08:30."),
+        content.t("remind.time_changed", time="08:30", next=_next("remind.when_today", "08:30")),
     )
 
     typed = await bot.send(ALICE, "/time 7pm")
     assert _calls(typed) == [
         (
             "sendMessage",
-            content.t("remind.time_changed", time="19:00", next="Next prompt: today at 19:00."),
+            content.t(
+                "remind.time_changed", time="19:00", next=_next("remind.when_today", "19:00")
+            ),
         )
     ]
     asked = await bot.send(ALICE, "/time")
@@ -393,12 +430,12 @@ async def test_timezone_by_command_moves_the_next_prompt(bot: BotHarness) -> Non
 
     calls = await bot.send(ALICE, "/timezone Asia/Kolkata")
 
-    line = "Time zone: Asia/Kolkata (it's 11:30 there now)."
+    line = content.t("remind.zone_set", zone="Asia/Kolkata", clock="11:30")
     assert _calls(calls) == [
         (
             "sendMessage",
             content.t(
-                "remind.zone_changed", zone_line=line, next="Next prompt: tomorrow at 07:30."
+                "remind.zone_changed", zone_line=line, next=_next("remind.when_tomorrow", "07:30")
             ),
         )
     ]
@@ -411,9 +448,13 @@ async def test_timezone_by_command_moves_the_next_prompt(bot: BotHarness) -> Non
     asked = await bot.send(ALICE, "/timezone")
     assert _calls(asked) == [("sendMessage", content.t("remind.ask_zone"))]
     typed = await bot.send(ALICE, "Tokyo")
-    assert (typed[0].text or "").startswith("Saved: Time zone: Asia/Tokyo")
+    tokyo = content.t("remind.zone_set", zone="Asia/Tokyo", clock="15:00")
+    assert (typed[0].text or "").startswith(
+        content.t("remind.zone_changed", zone_line=tokyo, next="")
+    )
     suggested = await bot.send(ALICE, "/timezone Berlni")
-    assert list(suggested[0].button_data) == ["Europe/Berlin · 07:00 now"]
+    berlin = content.t("remind.zone_button", zone="Europe/Berlin", clock="07:00")
+    assert list(suggested[0].button_data) == [berlin]
 
 
 async def test_a_long_message_while_asked_for_a_time_goes_elsewhere(bot: BotHarness) -> None:
@@ -425,7 +466,9 @@ async def test_a_long_message_while_asked_for_a_time_goes_elsewhere(bot: BotHarn
 
     # Not a time: the questions feature answers it with the stretch's card.
     assert [call.method for call in calls] == ["sendMessage"]
-    assert (calls[0].text or "").startswith("Knees to chest")
+    knees = bot.content.exercise("knees_to_chest")
+    assert knees is not None
+    assert (calls[0].text or "").startswith(knees.name)
     (user,) = await bot.rows(User)
     assert user.awaiting is None
 
@@ -435,7 +478,7 @@ async def test_a_user_can_only_use_their_own_prompt_buttons(bot: BotHarness) -> 
     await subscribe(bot, 333)
     await bot.advance_to(MONDAY_0730)
     (alices,) = await bot.rows(ReminderDelivery, ReminderDelivery.user_id == ALICE)
-    message_id = bot.message_with_button(333, "Skip today").message_id
+    message_id = bot.message_with_button(333, SKIP_TODAY).message_id
 
     calls = await bot.tap_data(333, message_id, encode(Action.SKIP_TODAY, alices.id))
 

@@ -15,7 +15,7 @@ from sqlalchemy import select, text
 from bot.domain.schedule import SEND_LEASE, DeliveryStatus
 from bot.entry.fake_telegram import FakeTelegram
 from storage.models import ReminderDelivery, Subscription, User
-from tests.harness import BotHarness, make_settings
+from tests.harness import BotHarness, catalog_fragment, make_settings
 from tests.reminder_flow import (
     advance_to_next_due,
     delivered_prompts,
@@ -81,7 +81,7 @@ async def test_after_days_down_one_missed_row_and_only_todays_prompt_no_burst(
     calls = await bot.advance_to(MONDAY_0730 + timedelta(days=3, hours=1))
 
     (prompt,) = prompts(calls, ALICE)
-    assert (prompt.text or "").startswith("Sorry this comes late")
+    assert (prompt.text or "").startswith(catalog_fragment(bot.content, "remind.prompt_late"))
     rows = await deliveries(bot, ALICE)
     assert [(row.local_date, row.status, row.late) for row in rows] == [
         (date(2026, 3, 2), DeliveryStatus.MISSED, False),
@@ -237,7 +237,7 @@ async def test_a_blocked_user_is_switched_off_and_the_others_still_get_theirs(
     # Bob unblocks the bot and comes back.
     bot.fake.blocked_chats.discard(BOB)
     back = await bot.send(BOB, "/start")
-    assert "Welcome back" in (back[-1].text or "")
+    assert catalog_fragment(bot.content, "remind.welcome_back") in (back[-1].text or "")
     sub = await subscription(bot, BOB)
     assert (sub.status, sub.next_due_at) == ("active", MONDAY_0730 + timedelta(days=2))
     (bob,) = await bot.rows(User, User.id == BOB)

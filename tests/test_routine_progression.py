@@ -4,12 +4,14 @@ pain rise; short routines rotate; /settings changes the length, timers and left-
 from __future__ import annotations
 
 from bot.plumbing.callbacks import Action, encode
+from content import Content
 from storage.models import ExercisePreference, Hold, User
 from tests.harness import BotHarness
 from tests.routine_helpers import (
     ALICE,
     DONE,
     SET_DONE,
+    SKIP,
     SKIP_PAIN,
     STOP,
     holds,
@@ -21,6 +23,36 @@ from tests.routine_helpers import (
     set_user,
     skip_through,
 )
+
+
+def _name(content: Content, exercise_id: str) -> str:
+    exercise = content.exercise(exercise_id)
+    assert exercise is not None
+    return exercise.name
+
+
+def _knees_now(content: Content, seconds: int) -> str:
+    """The knees-to-chest card's "Now:" line for its first rep (left leg, 3 reps)."""
+    exercise = content.exercise("knees_to_chest")
+    assert exercise is not None
+    side = content.t(
+        "routine.where_side", side=content.t("routine.side_left"), side_word=exercise.side_word
+    )
+    where = f"{content.t('routine.where_rep', rep=1, reps=3)}, {side}"
+    return content.t("routine.now_hold", where=where, seconds=seconds)
+
+
+def _holds(content: Content, before: int, after: int) -> str:
+    return content.t("routine.change_hold", before=before, after=after)
+
+
+def _changes(content: Content, key: str, knees: tuple[int, int], bridge: tuple[int, int]) -> str:
+    """The summary's "Next time:" block for knees to chest and the bridge."""
+    lines = [content.t("routine.summary_changes")]
+    for exercise_id, (before, after) in (("knees_to_chest", knees), ("glute_bridge", bridge)):
+        what = _holds(content, before, after)
+        lines.append(content.t(key, name=_name(content, exercise_id), what=what))
+    return "\n".join(lines)
 
 
 async def _day(bot: BotHarness, before: int, after: int) -> tuple[str, str, str]:
@@ -45,40 +77,35 @@ async def test_progression_steps_up_after_three_steady_days_and_back_after_a_pai
     await set_user(bot, timers_enabled=False)
     await keep_only(bot, "knees_to_chest", "glute_bridge")
 
+    t = bot.content.t
     levels = []
     for _ in range(2):
         knees, _, summary = await _day(bot, 4, 4)
-        assert knees.endswith("Now: rep 1 of 3, left leg. Hold 20 seconds.")
-        assert "Next time" not in summary
+        assert knees.endswith(_knees_now(bot.content, 20))
+        assert t("routine.summary_changes") not in summary
         levels.append((await preference(bot, "knees_to_chest")).level)
-    assert "Streak: 2 days in a row" in summary
+    assert t("routine.summary_streak", days=2) in summary
 
     # Day 3: the third steady session in a row. Both exercises go up a step.
     _, _, summary = await _day(bot, 4, 3)
-    assert summary.endswith(
-        "Next time:\n"
-        "• Knees to chest: a step up, holds of 25 seconds (was 20)\n"
-        "• Glute bridge: a step up, holds of 4 seconds (was 3)"
-    )
+    assert summary.endswith(_changes(bot.content, "routine.summary_change_up", (20, 25), (3, 4)))
     knees_pref = await preference(bot, "knees_to_chest")
     assert (knees_pref.level, knees_pref.level_reason) == (1, "steady")
 
     # Day 4: the cards say what changed and why; the pain rises by 3 points.
     knees, bridge, summary = await _day(bot, 3, 6)
     assert knees.endswith(
-        "Now: rep 1 of 3, left leg. Hold 25 seconds.\n"
-        "↑ A step up: holds of 25 seconds (was 20). Your last three sessions went well."
+        _knees_now(bot.content, 25)
+        + "\n"
+        + t("routine.change_up", what=_holds(bot.content, 20, 25))
     )
     assert bridge.endswith(
-        "Now: 8 reps, holding each for 4 seconds.\n"
-        "↑ A step up: holds of 4 seconds (was 3). Your last three sessions went well."
+        t("routine.now_reps_once", reps=8, seconds=4)
+        + "\n"
+        + t("routine.change_up", what=_holds(bot.content, 3, 4))
     )
-    assert "Pain: 3 → 6" in summary
-    assert (
-        "Next time:\n"
-        "• Knees to chest: a step easier, holds of 20 seconds (was 25)\n"
-        "• Glute bridge: a step easier, holds of 3 seconds (was 4)"
-    ) in summary
+    assert t("routine.summary_pain", before=3, after=6) in summary
+    assert _changes(bot.content, "routine.summary_change_down", (25, 20), (4, 3)) in summary
     assert summary.endswith(bot.content.safety.pain_warning.strip())
     day4 = (await sessions(bot))[3]
     assert {h.target_seconds for h in await holds(bot, Hold.session_id == day4.id)} == {25, 4}
@@ -86,20 +113,26 @@ async def test_progression_steps_up_after_three_steady_days_and_back_after_a_pai
     # Day 5: a step easier, and the card says so once.
     knees, _, summary = await _day(bot, 3, 3)
     assert knees.endswith(
-        "Now: rep 1 of 3, left leg. Hold 20 seconds.\n"
-        "↓ A step easier: holds of 20 seconds (was 25). Your pain went up after the last routine."
+        _knees_now(bot.content, 20)
+        + "\n"
+        + t("routine.change_down_pain", what=_holds(bot.content, 25, 20))
     )
     knees, _, _ = await _day(bot, 3, 3)
-    assert knees.endswith("Now: rep 1 of 3, left leg. Hold 20 seconds.")
+    assert knees.endswith(_knees_now(bot.content, 20))
 
     # Day 7: three steady sessions since the step down: up again.
     _, _, summary = await _day(bot, 3, 2)
-    assert "• Knees to chest: a step up, holds of 25 seconds (was 20)" in summary
+    knees_up = t(
+        "routine.summary_change_up",
+        name=_name(bot.content, "knees_to_chest"),
+        what=_holds(bot.content, 20, 25),
+    )
+    assert knees_up in summary
     levels += [
         (await preference(bot, "knees_to_chest")).level,
     ]
     assert levels == [0, 0, 1]
-    assert "Streak: 7 days in a row" in summary
+    assert t("routine.summary_streak", days=7) in summary
 
 
 async def test_a_partly_done_exercise_does_not_count_towards_a_step_up(bot: BotHarness) -> None:
@@ -110,7 +143,7 @@ async def test_a_partly_done_exercise_does_not_count_towards_a_step_up(bot: BotH
         await bot.send(ALICE, "/routine")
         await bot.tap(ALICE, SKIP_PAIN)
         if day == 1:
-            await bot.tap(ALICE, "Skip this exercise")
+            await bot.tap(ALICE, SKIP)
         else:
             await bot.tap(ALICE, DONE)
         await bot.tap(ALICE, SKIP_PAIN)
@@ -136,7 +169,10 @@ async def test_short_routines_rotate_through_the_exercises(bot: BotHarness) -> N
         await bot.tap(ALICE, SKIP_PAIN)
         rounds.append(await plan_ids(bot, (await sessions(bot))[-1]))
         if day == 0:
-            assert first_card.startswith("Exercise 1 of 3: Knees to chest\n")
+            header = bot.content.t(
+                "routine.header", number=1, total=3, name=_name(bot.content, "knees_to_chest")
+            )
+            assert first_card.startswith(header + "\n")
         await bot.advance(days=1)
 
     assert rounds == [
@@ -148,31 +184,43 @@ async def test_short_routines_rotate_through_the_exercises(bot: BotHarness) -> N
     assert [routine.kind for routine in await sessions(bot)] == ["short"] * 5
 
 
+def _settings_text(content: Content, length: str, timers: str, excluded: str) -> str:
+    return content.t("routine.settings", length=length, timers=timers, excluded=excluded)
+
+
 async def test_the_routine_settings_section(bot: BotHarness) -> None:
+    t = bot.content.t
+    full, short = t("routine.settings_button_full"), t("routine.settings_button_short")
+    timers_off, timers_on = (
+        t("routine.settings_button_timers_off"),
+        t("routine.settings_button_timers_on"),
+    )
+
+    def selected(label: str) -> str:
+        return t("routine.settings_selected", label=label)
+
     calls = await bot.tap_data(ALICE, 1, encode(Action.SETTINGS_ROUTINE))
 
     assert methods(calls) == ["answerCallbackQuery", "sendMessage"]
-    assert calls[1].text == (
-        "Routine settings\n\n"
-        "Length: full, all 7 exercises (about 12 minutes)\n"
-        "Timers: on, I count each hold down for you\n"
-        "Left out: none"
+    assert calls[1].text == _settings_text(
+        bot.content,
+        t("routine.settings_full", count=7, minutes=12),
+        t("routine.settings_timers_on"),
+        t("routine.settings_none"),
     )
-    assert calls[1].buttons == [["✓ Full routine", "Short routine"], ["Turn timers off"]]
-    screen = bot.message_with_button(ALICE, "Short routine")
+    assert calls[1].buttons == [[selected(full), short], [timers_off]]
+    screen = bot.message_with_button(ALICE, short)
 
-    calls = await bot.tap(ALICE, "Short routine")
+    calls = await bot.tap(ALICE, short)
 
     assert methods(calls) == ["answerCallbackQuery", "editMessageText"]
     assert calls[1].params["message_id"] == screen.message_id
-    assert "Length: short, about 5 minutes, with different exercises each time" in (
-        calls[1].text or ""
-    )
-    assert calls[1].buttons == [["Full routine", "✓ Short routine"], ["Turn timers off"]]
+    assert t("routine.settings_short", minutes=5) in (calls[1].text or "")
+    assert calls[1].buttons == [[full, selected(short)], [timers_off]]
 
-    calls = await bot.tap(ALICE, "Turn timers off")
-    assert "Timers: off, you hold at your own pace and tap Done" in (calls[1].text or "")
-    assert calls[1].buttons == [["Full routine", "✓ Short routine"], ["Turn timers on"]]
+    calls = await bot.tap(ALICE, timers_off)
+    assert t("routine.settings_timers_off") in (calls[1].text or "")
+    assert calls[1].buttons == [[full, selected(short)], [timers_on]]
     [user] = await bot.rows(User)
     assert (user.routine_length, user.timers_enabled) == ("short", False)
 
@@ -181,24 +229,26 @@ async def test_the_routine_settings_section(bot: BotHarness) -> None:
         for exercise_id in ("glute_bridge", "pelvic_tilt"):
             session.add(ExercisePreference(user_id=ALICE, exercise_id=exercise_id, excluded=True))
         await session.commit()
-    await bot.tap(ALICE, "Full routine")
-    calls = await bot.tap(ALICE, "Turn timers on")
-    assert calls[1].text == (
-        "Routine settings\n\n"
-        "Length: full, all 5 exercises (about 10 minutes)\n"
-        "Timers: on, I count each hold down for you\n"
-        "Left out: Glute bridge, Pelvic tilt"
+    bridge, tilt = _name(bot.content, "glute_bridge"), _name(bot.content, "pelvic_tilt")
+    await bot.tap(ALICE, full)
+    calls = await bot.tap(ALICE, timers_on)
+    assert calls[1].text == _settings_text(
+        bot.content,
+        t("routine.settings_full", count=5, minutes=10),
+        t("routine.settings_timers_on"),
+        f"{bridge}, {tilt}",
     )
+    bring_back = [t("routine.settings_button_bring_back", name=name) for name in (bridge, tilt)]
     assert calls[1].buttons == [
-        ["✓ Full routine", "Short routine"],
-        ["Turn timers off"],
-        ["Bring back: Glute bridge"],
-        ["Bring back: Pelvic tilt"],
+        [selected(full), short],
+        [timers_off],
+        [bring_back[0]],
+        [bring_back[1]],
     ]
 
-    calls = await bot.tap(ALICE, "Bring back: Glute bridge")
+    calls = await bot.tap(ALICE, bring_back[0])
 
-    assert (calls[1].text or "").endswith("Left out: Pelvic tilt")
+    assert (calls[1].text or "").endswith(_settings_text(bot.content, "", "", tilt).split("\n")[-1])
     assert (await preference(bot, "glute_bridge")).excluded is False
     await bot.send(ALICE, "/routine")
     await bot.tap(ALICE, SKIP_PAIN)

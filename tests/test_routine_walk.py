@@ -107,6 +107,7 @@ def _rep(where: str | None) -> int:
     return int(where.split()[1]) if where and where.startswith("rep") else 1
 
 
+# Read as a person would: the whole routine in plain English, not through the catalog.
 async def test_a_full_routine_from_pain_rating_to_summary(bot: BotHarness) -> None:
     start = bot.runtime.clock.now()
     calls = await bot.send(ALICE, "/routine")
@@ -259,4 +260,4 @@ async def test_routine_is_in_the_command_menu(bot: BotHarness) -> None:
     menu = [call for call in bot.fake.calls if call.method == "setMyCommands"]
     assert menu
     commands = menu[-1].params["commands"]
-    assert {"command": "routine", "description": "Start today's stretching routine"} in commands
+    assert {"command": "routine", "description": bot.content.t("cmd.routine")} in commands

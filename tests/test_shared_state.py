@@ -8,7 +8,7 @@ question index the check keeps in ``awaiting_ref``; the next typed text then cra
 from __future__ import annotations
 
 from storage.models import PainRating, User
-from tests.harness import BotHarness
+from tests.harness import BotHarness, catalog_fragment
 
 ALICE = 7_700_000_001
 
@@ -44,7 +44,9 @@ async def test_a_note_waits_until_the_safety_check_is_done(bot: BotHarness) -> N
     assert rating.note == "stiff after the drive"
     calls = await bot.send(ALICE, "Berlin")
     assert calls[0].text is not None
-    assert calls[0].text.startswith("Time zone: Europe/Berlin")
+    assert calls[0].text.startswith(
+        catalog_fragment(bot.content, "remind.zone_set") + " Europe/Berlin"
+    )
 
 
 async def test_a_note_left_over_from_before_does_not_break_the_safety_check(
@@ -63,7 +65,7 @@ async def test_a_note_left_over_from_before_does_not_break_the_safety_check(
     note = await bot.send(ALICE, "stiff after the drive")
     again = await bot.send(ALICE, "hello?")
 
-    assert [c.text for c in note] == ["Note saved with your 5/10 rating."]
+    assert [c.text for c in note] == [bot.content.t("pain.note_saved", score=5)]
     assert again[0].text is not None
     assert "(1 of 5)" in again[0].text  # back at the first question, with working buttons
     await bot.tap(ALICE, "No")

@@ -32,7 +32,7 @@ from bot.plumbing.callbacks import Action, CallbackDataError, decode
 from storage.models import PainRating, ReminderDelivery, RoutineSession
 from tests.fakes.chaos import Injected, fail_at_random
 from tests.harness import BotHarness, make_settings
-from tests.reminder_flow import insert_subscribers
+from tests.reminder_flow import START_NOW, insert_subscribers
 from tests.routine_helpers import (
     DONE,
     FINISH,
@@ -137,7 +137,7 @@ def _same(a: ApiCall, b: ApiCall) -> bool:
 
 
 def _is_prompt(call: ApiCall) -> bool:
-    return call.method == "sendMessage" and "Start now" in call.button_data
+    return call.method == "sendMessage" and START_NOW in call.button_data
 
 
 def _what_followed(injected: list[Injected], calls: list[ApiCall]) -> Counter[str]:
