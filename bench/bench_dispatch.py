@@ -45,7 +45,7 @@ from bench.support import (
     table,
 )
 from bot.composition import build_application, close_runtime, freeze_startup_objects, open_runtime
-from bot.domain.schedule import DeliveryStatus
+from bot.domain.statuses import DeliveryStatus
 from bot.entry.fake_telegram import FakeTelegram
 from bot.features.reminders.jobs import run_sweep
 from bot.runtime import runtime_of

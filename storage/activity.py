@@ -9,9 +9,8 @@ from datetime import date, datetime, tzinfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.statuses import SessionStatus
 from storage.models import RoutineSession, Subscription
-
-COMPLETED = "completed"
 
 
 async def user_zone_key(session: AsyncSession, user_id: int) -> str | None:
@@ -26,7 +25,7 @@ async def routine_days(session: AsyncSession, user_id: int, zone: tzinfo) -> set
     finished = await session.scalars(
         select(RoutineSession.finished_at).where(
             RoutineSession.user_id == user_id,
-            RoutineSession.status == COMPLETED,
+            RoutineSession.status == SessionStatus.COMPLETED,
             RoutineSession.finished_at.is_not(None),
         )
     )
@@ -42,7 +41,7 @@ async def routine_finishes(
     rows = await session.execute(
         select(RoutineSession.user_id, RoutineSession.finished_at).where(
             RoutineSession.user_id.in_(list(user_ids)),
-            RoutineSession.status == COMPLETED,
+            RoutineSession.status == SessionStatus.COMPLETED,
             RoutineSession.finished_at.is_not(None),
         )
     )

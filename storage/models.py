@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bot.domain.schedule import EVERY_DAY
 from storage.types import UTCDateTime
 
 NAMING_CONVENTION = {
@@ -32,7 +33,6 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-EVERY_DAY = 0b1111111
 """Days of the week as a bit mask: Monday is bit 0, Sunday is bit 6."""
 
 

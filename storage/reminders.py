@@ -11,7 +11,7 @@ from sqlalchemy import Select, and_, exists, insert, or_, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from bot.domain.schedule import DeliveryStatus, SubscriptionStatus
+from bot.domain.statuses import DeliveryStatus, SubscriptionStatus
 from storage.models import ReminderDelivery, RoutineSession, Subscription
 
 # A subscription the sweep may fire: active, or paused with an end (the sweep ends the pause).

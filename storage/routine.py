@@ -9,19 +9,15 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.statuses import HoldOutcome, SessionStatus
 from storage.models import ExercisePreference, Hold, ReminderDelivery, RoutineSession, User
-
-ACTIVE = "active"
-COMPLETED = "completed"
-STOPPED = "stopped"
-RUNNING = "running"
 
 
 async def active_session(session: AsyncSession, user_id: int) -> RoutineSession | None:
     """The user's newest routine session still in progress, if any."""
     return await session.scalar(
         select(RoutineSession)
-        .where(RoutineSession.user_id == user_id, RoutineSession.status == ACTIVE)
+        .where(RoutineSession.user_id == user_id, RoutineSession.status == SessionStatus.ACTIVE)
         .order_by(RoutineSession.id.desc())
         .limit(1)
     )
@@ -86,7 +82,7 @@ async def routine_choices(
                 .where(
                     RoutineSession.user_id.in_(ids),
                     RoutineSession.kind == "short",
-                    RoutineSession.status == COMPLETED,
+                    RoutineSession.status == SessionStatus.COMPLETED,
                 )
                 .group_by(RoutineSession.user_id)
             )
@@ -110,7 +106,7 @@ async def completed_count(session: AsyncSession, user_id: int, kind: str) -> int
         .where(
             RoutineSession.user_id == user_id,
             RoutineSession.kind == kind,
-            RoutineSession.status == COMPLETED,
+            RoutineSession.status == SessionStatus.COMPLETED,
         )
     )
     return int(count or 0)
@@ -148,7 +144,7 @@ async def exercise_history(
         .join(Hold, Hold.session_id == RoutineSession.id)
         .where(
             RoutineSession.user_id == user_id,
-            RoutineSession.status == COMPLETED,
+            RoutineSession.status == SessionStatus.COMPLETED,
             Hold.exercise_id == exercise_id,
         )
         .order_by(RoutineSession.started_at, RoutineSession.id, Hold.id)
@@ -169,9 +165,9 @@ async def running_timed_holds(session: AsyncSession) -> list[tuple[Hold, Routine
         select(Hold, RoutineSession)
         .join(RoutineSession, RoutineSession.id == Hold.session_id)
         .where(
-            Hold.outcome == RUNNING,
+            Hold.outcome == HoldOutcome.RUNNING,
             Hold.ends_at.is_not(None),
-            RoutineSession.status == ACTIVE,
+            RoutineSession.status == SessionStatus.ACTIVE,
         )
         .order_by(Hold.ends_at)
     )

@@ -45,7 +45,3 @@ async def upsert_user(
         user.blocked_at = None
         user.updated_at = now
     return user
-
-
-async def all_user_ids(session: AsyncSession) -> list[int]:
-    return list((await session.scalars(select(User.id))).all())

@@ -36,7 +36,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.domain.schedule import DeliveryStatus
+from bot.domain.statuses import DeliveryStatus
 from bot.entry.fake_telegram import ApiCall, FakeMessage, FakeTelegram
 from content import load_content
 from storage.db import create_engine, create_sessionmaker

@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import OperationalError as SAOperationalError
 
-from bot.domain.schedule import DeliveryStatus
+from bot.domain.statuses import DeliveryStatus
 from storage.db import create_engine, execute_autocommit
 from storage.models import Hold, PainRating, ReminderDelivery, RoutineSession
 from tests.conftest import _postgres_admin_url, truncate_all

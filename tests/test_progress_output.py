@@ -142,7 +142,7 @@ def test_weekly_screen_text(content: Content) -> None:
         zone=berlin,
     )
     t = content.t
-    sunday = t("weekly_summary.day_6")
+    sunday = t("day.6")
     zone = t("weekly_summary.zone_local", zone="Europe/Berlin")
     status = t(
         "weekly_summary.status_on",
@@ -156,7 +156,7 @@ def test_weekly_screen_text(content: Content) -> None:
     utc_user = WeeklySettings(True, 0, time(7, 30), None, None, ZoneInfo("UTC"))
     utc_status = t(
         "weekly_summary.status_on",
-        weekday=t("weekly_summary.day_0"),
+        weekday=t("day.0"),
         time="07:30",
         zone=t("weekly_summary.zone_utc"),
         next="",

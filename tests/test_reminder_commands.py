@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from bot.domain.schedule import DeliveryStatus
+from bot.domain.statuses import DeliveryStatus
 from bot.plumbing.callbacks import Action, encode
 from storage.models import ReminderDelivery, Subscription, User
 from tests.harness import BotHarness, catalog
@@ -35,7 +35,7 @@ def _next(when_key: str, at: str) -> str:
 
 
 def _day_button(day: int, *, on: bool = True) -> str:
-    return _t("remind.day_on" if on else "remind.day_off", day=_t(f"remind.day_short.{day}"))
+    return _t("remind.day_on" if on else "remind.day_off", day=_t(f"day_short.{day}"))
 
 
 def _calls(calls: list) -> list[tuple[str, str | None]]:  # type: ignore[type-arg]
@@ -225,9 +225,9 @@ async def test_pause_for_three_days_then_prompts_come_back_by_themselves(bot: Bo
             "remind.paused_until",
             when=_t(
                 "remind.when_date",
-                weekday=_t("remind.weekday.3"),
+                weekday=_t("day.3"),
                 day=5,
-                month=_t("remind.month.3"),
+                month=_t("month.3"),
                 time="07:30",
             ),
         ),
@@ -376,7 +376,7 @@ async def test_settings_main_screen(bot: BotHarness) -> None:
 
     await bot.send(ALICE, "/pause 7")
     paused = await bot.send(ALICE, "/settings")
-    until = _t("remind.date", weekday=_t("remind.weekday.0"), day=9, month=_t("remind.month.3"))
+    until = _t("remind.date", weekday=_t("day.0"), day=9, month=_t("month.3"))
     status = _t("remind.status_paused_until", date=until)
     assert status in (paused[0].text or "")
     assert paused[0].buttons[1] == [button["days"], button["resume"]]

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.schedule import DeliveryStatus, next_due
+from bot.domain.schedule import next_due
+from bot.domain.statuses import DeliveryStatus
 from storage.models import ReminderDelivery
 from tests.harness import BotHarness
 from tests.reminder_flow import (

@@ -12,7 +12,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy import select, text
 
-from bot.domain.schedule import SEND_LEASE, DeliveryStatus
+from bot.domain.schedule import SEND_LEASE
+from bot.domain.statuses import DeliveryStatus
 from bot.entry.fake_telegram import FakeTelegram
 from storage.models import ReminderDelivery, Subscription, User
 from tests.harness import BotHarness, catalog_fragment, make_settings

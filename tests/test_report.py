@@ -11,12 +11,12 @@ from sqlalchemy import func, select, update
 
 from bot.domain.progress import Rating, period_start
 from bot.domain.routine import LevelChange, Plan, dose_at, plan_item
+from bot.domain.statuses import HoldOutcome
 from bot.features.progress.views import one_decimal
 from bot.features.report.pdf import render_report
 from bot.features.report.words import day_text, dose_text, exercise_row
 from bot.services.report import ReportData, ScreeningEvent, gather_report
 from bot.services.report.data import weekly_figures
-from bot.services.routine import OUTCOME_COMPLETED
 from content import Exercise
 from storage.models import ExercisePreference, Hold, PainRating, ReminderDelivery, RoutineSession
 from tests.harness import BotHarness
@@ -63,7 +63,7 @@ async def _seed(bot: BotHarness) -> date:
     async with bot.session() as session:
         # The shared fixture marks its holds "done"; the routine writes "completed".
         await session.execute(
-            update(Hold).where(Hold.user_id == USER).values(outcome=OUTCOME_COMPLETED)
+            update(Hold).where(Hold.user_id == USER).values(outcome=HoldOutcome.COMPLETED)
         )
         for offset, outcome in ((6, "hurt"), (7, "skipped")):
             routine = await session.get(RoutineSession, routine_ids[offset])

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bot.domain.schedule import (
     EVERY_DAY,
-    WEEKDAYS,
+    MONDAY_TO_FRIDAY,
     catch_up_from,
     day_in_mask,
     is_late,
@@ -127,7 +127,7 @@ def test_one_occurrence_per_local_day_all_year(zone: str, local_time: time) -> N
 
 def test_days_of_the_week_are_local_days() -> None:
     friday_after = utc(2026, 3, 6, 7)  # Friday 08:00 in Berlin, after the 07:30 prompt
-    monday = next_due(friday_after, "Europe/Berlin", time(7, 30), WEEKDAYS)
+    monday = next_due(friday_after, "Europe/Berlin", time(7, 30), MONDAY_TO_FRIDAY)
     assert monday == utc(2026, 3, 9, 6, 30)
     only_sunday = mask_of([6])
     assert next_due(friday_after, "Europe/Berlin", time(7, 30), only_sunday) == utc(
@@ -196,8 +196,8 @@ def test_retry_backoff_is_bounded() -> None:
 
 
 def test_weekday_masks() -> None:
-    assert mask_of(range(5)) == WEEKDAYS
-    assert weekdays_of(WEEKDAYS) == [0, 1, 2, 3, 4]
+    assert mask_of(range(5)) == MONDAY_TO_FRIDAY
+    assert weekdays_of(MONDAY_TO_FRIDAY) == [0, 1, 2, 3, 4]
     assert toggle_day(EVERY_DAY, 6) == 0b0111111
     assert toggle_day(0b0111111, 6) == EVERY_DAY
     with pytest.raises(ValueError, match="0-6"):

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy import select, text
 
-from bot.domain.schedule import DeliveryStatus
+from bot.domain.statuses import DeliveryStatus
 from bot.services.reminder_sweep import MAX_BATCH, MIN_BATCH, batch_size
 from storage.models import ReminderDelivery, Subscription
 from storage.reminders import mark_sent

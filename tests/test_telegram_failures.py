@@ -26,7 +26,7 @@ import pytest
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot.domain.schedule import DeliveryStatus
+from bot.domain.statuses import DeliveryStatus
 from bot.entry.fake_telegram import ApiCall, FakeMessage
 from bot.plumbing.callbacks import Action, CallbackDataError, decode
 from storage.models import PainRating, ReminderDelivery, RoutineSession

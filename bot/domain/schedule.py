@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from bot.domain.zones import zone_for
 
 EVERY_DAY = 0b1111111
-WEEKDAYS = 0b0011111
+MONDAY_TO_FRIDAY = 0b0011111
 WEEKEND = 0b1100000
 
 LATE_AFTER = timedelta(minutes=2)
@@ -87,11 +87,6 @@ def local_date(instant: datetime, zone_key: str) -> date:
     return instant.astimezone(zone_for(zone_key)).date()
 
 
-def local_now(now: datetime, zone_key: str) -> datetime:
-    _require_aware(now, "now")
-    return now.astimezone(zone_for(zone_key))
-
-
 def resume_after(now: datetime, pause_days: int) -> datetime:
     """When a pause of ``pause_days`` days taken at ``now`` ends (the first prompt after it)."""
     if not 1 <= pause_days <= MAX_PAUSE_DAYS:
@@ -142,26 +137,3 @@ def weekdays_of(days: int) -> list[int]:
 
 def toggle_day(days: int, weekday: int) -> int:
     return (days ^ (1 << weekday)) & EVERY_DAY
-
-
-class SubscriptionStatus:
-    """``subscriptions.status`` values."""
-
-    SETUP = "setup"  # /start in progress: zone known, time not yet
-    ACTIVE = "active"
-    PAUSED = "paused"  # paused_until set: ends by itself; None: until /resume
-    STOPPED = "stopped"  # /stop: no prompts, data kept
-    BLOCKED = "blocked"  # the user blocked the bot (403): no prompts until they come back
-
-
-class DeliveryStatus:
-    """``reminder_deliveries.status`` values."""
-
-    CLAIMED = "claimed"  # taken by a dispatcher; being sent, or waiting for retry_at
-    SENT = "sent"
-    SNOOZED = "snoozed"  # sent; to be sent again at snooze_until
-    SKIPPED = "skipped"  # the user tapped "Skip today"
-    MISSED = "missed"  # due while the bot was down for longer than the grace period
-    FAILED = "failed"  # retries used up, or a permanent error
-    BLOCKED = "blocked"  # Telegram said 403: the user blocked the bot
-    CANCELLED = "cancelled"  # a pending resend dropped: reminders paused or stopped meanwhile

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, time, timedelta, tzinfo
 
-WEEKDAYS = range(7)
+DAYS_OF_WEEK = range(7)
 """Monday is 0, Sunday is 6 (as ``date.weekday()``)."""
 
 _TIME = re.compile(
@@ -25,7 +25,7 @@ def next_weekly_at(now: datetime, zone: tzinfo, weekday: int, at: time) -> datet
     """
     if now.tzinfo is None:
         raise ValueError("now must be aware")
-    if weekday not in WEEKDAYS:
+    if weekday not in DAYS_OF_WEEK:
         raise ValueError(f"weekday must be 0-6, not {weekday}")
     today = now.astimezone(zone).date()
     for ahead in range(8):

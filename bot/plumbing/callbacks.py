@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import time
 from enum import StrEnum
+
+from bot.domain.timeparse import time_from_token
 
 VERSION = "1"
 SEPARATOR = "|"
@@ -86,6 +89,13 @@ class CallbackData:
         if not (digits.isascii() and digits.isdigit()):
             raise CallbackDataError(f"{self.action}: argument {index} is not a number")
         return int(value)
+
+    def time_arg(self, index: int) -> time:
+        """The argument at ``index`` as a time of day ("0730"); CallbackDataError if not."""
+        parsed = time_from_token(self.str_arg(index))
+        if parsed is None:
+            raise CallbackDataError(f"{self.action}: argument {index} is not a time")
+        return parsed
 
     def str_arg(self, index: int) -> str:
         try:

@@ -13,7 +13,7 @@ from typing import Literal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.onboarding import Awaiting, Step
-from bot.domain.schedule import SubscriptionStatus
+from bot.domain.statuses import SubscriptionStatus
 from bot.services.reminders import Refusal, Schedule, next_free_due, schedule_of
 from storage.models import User
 from storage.reminders import get_subscription

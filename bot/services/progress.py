@@ -197,7 +197,7 @@ TIME_WINDOW = timedelta(minutes=30)
 
 
 @dataclass(frozen=True, slots=True)
-class TimeNotUnderstood:
+class WeeklyTimeNotUnderstood:
     """The awaited time could not be read; the wait ends (the reply says how to try again)."""
 
 
@@ -221,7 +221,7 @@ async def take_weekly_time(
     language_code: str | None,
     text: str,
     now: datetime,
-) -> WeeklySettings | TimeNotUnderstood | None:
+) -> WeeklySettings | WeeklyTimeNotUnderstood | None:
     """Set the time the user typed; None when no time is awaited (or the wait expired)."""
     user = await get_user(session, user_id)
     if user is None or user.awaiting != AWAITING_WEEKLY_TIME:
@@ -233,7 +233,7 @@ async def take_weekly_time(
     at = parse_time_of_day(text)
     if at is None:
         await session.commit()
-        return TimeNotUnderstood()
+        return WeeklyTimeNotUnderstood()
     return await change_weekly(
         session,
         user_id=user_id,

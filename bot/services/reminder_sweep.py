@@ -26,8 +26,6 @@ from bot.domain.routine import RoutineChoice
 from bot.domain.schedule import (
     MAX_SEND_ATTEMPTS,
     SEND_LEASE,
-    DeliveryStatus,
-    SubscriptionStatus,
     catch_up_from,
     is_late,
     local_date,
@@ -35,6 +33,7 @@ from bot.domain.schedule import (
     retry_delay,
     within_grace,
 )
+from bot.domain.statuses import DeliveryStatus, SubscriptionStatus
 from bot.domain.streaks import current_streak
 from bot.domain.zones import zone_for
 from storage.activity import routine_finishes

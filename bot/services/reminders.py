@@ -18,12 +18,11 @@ from bot.domain.schedule import (
     EVERY_DAY,
     MAX_PAUSE_DAYS,
     SNOOZE_MINUTES,
-    DeliveryStatus,
-    SubscriptionStatus,
     local_date,
     next_due,
     resume_after,
 )
+from bot.domain.statuses import DeliveryStatus, SubscriptionStatus
 from bot.domain.timeparse import parse_time
 from bot.domain.zoneparse import ZoneDirectory, ZoneMatch, ZoneMatchKind
 from bot.domain.zones import zone_for
@@ -149,6 +148,17 @@ async def _user_and_subscription(
     session: AsyncSession, user_id: int
 ) -> tuple[User | None, Subscription | None]:
     return await get_user(session, user_id), await get_subscription(session, user_id)
+
+
+async def _subscribed(
+    session: AsyncSession, user_id: int
+) -> tuple[User | None, Subscription] | Refusal:
+    """The user and their subscription, or why a reminder command cannot go on."""
+    user, subscription = await _user_and_subscription(session, user_id)
+    refusal = _refusal_for(user, subscription)
+    if refusal is not None or subscription is None:
+        return refusal or Refusal.NOT_SUBSCRIBED
+    return user, subscription
 
 
 def _refusal_for(user: User | None, subscription: Subscription | None) -> Refusal | None:
@@ -299,10 +309,10 @@ def _echo(text: str) -> str | None:
 
 async def current_schedule(session: AsyncSession, user_id: int) -> Schedule | Refusal:
     """The schedule for /settings; leaving settings ends any wait for a typed zone or time."""
-    user, subscription = await _user_and_subscription(session, user_id)
-    refusal = _refusal_for(user, subscription)
-    if refusal is not None or subscription is None:
-        return refusal or Refusal.NOT_SUBSCRIBED
+    found = await _subscribed(session, user_id)
+    if isinstance(found, Refusal):
+        return found
+    user, subscription = found
     if user is not None and user.awaiting in (Awaiting.ZONE, Awaiting.TIME):
         user.awaiting = None
         await session.commit()
@@ -315,10 +325,10 @@ async def pause(
     """Pause for ``days`` days (the next prompt is the first one after that), or until /resume."""
     if days is not None and not 1 <= days <= MAX_PAUSE_DAYS:
         return Refusal.BAD_PAUSE
-    user, subscription = await _user_and_subscription(session, user_id)
-    refusal = _refusal_for(user, subscription)
-    if refusal is not None or subscription is None:
-        return refusal or Refusal.NOT_SUBSCRIBED
+    found = await _subscribed(session, user_id)
+    if isinstance(found, Refusal):
+        return found
+    _user, subscription = found
     subscription.status = SubscriptionStatus.PAUSED
     subscription.paused_until = resume_after(now, days) if days is not None else None
     await _reschedule(session, subscription, now)
@@ -328,10 +338,10 @@ async def pause(
 
 async def resume(session: AsyncSession, user_id: int, now: datetime) -> Schedule | Refusal:
     """Turn prompts back on after a pause, /stop, or having blocked the bot."""
-    user, subscription = await _user_and_subscription(session, user_id)
-    refusal = _refusal_for(user, subscription)
-    if refusal is not None or subscription is None:
-        return refusal or Refusal.NOT_SUBSCRIBED
+    found = await _subscribed(session, user_id)
+    if isinstance(found, Refusal):
+        return found
+    user, subscription = found
     if subscription.status == SubscriptionStatus.ACTIVE:
         return Refusal.ALREADY_ON
     subscription.status = SubscriptionStatus.ACTIVE
@@ -344,10 +354,10 @@ async def resume(session: AsyncSession, user_id: int, now: datetime) -> Schedule
 
 async def stop(session: AsyncSession, user_id: int, now: datetime) -> Schedule | Refusal:
     """No more prompts; the subscription and everything logged stay until /delete."""
-    user, subscription = await _user_and_subscription(session, user_id)
-    refusal = _refusal_for(user, subscription)
-    if refusal is not None or subscription is None:
-        return refusal or Refusal.NOT_SUBSCRIBED
+    found = await _subscribed(session, user_id)
+    if isinstance(found, Refusal):
+        return found
+    _user, subscription = found
     subscription.status = SubscriptionStatus.STOPPED
     subscription.paused_until = None
     await _reschedule(session, subscription, now)
@@ -361,10 +371,10 @@ async def set_days(
     """Choose the days of the week (a Monday-first bit mask) prompts come on."""
     if not 0 < days <= EVERY_DAY:
         return Refusal.NO_DAYS
-    user, subscription = await _user_and_subscription(session, user_id)
-    refusal = _refusal_for(user, subscription)
-    if refusal is not None or subscription is None:
-        return refusal or Refusal.NOT_SUBSCRIBED
+    found = await _subscribed(session, user_id)
+    if isinstance(found, Refusal):
+        return found
+    _user, subscription = found
     subscription.days = days
     await _reschedule(session, subscription, now)
     await session.commit()

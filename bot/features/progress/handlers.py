@@ -15,7 +15,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.domain.progress import DEFAULT_PERIOD, PERIODS
-from bot.domain.weekly import WEEKDAYS
+from bot.domain.weekly import DAYS_OF_WEEK
 from bot.features.progress.charts import render_history_png
 from bot.features.progress.views import chart_labels, summary_text, weekly_screen_text
 from bot.plumbing.callbacks import Action, CallbackData, encode, pattern
@@ -27,8 +27,8 @@ from bot.runtime import BotApp, BotContext, runtime_of
 from bot.services.progress import (
     DueSummary,
     History,
-    TimeNotUnderstood,
     WeeklySettings,
+    WeeklyTimeNotUnderstood,
     await_weekly_time,
     change_weekly,
     claim_due_summaries,
@@ -159,10 +159,10 @@ def weekly_keyboard(content: Content, settings: WeeklySettings) -> InlineKeyboar
     off = content.t("weekly_summary.button_off")
     days = [
         InlineKeyboardButton(
-            _check(content.t(f"weekly_summary.day_short_{day}"), day == settings.weekday, content),
+            _check(content.t(f"day_short.{day}"), day == settings.weekday, content),
             callback_data=encode(Action.WEEKLY_DAY, day),
         )
-        for day in WEEKDAYS
+        for day in DAYS_OF_WEEK
     ]
     times = [
         InlineKeyboardButton(
@@ -185,21 +185,13 @@ def weekly_keyboard(content: Content, settings: WeeklySettings) -> InlineKeyboar
     )
 
 
-def _time_arg(data: CallbackData) -> time | None:
-    value = data.str_arg(0)
-    if len(value) != 4 or not (value.isascii() and value.isdigit()):
-        return None
-    hour, minute = int(value[:2]), int(value[2:])
-    return time(hour, minute) if hour < 24 and minute < 60 else None
-
-
 def _valid_weekly(data: CallbackData) -> bool:
     if data.action is Action.WEEKLY_TOGGLE:
         return data.str_arg(0) in {"on", "off"}
     if data.action is Action.WEEKLY_DAY:
-        return data.int_arg(0) in WEEKDAYS
+        return data.int_arg(0) in DAYS_OF_WEEK
     if data.action is Action.WEEKLY_TIME:
-        return _time_arg(data) is not None
+        return data.time_arg(0) is not None
     return True
 
 
@@ -228,7 +220,7 @@ async def weekly_changed(update: Update, context: BotContext) -> None:
         tap.sender,
         enabled=(data.str_arg(0) == "on") if data.action is Action.WEEKLY_TOGGLE else None,
         weekday=data.int_arg(0) if data.action is Action.WEEKLY_DAY else None,
-        at=_time_arg(data) if data.action is Action.WEEKLY_TIME else None,
+        at=data.time_arg(0) if data.action is Action.WEEKLY_TIME else None,
     )
     content = context.runtime.content
     await replace_tapped(
@@ -283,7 +275,7 @@ async def weekly_time_text(update: Update, context: BotContext, sender: Sender) 
     content = runtime.content
     if result is None:
         return False
-    if isinstance(result, TimeNotUnderstood):
+    if isinstance(result, WeeklyTimeNotUnderstood):
         await context.bot.send_message(sender.chat_id, content.t("weekly_summary.time_unclear"))
         return True
     await context.bot.send_message(

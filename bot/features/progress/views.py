@@ -159,12 +159,12 @@ def weekly_screen_text(content: Content, settings: WeeklySettings) -> str:
         when = (
             ""
             if upcoming is None
-            else f"{content.t(f'weekly_summary.day_{upcoming.weekday()}')} "
-            f"{upcoming.day} {upcoming:%B}, {upcoming:%H:%M}"
+            else f"{content.t(f'day.{upcoming.weekday()}')} "
+            f"{upcoming.day} {content.t(f'month.{upcoming.month}')}, {upcoming:%H:%M}"
         )
         status = content.t(
             "weekly_summary.status_on",
-            weekday=content.t(f"weekly_summary.day_{settings.weekday}"),
+            weekday=content.t(f"day.{settings.weekday}"),
             time=f"{settings.at:%H:%M}",
             zone=zone,
             next=when,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import time, timedelta
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
@@ -13,7 +13,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.domain.onboarding import Awaiting
 from bot.domain.schedule import EVERY_DAY, MAX_PAUSE_DAYS, SNOOZE_MINUTES
-from bot.domain.timeparse import format_time, time_from_token
+from bot.domain.timeparse import format_time
 from bot.domain.zoneparse import ZoneMatchKind, zone_from_token_parts
 from bot.features.reminders import views
 from bot.features.reminders.jobs import JOB_NAME, sweep_job
@@ -313,13 +313,6 @@ async def settings_command(update: Update, context: BotContext) -> None:
 # --- buttons -----------------------------------------------------------------------------
 
 
-def _time_arg(data: CallbackData) -> time:
-    parsed = time_from_token(data.str_arg(0))
-    if parsed is None:
-        raise CallbackDataError("not a time")
-    return parsed
-
-
 def _zone_arg(data: CallbackData) -> str:
     if not data.args:
         raise CallbackDataError("no zone")
@@ -351,7 +344,7 @@ def _snooze_args(data: CallbackData) -> tuple[int, int]:
 
 
 async def on_time_pick(update: Update, context: BotContext) -> None:
-    button = await read_tap(update, context, _time_arg)
+    button = await read_tap(update, context, lambda data: data.time_arg(0))
     if button is None:
         return
     picked = button.args

@@ -23,7 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.domain.schedule import LATE_AFTER, DeliveryStatus
+from bot.domain.schedule import LATE_AFTER
+from bot.domain.statuses import DeliveryStatus
 from bot.features.reminders.views import prompt_keyboard, prompt_text
 from bot.plumbing.retry import no_retries
 from bot.runtime import BotContext, Runtime

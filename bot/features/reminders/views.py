@@ -14,13 +14,13 @@ from telegram import (
 from bot.domain.routine import RoutineChoice, estimated_seconds, todays_exercises
 from bot.domain.schedule import (
     EVERY_DAY,
+    MONDAY_TO_FRIDAY,
     PAUSE_DAYS,
-    WEEKDAYS,
     WEEKEND,
-    SubscriptionStatus,
     toggle_day,
     weekdays_of,
 )
+from bot.domain.statuses import SubscriptionStatus
 from bot.domain.timeparse import format_time, time_token
 from bot.domain.zoneparse import zone_token_parts
 from bot.domain.zones import zone_for
@@ -75,9 +75,9 @@ def clock(now: datetime, zone_key: str) -> str:
 def date_text(content: Content, day: date) -> str:
     return content.t(
         "remind.date",
-        weekday=content.t(f"remind.weekday.{day.weekday()}"),
+        weekday=content.t(f"day.{day.weekday()}"),
         day=day.day,
-        month=content.t(f"remind.month.{day.month}"),
+        month=content.t(f"month.{day.month}"),
     )
 
 
@@ -93,9 +93,9 @@ def when_text(content: Content, instant: datetime, zone_key: str, now: datetime)
         return content.t("remind.when_tomorrow", time=at)
     return content.t(
         "remind.when_date",
-        weekday=content.t(f"remind.weekday.{local.weekday()}"),
+        weekday=content.t(f"day.{local.weekday()}"),
         day=local.day,
-        month=content.t(f"remind.month.{local.month}"),
+        month=content.t(f"month.{local.month}"),
         time=at,
     )
 
@@ -103,11 +103,11 @@ def when_text(content: Content, instant: datetime, zone_key: str, now: datetime)
 def days_text(content: Content, days: int) -> str:
     if days & EVERY_DAY == EVERY_DAY:
         return content.t("remind.days_every")
-    if days == WEEKDAYS:
+    if days == MONDAY_TO_FRIDAY:
         return content.t("remind.days_weekdays")
     if days == WEEKEND:
         return content.t("remind.days_weekend")
-    names = ", ".join(content.t(f"remind.day_short.{day}") for day in weekdays_of(days))
+    names = ", ".join(content.t(f"day_short.{day}") for day in weekdays_of(days))
     return content.t("remind.days_list", days=names)
 
 
@@ -258,7 +258,7 @@ def back_row(content: Content) -> list[InlineKeyboardButton]:
 def days_screen(content: Content, days: int) -> tuple[str, InlineKeyboardMarkup]:
     buttons = []
     for weekday in range(7):
-        name = content.t(f"remind.day_short.{weekday}")
+        name = content.t(f"day_short.{weekday}")
         key = "remind.day_on" if days & (1 << weekday) else "remind.day_off"
         buttons.append(
             InlineKeyboardButton(

@@ -23,14 +23,13 @@ from bot.domain.progress import (
     summarise,
 )
 from bot.domain.routine import Dose, LevelChange, Plan, dose_at
-from bot.domain.schedule import DeliveryStatus
-from bot.services.routine import OUTCOME_COMPLETED, OUTCOME_EARLY, OUTCOME_HURT, OUTCOME_SKIPPED
+from bot.domain.statuses import DeliveryStatus, HoldOutcome, SessionStatus
 from content import Exercise
 from storage.activity import routine_days
 from storage.models import Hold, RoutineSession
 from storage.pain import ratings_since
 from storage.report import deliveries_between, holds_since, sessions_started_since
-from storage.routine import COMPLETED, last_done, preferences
+from storage.routine import last_done, preferences
 
 _DELIVERED = (DeliveryStatus.SENT, DeliveryStatus.SNOOZED, DeliveryStatus.SKIPPED)
 """Prompts that reached the user (a snoozed one was sent, and is sent again later)."""
@@ -218,7 +217,7 @@ async def _exercise_lines(
     hurt: dict[str, set[date]] = defaultdict(set)
     for hold in holds:
         outcomes[hold.exercise_id, hold.session_id].add(hold.outcome)
-        if hold.outcome == OUTCOME_HURT:
+        if hold.outcome == HoldOutcome.HURT:
             hurt[hold.exercise_id].add(hold.started_at.astimezone(zone).date())
     lines: list[ExerciseLine] = []
     for exercise in exercises:
@@ -241,9 +240,11 @@ async def _exercise_lines(
                 name=exercise.name,
                 mode=exercise.mode,
                 per_side=exercise.per_side,
-                sessions_done=sum(1 for s in seen if s & {OUTCOME_COMPLETED, OUTCOME_EARLY}),
+                sessions_done=sum(
+                    1 for s in seen if s & {HoldOutcome.COMPLETED, HoldOutcome.STOPPED_EARLY}
+                ),
                 sessions_skipped=sum(
-                    1 for s in seen if OUTCOME_SKIPPED in s and not s & {OUTCOME_COMPLETED}
+                    1 for s in seen if HoldOutcome.SKIPPED in s and not s & {HoldOutcome.COMPLETED}
                 ),
                 hurt_days=tuple(sorted(hurt[exercise.id])),
                 easier=directions.count("down"),
@@ -299,10 +300,10 @@ async def gather_report(
         zone_key=zone_key,
         summary=summarise(ratings, done, today, days),
         chart=chart_data(ratings, done, today, days),
-        pairs=paired_change([r for r in routines if r.status == COMPLETED]),
+        pairs=paired_change([r for r in routines if r.status == SessionStatus.COMPLETED]),
         weeks=weekly_figures(ratings, first, today),
         routines_started=len(routines),
-        routines_completed=sum(1 for r in routines if r.status == COMPLETED),
+        routines_completed=sum(1 for r in routines if r.status == SessionStatus.COMPLETED),
         reminders=Reminders(
             sent=len(delivered),
             routine_started=sum(1 for d in delivered if d.id in answered),

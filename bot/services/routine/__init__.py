@@ -13,10 +13,6 @@ takes the taps on a step, ``timers`` the hold timer, ``settings`` the routine's 
 
 from bot.services.routine.opening import open_routine, restart, resume
 from bot.services.routine.results import (
-    OUTCOME_COMPLETED,
-    OUTCOME_EARLY,
-    OUTCOME_HURT,
-    OUTCOME_SKIPPED,
     TICK_SECONDS,
     Closing,
     HurtNote,

@@ -15,6 +15,7 @@ from bot.domain.routine import (
     Cursor,
     LevelChange,
     Occurrence,
+    Phase,
     Plan,
     PlanItem,
     Position,
@@ -22,32 +23,14 @@ from bot.domain.routine import (
     decide_level,
     step_index,
 )
+from bot.domain.statuses import HoldOutcome, SessionStatus
 from bot.domain.streaks import current_streak
 from bot.domain.zones import zone_for
-from bot.services.routine.results import (
-    OUTCOME_COMPLETED,
-    OUTCOME_EARLY,
-    OUTCOME_HURT,
-    Closed,
-    Closing,
-    HurtNote,
-    Lead,
-    Outcome,
-    StepView,
-    Summary,
-)
+from bot.services.routine.results import Closed, Closing, HurtNote, Lead, Outcome, StepView, Summary
 from content import Exercise
 from storage.activity import routine_days, user_zone_key
 from storage.models import ExercisePreference, Hold, RoutineSession, User
-from storage.routine import (
-    ACTIVE,
-    COMPLETED,
-    RUNNING,
-    exercise_history,
-    lock_session,
-    preference,
-    session_holds,
-)
+from storage.routine import exercise_history, lock_session, preference, session_holds
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +57,7 @@ def ok_outcome(routine: RoutineSession) -> Outcome:
 def stale_outcome(routine: RoutineSession, step_no: int) -> Outcome:
     """A tap for a step that is not the current one. ``over`` when its routine has ended,
     unless it is a second tap on the button that ended it (the step just before the end)."""
-    over = routine.status != ACTIVE and step_no != routine.step_no - 1
+    over = routine.status != SessionStatus.ACTIVE and step_no != routine.step_no - 1
     return Outcome(
         "stale", routine.chat_id, routine.id, card_message_id=routine.card_message_id, over=over
     )
@@ -99,7 +82,7 @@ async def guard(
     if routine.user_id != user_id:
         log_foreign(user_id, routine)
         return None, Outcome("forged", user_id, session_id)
-    if routine.status != ACTIVE or routine.step_no != step_no:
+    if routine.status != SessionStatus.ACTIVE or routine.step_no != step_no:
         log.debug(
             "stale routine tap: user=%s session=%s step=%s current=%s status=%s",
             user_id,
@@ -110,6 +93,28 @@ async def guard(
         )
         return None, stale_outcome(routine, step_no)
     return routine, ok_outcome(routine)
+
+
+async def at_step(
+    db: AsyncSession,
+    user_id: int,
+    session_id: int,
+    step_no: int,
+    phases: frozenset[Phase],
+) -> tuple[RoutineSession, Cursor, Position] | Outcome:
+    """``guard``, then the check every tap on an exercise step makes: the session is at one of
+    ``phases`` of an exercise. The session, its cursor and the position; else why not."""
+    routine, refused = await guard(db, user_id, session_id, step_no)
+    if routine is None:
+        return refused
+    cursor = cursor_of(routine)
+    if cursor.phase not in phases or cursor.position is None:
+        return stale_outcome(routine, step_no)
+    return routine, cursor, cursor.position
+
+
+READY: frozenset[Phase] = frozenset({"ready"})
+READY_OR_HOLDING: frozenset[Phase] = frozenset({"ready", "holding"})
 
 
 def hold_row(
@@ -124,7 +129,7 @@ def hold_row(
         set_no=position.set_no,
         target_seconds=item.dose.hold_seconds,
         target_reps=item.dose.reps if item.mode == "reps" else None,
-        outcome=RUNNING,
+        outcome=HoldOutcome.RUNNING,
         message_id=routine.card_message_id,
         started_at=started_at,
     )
@@ -140,10 +145,14 @@ def close_hold(hold: Hold, at: datetime, outcome: str) -> int:
 
 
 async def running_hold(db: AsyncSession, routine: RoutineSession, cursor: Cursor) -> Hold | None:
-    if routine.status != ACTIVE or cursor.phase != "holding" or cursor.hold_id is None:
+    if (
+        routine.status != SessionStatus.ACTIVE
+        or cursor.phase != "holding"
+        or cursor.hold_id is None
+    ):
         return None
     hold = await db.get(Hold, cursor.hold_id)
-    if hold is None or hold.outcome != RUNNING or hold.session_id != routine.id:
+    if hold is None or hold.outcome != HoldOutcome.RUNNING or hold.session_id != routine.id:
         return None
     return hold
 
@@ -240,7 +249,7 @@ async def end_session(
     if hold is not None:
         timed = hold.ends_at is not None
         end = min(now, hold.ends_at) if hold.ends_at is not None else now
-        close_hold(hold, end, OUTCOME_EARLY)
+        close_hold(hold, end, HoldOutcome.STOPPED_EARLY)
     routine.status = status
     routine.finished_at = now
     if by_tap:
@@ -255,7 +264,7 @@ async def complete_session(
     db: AsyncSession, routine: RoutineSession, now: datetime, exercises: Sequence[Exercise]
 ) -> Summary:
     """Mark the session completed, move the exercises' levels, and sum it up."""
-    routine.status = COMPLETED
+    routine.status = SessionStatus.COMPLETED
     routine.finished_at = now
     advance(routine, Cursor("done"), now)
     await db.flush()
@@ -275,9 +284,9 @@ async def complete_session(
     hurt: list[str] = []
     for item in plan.items:
         outcomes = {hold.outcome for hold in holds if hold.exercise_id == item.exercise_id}
-        if OUTCOME_HURT in outcomes:
+        if HoldOutcome.HURT in outcomes:
             hurt.append(item.exercise_id)
-        elif outcomes & {OUTCOME_COMPLETED, OUTCOME_EARLY}:
+        elif outcomes & {HoldOutcome.COMPLETED, HoldOutcome.STOPPED_EARLY}:
             done.append(item.exercise_id)
         else:
             skipped.append(item.exercise_id)
@@ -337,12 +346,14 @@ def occurrence_of(routine: RoutineSession, holds: list[Hold]) -> Occurrence:
     for item in plan_of(routine).items:
         if item.exercise_id == holds[0].exercise_id:
             expected = item.steps
-    completed = all(outcome == OUTCOME_COMPLETED for outcome in outcomes)
+    completed = all(outcome == HoldOutcome.COMPLETED for outcome in outcomes)
     return Occurrence(
-        done_any=any(outcome in (OUTCOME_COMPLETED, OUTCOME_EARLY) for outcome in outcomes),
+        done_any=any(
+            outcome in (HoldOutcome.COMPLETED, HoldOutcome.STOPPED_EARLY) for outcome in outcomes
+        ),
         completed=completed and len(outcomes) >= expected,
         pain_rose=rose_meaningfully(routine.pain_before, routine.pain_after),
-        hurt=OUTCOME_HURT in outcomes,
+        hurt=HoldOutcome.HURT in outcomes,
     )
 
 

@@ -18,6 +18,7 @@ from bot.domain.routine import (
     recent_change,
     todays_exercises,
 )
+from bot.domain.statuses import SessionStatus
 from bot.services.routine.flow import (
     advance,
     closing_of,
@@ -31,8 +32,6 @@ from bot.services.routine.results import IDLE_AFTER, REPEAT_WINDOW, Opened, Outc
 from content import Exercise
 from storage.models import RoutineSession, User
 from storage.routine import (
-    ACTIVE,
-    STOPPED,
     active_session,
     completed_count,
     delivery_owner,
@@ -67,7 +66,7 @@ async def open_routine(
     left_behind = None
     if active is not None and now - active.updated_at >= IDLE_AFTER:
         left_behind = await closing_of(db, active, now, "stopped")
-        await end_session(db, active, now, STOPPED, by_tap=False)
+        await end_session(db, active, now, SessionStatus.STOPPED, by_tap=False)
         log.info("routine session %s of user %s left idle; closed", active.id, user_id)
         active = None
     if active is not None:
@@ -123,7 +122,7 @@ async def _new_session(
         chat_id=chat_id,
         delivery_id=delivery_id,
         kind=kind,
-        status=ACTIVE,
+        status=SessionStatus.ACTIVE,
         plan=plan.to_json(),
         cursor=opening_cursor(plan, ask_pain=kind != "single").to_json(),
         step_no=0,
@@ -198,7 +197,7 @@ async def restart(
     if routine is None:
         return refused, None
     closing = await closing_of(db, routine, now, "stopped")
-    had_timer = await end_session(db, routine, now, STOPPED)
+    had_timer = await end_session(db, routine, now, SessionStatus.STOPPED)
     await db.commit()
     log.info("routine session %s restarted by user %s", routine.id, user_id)
     stopped = replace(ok_outcome(routine), closing=closing, cancel_timer=had_timer)

@@ -24,10 +24,6 @@ IDLE_AFTER = timedelta(hours=12)
 REPEAT_WINDOW = timedelta(minutes=1)
 """A start button tapped again this soon, with nothing done yet, is a double tap."""
 
-OUTCOME_COMPLETED = "completed"
-OUTCOME_EARLY = "stopped_early"
-OUTCOME_HURT = "hurt"
-OUTCOME_SKIPPED = "skipped"
 
 Verdict = Literal["ok", "stale", "forged"]
 Lead = Literal["release", "early", "done", "set_done", "skipped", "hurt", "recovered", "resumed"]

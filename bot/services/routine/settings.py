@@ -16,10 +16,7 @@ from bot.domain.routine import (
 )
 from bot.services.routine.results import SettingsChange, SettingsView
 from content import Exercise
-from storage.routine import (
-    excluded_ids,
-    preference,
-)
+from storage.routine import excluded_ids, preference
 from storage.users import upsert_user
 
 log = logging.getLogger(__name__)

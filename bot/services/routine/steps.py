@@ -16,10 +16,14 @@ from bot.domain.routine import (
     after_pain_before,
     decide_level,
 )
+from bot.domain.statuses import HoldOutcome, SessionStatus
 from bot.services.routine.flow import (
+    READY,
+    READY_OR_HOLDING,
     advance,
     after_step_outcome,
     apply_level,
+    at_step,
     close_hold,
     closing_of,
     complete_session,
@@ -35,26 +39,11 @@ from bot.services.routine.flow import (
     stale_outcome,
     step_view,
 )
-from bot.services.routine.results import (
-    OUTCOME_COMPLETED,
-    OUTCOME_EARLY,
-    OUTCOME_HURT,
-    OUTCOME_SKIPPED,
-    Closed,
-    HurtNote,
-    Lead,
-    LeftOut,
-    Outcome,
-    TimerOrder,
-)
+from bot.services.routine.results import Closed, HurtNote, Lead, LeftOut, Outcome, TimerOrder
 from bot.services.routine.timers import next_tick
 from content import Exercise
 from storage.models import PainRating, RoutineSession
-from storage.routine import (
-    STOPPED,
-    lock_session,
-    preference,
-)
+from storage.routine import lock_session, preference
 
 log = logging.getLogger(__name__)
 
@@ -101,19 +90,17 @@ async def start_hold(
     db: AsyncSession, *, user_id: int, session_id: int, step_no: int, now: datetime
 ) -> Outcome:
     """Start the current hold (a timed countdown) or set (done at the user's pace)."""
-    routine, refused = await guard(db, user_id, session_id, step_no)
-    if routine is None:
-        return refused
-    cursor = cursor_of(routine)
-    if cursor.phase != "ready" or cursor.position is None:
-        return stale_outcome(routine, step_no)
-    item = plan_of(routine).items[cursor.position.item]
+    found = await at_step(db, user_id, session_id, step_no, READY)
+    if isinstance(found, Outcome):
+        return found
+    routine, _cursor, position = found
+    item = plan_of(routine).items[position.item]
     timed = item.mode == "hold"
-    hold = hold_row(routine, item, cursor.position, now)
+    hold = hold_row(routine, item, position, now)
     hold.ends_at = now + timedelta(seconds=item.dose.hold_seconds) if timed else None
     db.add(hold)
     await db.flush()
-    advance(routine, Cursor("holding", cursor.position, hold.id), now)
+    advance(routine, Cursor("holding", position, hold.id), now)
     await db.commit()
     timer = None
     if hold.ends_at is not None:
@@ -131,18 +118,16 @@ async def finish_step(
     exercises: Sequence[Exercise],
 ) -> Outcome:
     """ "Finish hold", "Set done" or "Done": the current step is over, go to the next."""
-    routine, refused = await guard(db, user_id, session_id, step_no)
-    if routine is None:
-        return refused
-    cursor = cursor_of(routine)
-    if cursor.position is None or cursor.phase not in ("ready", "holding"):
-        return stale_outcome(routine, step_no)
-    item = plan_of(routine).items[cursor.position.item]
+    found = await at_step(db, user_id, session_id, step_no, READY_OR_HOLDING)
+    if isinstance(found, Outcome):
+        return found
+    routine, cursor, position = found
+    item = plan_of(routine).items[position.item]
     hold = await running_hold(db, routine, cursor)
     if hold is None:
         # No countdown for this step (timers off): one tap records it as done.
-        hold = hold_row(routine, item, cursor.position, routine.updated_at)
-        hold.outcome = OUTCOME_COMPLETED
+        hold = hold_row(routine, item, position, routine.updated_at)
+        hold.outcome = HoldOutcome.COMPLETED
         hold.ended_at = now
         db.add(hold)
         result: Closed
@@ -150,14 +135,14 @@ async def finish_step(
         result = lead = "set_done" if item.mode == "reps" else "done"
         seconds = None
     elif hold.ends_at is None:
-        seconds = close_hold(hold, now, OUTCOME_COMPLETED)
+        seconds = close_hold(hold, now, HoldOutcome.COMPLETED)
         result = lead = "set_done"
     elif now < hold.ends_at:
-        seconds = close_hold(hold, now, OUTCOME_EARLY)
+        seconds = close_hold(hold, now, HoldOutcome.STOPPED_EARLY)
         result = lead = "early"
     else:
         # The tap met the end of the hold before its timer did.
-        seconds = close_hold(hold, hold.ends_at, OUTCOME_COMPLETED)
+        seconds = close_hold(hold, hold.ends_at, HoldOutcome.COMPLETED)
         result, lead = "held", "release"
     timed = hold.ends_at is not None
     return await after_step_outcome(
@@ -175,15 +160,13 @@ async def skip_exercise(
     exercises: Sequence[Exercise],
 ) -> Outcome:
     """Leave the rest of the current exercise out this time."""
-    routine, refused = await guard(db, user_id, session_id, step_no)
-    if routine is None:
-        return refused
-    cursor = cursor_of(routine)
-    if cursor.phase != "ready" or cursor.position is None:
-        return stale_outcome(routine, step_no)
+    found = await at_step(db, user_id, session_id, step_no, READY)
+    if isinstance(found, Outcome):
+        return found
+    routine, cursor, position = found
     plan = plan_of(routine)
-    hold = hold_row(routine, plan.items[cursor.position.item], cursor.position, now)
-    hold.outcome = OUTCOME_SKIPPED
+    hold = hold_row(routine, plan.items[position.item], position, now)
+    hold.outcome = HoldOutcome.SKIPPED
     hold.ended_at = now
     db.add(hold)
     closing = await closing_of(db, routine, now, "skipped")
@@ -201,20 +184,18 @@ async def it_hurts(
     exercises: Sequence[Exercise],
 ) -> Outcome:
     """Stop this exercise: record it, step its dose down, and go on with the next one."""
-    routine, refused = await guard(db, user_id, session_id, step_no)
-    if routine is None:
-        return refused
-    cursor = cursor_of(routine)
-    if cursor.phase not in ("ready", "holding") or cursor.position is None:
-        return stale_outcome(routine, step_no)
+    found = await at_step(db, user_id, session_id, step_no, READY_OR_HOLDING)
+    if isinstance(found, Outcome):
+        return found
+    routine, cursor, position = found
     plan = plan_of(routine)
-    item = plan.items[cursor.position.item]
+    item = plan.items[position.item]
     running = await running_hold(db, routine, cursor)
     if running is not None:
-        seconds = close_hold(running, now, OUTCOME_HURT)
+        seconds = close_hold(running, now, HoldOutcome.HURT)
     else:
-        hold = hold_row(routine, item, cursor.position, now)
-        hold.outcome = OUTCOME_HURT
+        hold = hold_row(routine, item, position, now)
+        hold.outcome = HoldOutcome.HURT
         hold.ended_at = now
         db.add(hold)
         seconds = None
@@ -249,7 +230,7 @@ async def stop(
     if routine is None:
         return refused
     closing = await closing_of(db, routine, now, "stopped")
-    had_timer = await end_session(db, routine, now, STOPPED)
+    had_timer = await end_session(db, routine, now, SessionStatus.STOPPED)
     await db.commit()
     log.info("routine session %s stopped by user %s", routine.id, user_id)
     return replace(ok_outcome(routine), closing=closing, stopped=True, cancel_timer=had_timer)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.statuses import HoldOutcome, SessionStatus
 from bot.services.routine.flow import (
     after_step_outcome,
     close_hold,
@@ -15,22 +16,10 @@ from bot.services.routine.flow import (
     running_hold,
     step_view,
 )
-from bot.services.routine.results import (
-    OUTCOME_COMPLETED,
-    TICK_SECONDS,
-    Outcome,
-    Recovery,
-    Tick,
-    TimerOrder,
-)
+from bot.services.routine.results import TICK_SECONDS, Outcome, Recovery, Tick, TimerOrder
 from content import Exercise
 from storage.models import Hold
-from storage.routine import (
-    ACTIVE,
-    RUNNING,
-    lock_session,
-    running_timed_holds,
-)
+from storage.routine import lock_session, running_timed_holds
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +34,7 @@ async def timer_due(
 ) -> Tick:
     """The timer for a running hold: the countdown so far, or the hold's end."""
     routine = await lock_session(db, session_id)
-    if routine is None or routine.status != ACTIVE:
+    if routine is None or routine.status != SessionStatus.ACTIVE:
         return Tick()
     cursor = cursor_of(routine)
     hold = await db.get(Hold, hold_id)
@@ -53,7 +42,7 @@ async def timer_due(
         cursor.phase != "holding"
         or cursor.hold_id != hold_id
         or hold is None
-        or hold.outcome != RUNNING
+        or hold.outcome != HoldOutcome.RUNNING
         or hold.ends_at is None
     ):
         return Tick()
@@ -61,7 +50,7 @@ async def timer_due(
         return Tick(
             countdown=await step_view(db, routine, now), next_at=next_tick(now, hold.ends_at)
         )
-    seconds = close_hold(hold, hold.ends_at, OUTCOME_COMPLETED)
+    seconds = close_hold(hold, hold.ends_at, HoldOutcome.COMPLETED)
     finished = await after_step_outcome(
         db, routine, cursor, now, "held", "release", seconds, exercises=exercises
     )
@@ -94,7 +83,7 @@ async def recover_timers(
                 TimerOrder(routine.chat_id, routine.id, hold.id, next_tick(now, hold.ends_at))
             )
             continue
-        seconds = close_hold(hold, hold.ends_at, OUTCOME_COMPLETED)
+        seconds = close_hold(hold, hold.ends_at, HoldOutcome.COMPLETED)
         outcome = await after_step_outcome(
             db, routine, cursor, now, "held", "recovered", seconds, exercises=exercises
         )
