@@ -33,6 +33,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a file: python bench/bench_rate_limited.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bot.entry.fake_records import ApiCall, FakeMessage
 from sqlalchemy import exists, func, select
 
 from bench.support import (
@@ -46,7 +47,7 @@ from bench.support import (
 )
 from bot.composition import build_application, close_runtime, freeze_startup_objects, open_runtime
 from bot.domain.statuses import DeliveryStatus
-from bot.entry.fake_telegram import ApiCall, FakeMessage, FakeTelegram
+from bot.entry.fake_telegram import FakeTelegram
 from bot.features.reminders.jobs import JOB_NAME
 from bot.runtime import BotApp
 from content import load_content

@@ -23,7 +23,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.pain import rose_meaningfully
-from bot.domain.routine import LevelChange, Occurrence, Plan, decide_level, plan_item
+from bot.domain.progression import LevelChange, Occurrence, decide_level
+from bot.domain.routine import Plan, plan_item
 from bot.features.report.pdf import render_report
 from bot.services.report.data import ReportData, ScreeningEvent, gather_report
 from content import Content, Exercise, load_content

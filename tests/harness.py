@@ -17,13 +17,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from apscheduler.triggers.date import DateTrigger
+from bot.entry.fake_records import ApiCall, FakeMessage
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import Job
 
 from bot.composition import build_application, close_runtime, open_runtime
-from bot.entry.fake_telegram import ApiCall, FakeMessage, FakeTelegram
+from bot.entry.fake_telegram import FakeTelegram
 from bot.plumbing.errors import is_benign
 from bot.runtime import BotApp, BotContext, Runtime, runtime_of
 from bot.runtime.clock import ManualClock

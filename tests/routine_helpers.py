@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.entry.fake_records import ApiCall
 from sqlalchemy import select
 
-from bot.entry.fake_telegram import ApiCall
 from storage.models import ExercisePreference, Hold, RoutineSession, User
 from tests.harness import BotHarness, catalog
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-TELEGRAM_FREE = ["bot/domain", "bot/services", "storage", "content"]
+TELEGRAM_FREE = ["bot/domain", "bot/services", "bot/pictures", "storage", "content"]
 TELEGRAM_LAYER = ("bot.features", "bot.plumbing", "bot.runtime", "bot.entry", "bot.composition")
 
 

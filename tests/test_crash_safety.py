@@ -33,11 +33,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bot.entry.fake_records import ApiCall, FakeMessage
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.statuses import DeliveryStatus
-from bot.entry.fake_telegram import ApiCall, FakeMessage, FakeTelegram
+from bot.entry.fake_telegram import FakeTelegram
 from content import load_content
 from storage.db import create_engine, create_sessionmaker
 from storage.models import Hold, ReminderDelivery, RoutineSession, Subscription

@@ -10,7 +10,8 @@ from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
 from bot.domain.progress import Rating, period_start
-from bot.domain.routine import LevelChange, Plan, dose_at, plan_item
+from bot.domain.progression import LevelChange, dose_at
+from bot.domain.routine import Plan, plan_item
 from bot.domain.statuses import HoldOutcome
 from bot.features.progress.views import one_decimal
 from bot.features.report.pdf import render_report

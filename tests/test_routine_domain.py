@@ -9,13 +9,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.domain.progression import (
+    Dose,
+    LevelChange,
+    Occurrence,
+    clamp_level,
+    decide_level,
+    dose_at,
+    dose_ladder,
+    recent_change,
+    top_level,
+)
 from bot.domain.routine import (
     SHORT_SLACK_SECONDS,
     SHORT_TARGET_SECONDS,
     Cursor,
-    Dose,
-    LevelChange,
-    Occurrence,
     Plan,
     Position,
     after_exercise_left,
@@ -23,20 +31,14 @@ from bot.domain.routine import (
     after_step,
     available_exercises,
     choose_exercises,
-    clamp_level,
-    decide_level,
-    dose_at,
-    dose_ladder,
     estimated_seconds,
     first_position,
     mirror_sides,
     next_position,
     opening_cursor,
     plan_item,
-    recent_change,
     short_selection,
     step_index,
-    top_level,
 )
 from content import Content, Exercise, load_content
 

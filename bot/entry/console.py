@@ -17,7 +17,8 @@ from typing import TextIO
 from telegram import Update
 
 from bot.composition import build_application, open_runtime
-from bot.entry.fake_telegram import ApiCall, FakeMessage, FakeTelegram
+from bot.entry.fake_records import ApiCall, FakeMessage
+from bot.entry.fake_telegram import FakeTelegram
 from bot.runtime.clock import SystemClock
 from bot.runtime.settings import Settings
 from content import Content

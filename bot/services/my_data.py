@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.export_csv import HoldRecord, PainRecord, RoutineRecord, export_csv
-from bot.services.progress import History, load_history, user_zone
+from bot.services.progress import History, load_history
+from bot.services.zones import user_zone
 from storage.pain import erase_user, holds_of, ratings_since, routine_sessions_of
 
 log = logging.getLogger(__name__)

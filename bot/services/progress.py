@@ -18,8 +18,8 @@ from bot.domain.progress import (
     summarise,
 )
 from bot.domain.weekly import next_weekly_at, parse_time_of_day
-from bot.domain.zones import zone_for
-from storage.activity import routine_days, user_zone_key
+from bot.services.zones import user_zone
+from storage.activity import routine_days
 from storage.models import User
 from storage.pain import ratings_since, users_due_weekly, users_without_weekly_time
 from storage.users import get_user, upsert_user
@@ -59,16 +59,6 @@ class WeeklySettings:
     @property
     def next_local(self) -> datetime | None:
         return None if self.next_at is None else self.next_at.astimezone(self.zone)
-
-
-async def user_zone(session: AsyncSession, user_id: int) -> tuple[tzinfo, str | None]:
-    """The user's zone (from the reminder subscription) and its key; UTC when there is none."""
-    key = await user_zone_key(session, user_id)
-    try:
-        return zone_for(key), key
-    except ValueError:
-        log.warning("user %s has an unknown time zone key; using UTC", user_id)
-        return zone_for(None), None
 
 
 async def load_history(session: AsyncSession, *, user_id: int, days: int, now: datetime) -> History:

@@ -7,7 +7,7 @@ The sweep that sends the prompts is in ``bot.services.reminder_sweep``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from enum import StrEnum
 from typing import Literal
 
@@ -17,18 +17,17 @@ from bot.domain.onboarding import MAX_LOOSE_INPUT, Awaiting, Step
 from bot.domain.schedule import (
     EVERY_DAY,
     MAX_PAUSE_DAYS,
-    SNOOZE_MINUTES,
     local_date,
     next_due,
     resume_after,
 )
-from bot.domain.statuses import DeliveryStatus, SubscriptionStatus
+from bot.domain.statuses import SubscriptionStatus
 from bot.domain.timeparse import parse_time
 from bot.domain.zoneparse import ZoneDirectory, ZoneMatch, ZoneMatchKind
 from bot.domain.zones import zone_for
 from bot.services.progress import reschedule_weekly
-from storage.models import ReminderDelivery, Subscription, User
-from storage.reminders import get_delivery, get_subscription, has_delivery_on
+from storage.models import Subscription, User
+from storage.reminders import get_subscription, has_delivery_on
 from storage.users import get_user
 
 DEFAULT_TIME = time(7, 30)
@@ -92,12 +91,6 @@ class ZoneNotUnderstood:
 class TimeNotUnderstood:
     echo: str | None
     onboarding: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Snoozed:
-    until: datetime
-    zone_key: str
 
 
 TypedOutcome = (
@@ -379,125 +372,3 @@ async def set_days(
     await _reschedule(session, subscription, now)
     await session.commit()
     return schedule_of(subscription)
-
-
-async def _todays_prompt(
-    session: AsyncSession, user_id: int, delivery_id: int, now: datetime
-) -> tuple[ReminderDelivery, Subscription] | None:
-    """The prompt a button belongs to, if the button still applies: the user's own prompt,
-    sent (not snoozed, skipped or from another day)."""
-    delivery = await get_delivery(session, delivery_id)
-    subscription = await get_subscription(session, user_id)
-    if (
-        delivery is None
-        or subscription is None
-        or delivery.user_id != user_id
-        or delivery.subscription_id != subscription.id
-        or delivery.status != DeliveryStatus.SENT
-        or delivery.local_date != local_date(now, subscription.timezone)
-    ):
-        return None
-    return delivery, subscription
-
-
-async def snooze(
-    session: AsyncSession, user_id: int, delivery_id: int, minutes: int, now: datetime
-) -> Snoozed | Refusal:
-    """Send today's prompt again in ``minutes`` minutes (15 or 60); the sweep resends it."""
-    found = await _todays_prompt(session, user_id, delivery_id, now)
-    if found is None or minutes not in SNOOZE_MINUTES:
-        return Refusal.STALE
-    delivery, subscription = found
-    until = now + timedelta(minutes=minutes)
-    delivery.status = DeliveryStatus.SNOOZED
-    delivery.snooze_until = until
-    await session.commit()
-    return Snoozed(until, subscription.timezone)
-
-
-async def skip_today(
-    session: AsyncSession, user_id: int, delivery_id: int, now: datetime
-) -> Schedule | Refusal:
-    """No more about today's prompt; the next one comes as usual."""
-    found = await _todays_prompt(session, user_id, delivery_id, now)
-    if found is None:
-        return Refusal.STALE
-    delivery, subscription = found
-    delivery.status = DeliveryStatus.SKIPPED
-    await session.commit()
-    return schedule_of(subscription)
-
-
-@dataclass(frozen=True, slots=True)
-class Asked:
-    """Now waiting for a typed answer (or a button); ``schedule`` shows the current value."""
-
-    schedule: Schedule
-
-
-@dataclass(frozen=True, slots=True)
-class LocationNotUnderstood:
-    """A shared location with no time zone (or none asked for)."""
-
-    asked: bool  # False: nobody asked for a location; True: no zone found at that spot
-
-
-async def time_command(
-    session: AsyncSession, user_id: int, argument: str, now: datetime
-) -> Changed | Refusal | Asked | TimeNotUnderstood:
-    """/time: with a time, apply it; without, ask for one."""
-    if not argument.strip():
-        asked = await ask(session, user_id, Awaiting.TIME)
-        return asked if isinstance(asked, Refusal) else Asked(asked)
-    parsed = parse_time(argument)
-    if parsed is not None:
-        return await choose_time(session, user_id, parsed, now)
-    user, subscription = await _user_and_subscription(session, user_id)
-    onboarding = user is not None and user.onboarding_step == Step.TIME
-    if user is not None and user.onboarding_step == Step.ZONE:
-        return Refusal.NEED_ZONE
-    refusal = None if onboarding else _refusal_for(user, subscription)
-    return refusal or TimeNotUnderstood(_echo(argument), onboarding)
-
-
-async def zone_command(
-    session: AsyncSession, user_id: int, argument: str, now: datetime, directory: ZoneDirectory
-) -> Changed | Refusal | Asked | ZoneNotUnderstood:
-    """/timezone: with a zone or city, apply it (or suggest); without, ask for one."""
-    asked = await ask(session, user_id, Awaiting.ZONE)
-    if isinstance(asked, Refusal) or not argument.strip():
-        return asked if isinstance(asked, Refusal) else Asked(asked)
-    match = directory.resolve(argument)
-    if match.kind == ZoneMatchKind.ZONE and match.key is not None:
-        return await choose_zone(session, user_id, match.key, now)
-    user = await get_user(session, user_id)
-    onboarding = user is not None and user.onboarding_step == Step.ZONE
-    return ZoneNotUnderstood(match, _echo(argument), onboarding)
-
-
-async def choose_located_zone(
-    session: AsyncSession, user_id: int, zone_key: str | None, now: datetime
-) -> Changed | Refusal | LocationNotUnderstood:
-    """A shared location's zone (None: none there), if a time zone was asked for."""
-    user = await get_user(session, user_id)
-    waiting = user is not None and (
-        user.onboarding_step == Step.ZONE or user.awaiting == Awaiting.ZONE
-    )
-    if not waiting:
-        return LocationNotUnderstood(asked=False)
-    if zone_key is None:
-        return LocationNotUnderstood(asked=True)
-    return await choose_zone(session, user_id, zone_key, now)
-
-
-async def pause_command(
-    session: AsyncSession, user_id: int, argument: str, now: datetime
-) -> Schedule | Refusal | Asked:
-    """/pause N pauses for N days; /pause alone offers the choices."""
-    argument = argument.strip().lower().removesuffix("days").removesuffix("day").strip()
-    if not argument:
-        current = await current_schedule(session, user_id)
-        return current if isinstance(current, Refusal) else Asked(current)
-    if not argument.isdecimal() or len(argument) > 3:
-        return Refusal.BAD_PAUSE
-    return await pause(session, user_id, int(argument), now)

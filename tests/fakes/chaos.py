@@ -5,7 +5,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from bot.entry.fake_telegram import EDIT_METHODS, SEND_METHODS, FakeTelegram, PlannedFailure
+from bot.entry.fake_records import EDIT_METHODS, SEND_METHODS, PlannedFailure
+
+from bot.entry.fake_telegram import FakeTelegram
 
 # What Telegram answers on a bad day, per kind of call: (kind, status, description).
 CHAOS_KINDS: dict[str, tuple[tuple[str, int, str], ...]] = {

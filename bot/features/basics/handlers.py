@@ -11,7 +11,7 @@ import logging
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.features.questions.keyboards import exercises_keyboard
+from bot.features.questions.views import exercises_keyboard
 from bot.plumbing.callbacks import CallbackDataError, decode
 from bot.plumbing.mapping import Sender, sender_of
 from bot.plumbing.text_router import PRIORITY_FALLBACK

@@ -7,18 +7,16 @@ import asyncio
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.features.my_data.views import PICTURE_FILENAME, _caption
 from bot.features.progress.charts import render_history_png
-from bot.features.progress.views import chart_labels, counted
+from bot.features.progress.views import chart_labels
 from bot.plumbing.callbacks import Action, encode, pattern
 from bot.plumbing.mapping import sender_of
 from bot.plumbing.replies import replace_tapped
 from bot.plumbing.taps import read_tap, whole_number
 from bot.runtime import BotApp, BotContext
-from bot.services.my_data import ExportBundle, erase_everything, export_data
+from bot.services.my_data import erase_everything, export_data
 from bot.services.progress import History
-from content import Content
-
-PICTURE_FILENAME = "pain-90-days.png"
 
 
 async def export_command(update: Update, context: BotContext) -> None:
@@ -38,15 +36,6 @@ async def export_command(update: Update, context: BotContext) -> None:
     )
     if bundle.history.summary.has_data:
         await _send_picture(context, sender.chat_id, bundle.history)
-
-
-def _caption(content: Content, bundle: ExportBundle) -> str:
-    return content.t(
-        "export.csv_caption",
-        ratings=counted(content, "history.ratings", bundle.ratings),
-        routines=counted(content, "export.routines", bundle.routines),
-        holds=counted(content, "export.holds", bundle.holds),
-    )
 
 
 async def _send_picture(context: BotContext, chat_id: int, history: History) -> None:

@@ -9,8 +9,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.domain.onboarding import Step
 from bot.domain.timeparse import format_time
-from bot.features.reminders import views
-from bot.features.reminders.handlers import (
+from bot.features.onboarding import views
+from bot.features.reminders import views as reminder_views
+from bot.features.reminders.screens import (
     refuse_button,
     send,
     show_time_question,
@@ -64,7 +65,7 @@ async def show_start_step(context: BotContext, chat_id: int, outcome: StartOutco
     elif outcome.schedule is not None:
         schedule = outcome.schedule
         now = context.runtime.clock.now()
-        next_line = views.next_text(content, schedule, now)
+        next_line = reminder_views.next_text(content, schedule, now)
         if outcome.turned_back_on:
             text = content.t("remind.welcome_back", next=next_line)
         else:
@@ -72,7 +73,7 @@ async def show_start_step(context: BotContext, chat_id: int, outcome: StartOutco
                 "remind.already_set_up",
                 time=format_time(schedule.local_time),
                 zone=schedule.zone_key,
-                days=views.days_text(content, schedule.days),
+                days=reminder_views.days_text(content, schedule.days),
                 next=next_line,
             )
         await send(context, chat_id, text)

@@ -4,58 +4,28 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.domain.pain import is_valid_score
 from bot.domain.pain_entry import Entry, Problem, parse_command_args, parse_plain_text
-from bot.features.progress.views import one_decimal
-from bot.features.questions.keyboards import pain_scale_keyboard
-from bot.plumbing.callbacks import Action, CallbackData, CallbackDataError, encode, pattern
+from bot.features.pain.views import (
+    NOTE_START_KEYS,
+    PROBLEM_KEYS,
+    note_button,
+    pain_scale_keyboard,
+    recorded_text,
+    warning_text,
+)
+from bot.plumbing.callbacks import Action, CallbackData, CallbackDataError, pattern
 from bot.plumbing.mapping import Sender, sender_of
 from bot.plumbing.replies import replace_tapped
 from bot.plumbing.taps import read_tap, whole_number
 from bot.plumbing.text_router import PRIORITY_AWAITING, PRIORITY_COMMAND_LIKE
 from bot.runtime import BotApp, BotContext, runtime_of
 from bot.services.pain import Recorded, record_rating, start_note, take_note
-from content import Content
 
 log = logging.getLogger(__name__)
-
-NOTE_START_KEYS = {
-    "accepted": "pain.note_ask",
-    "stale": "button_stale",
-    "finish_safety": "remind.finish_safety",
-}
-PROBLEM_KEYS = {
-    Problem.OUT_OF_RANGE: "pain.out_of_range",
-    Problem.NOT_WHOLE: "pain.not_whole",
-    Problem.UNCLEAR: "pain.unclear",
-}
-
-
-def recorded_text(content: Content, recorded: Recorded) -> str:
-    key = "pain.logged_with_note" if recorded.has_note else "pain.logged"
-    lines = [content.t(key, score=recorded.score)]
-    if recorded.recent_average is not None:
-        average = one_decimal(recorded.recent_average)
-        lines.append(content.t("pain.recent_average", average=average))
-    if recorded.note_clipped:
-        lines.append(content.t("pain.note_clipped"))
-    return "\n".join(lines)
-
-
-def note_button(content: Content, recorded: Recorded) -> InlineKeyboardMarkup | None:
-    if recorded.has_note:
-        return None
-    label = content.t("pain.button_add_note")
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=encode(Action.PAIN_NOTE, recorded.rating_id))]]
-    )
-
-
-def warning_text(content: Content) -> str:
-    return f"{content.safety.pain_warning.strip()}\n\n{content.t('pain.warning_more')}"
 
 
 async def _record(context: BotContext, sender: Sender, entry: Entry) -> Recorded:

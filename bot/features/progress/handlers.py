@@ -10,15 +10,21 @@ import asyncio
 import logging
 from datetime import time
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import Bot, InputFile, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.domain.progress import DEFAULT_PERIOD, PERIODS
 from bot.domain.weekly import DAYS_OF_WEEK
 from bot.features.progress.charts import render_history_png
-from bot.features.progress.views import chart_labels, summary_text, weekly_screen_text
-from bot.plumbing.callbacks import Action, CallbackData, encode, pattern
+from bot.features.progress.views import (
+    chart_labels,
+    period_keyboard,
+    summary_text,
+    weekly_keyboard,
+    weekly_screen_text,
+)
+from bot.plumbing.callbacks import Action, CallbackData, pattern
 from bot.plumbing.mapping import Sender, sender_of
 from bot.plumbing.replies import replace_tapped
 from bot.plumbing.taps import read_tap
@@ -44,23 +50,9 @@ log = logging.getLogger(__name__)
 MAX_CAPTION = 1024  # Telegram's limit for a photo caption
 WEEKLY_SWEEP_SECONDS = 60
 WEEKLY_JOB_NAME = "weekly-summary-sweep"
-TIME_CHOICES = tuple(time(hour) for hour in (7, 8, 9, 12, 17, 18, 19, 20, 21))
 
 
 # --- the picture and the words -----------------------------------------------------------
-
-
-def period_keyboard(content: Content, current: int) -> InlineKeyboardMarkup:
-    buttons = [
-        InlineKeyboardButton(
-            content.t(
-                "history.button_current" if days == current else "history.button_period", days=days
-            ),
-            callback_data=encode(Action.HISTORY_PERIOD, days),
-        )
-        for days in PERIODS
-    ]
-    return InlineKeyboardMarkup([buttons])
 
 
 async def send_history(
@@ -144,45 +136,6 @@ async def _send_weekly(context: BotContext, item: DueSummary) -> None:
 
 
 # --- its settings screen -----------------------------------------------------------------
-
-
-def _check(label: str, chosen: bool, content: Content) -> str:
-    return content.t("weekly_summary.button_current", label=label) if chosen else label
-
-
-def weekly_keyboard(content: Content, settings: WeeklySettings) -> InlineKeyboardMarkup:
-    if not settings.enabled:
-        label = content.t("weekly_summary.button_on")
-        return InlineKeyboardMarkup(
-            [[InlineKeyboardButton(label, callback_data=encode(Action.WEEKLY_TOGGLE, "on"))]]
-        )
-    off = content.t("weekly_summary.button_off")
-    days = [
-        InlineKeyboardButton(
-            _check(content.t(f"day_short.{day}"), day == settings.weekday, content),
-            callback_data=encode(Action.WEEKLY_DAY, day),
-        )
-        for day in DAYS_OF_WEEK
-    ]
-    times = [
-        InlineKeyboardButton(
-            _check(f"{choice:%H:%M}", choice == settings.at, content),
-            callback_data=encode(Action.WEEKLY_TIME, f"{choice:%H%M}"),
-        )
-        for choice in TIME_CHOICES
-    ]
-    other = content.t("weekly_summary.button_other_time")
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(off, callback_data=encode(Action.WEEKLY_TOGGLE, "off"))],
-            days[:4],
-            days[4:],
-            times[:3],
-            times[3:6],
-            times[6:],
-            [InlineKeyboardButton(other, callback_data=encode(Action.WEEKLY_OTHER_TIME))],
-        ]
-    )
 
 
 def _valid_weekly(data: CallbackData) -> bool:

@@ -1,15 +1,21 @@
-"""Words for the progress figures: the /history text, the picture's labels, the weekly screen.
-
-Plain text from the catalog and plain data; no Telegram objects here.
+"""The progress screens: the /history text and period keyboard, the picture's labels, and the
+weekly summary's settings screen with its keyboard. Texts come from the catalog.
 """
 
 from __future__ import annotations
 
+from datetime import time
 from decimal import ROUND_HALF_UP, Decimal
 
-from bot.domain.progress import ProgressSummary, Trend, trend_direction
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.progress import PERIODS, ProgressSummary, Trend, trend_direction
+from bot.domain.weekly import DAYS_OF_WEEK
 from bot.features.progress.charts import ChartLabels
-from bot.services.progress import WeeklySettings
+from bot.plumbing.callbacks import Action, encode
+from bot.services.progress import (
+    WeeklySettings,
+)
 from content import Content
 
 SAME = 0.05
@@ -170,3 +176,58 @@ def weekly_screen_text(content: Content, settings: WeeklySettings) -> str:
             next=when,
         )
     return content.t("weekly_summary.screen", status=status)
+
+
+TIME_CHOICES = tuple(time(hour) for hour in (7, 8, 9, 12, 17, 18, 19, 20, 21))
+
+
+def period_keyboard(content: Content, current: int) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(
+            content.t(
+                "history.button_current" if days == current else "history.button_period", days=days
+            ),
+            callback_data=encode(Action.HISTORY_PERIOD, days),
+        )
+        for days in PERIODS
+    ]
+    return InlineKeyboardMarkup([buttons])
+
+
+def _check(label: str, chosen: bool, content: Content) -> str:
+    return content.t("weekly_summary.button_current", label=label) if chosen else label
+
+
+def weekly_keyboard(content: Content, settings: WeeklySettings) -> InlineKeyboardMarkup:
+    if not settings.enabled:
+        label = content.t("weekly_summary.button_on")
+        return InlineKeyboardMarkup(
+            [[InlineKeyboardButton(label, callback_data=encode(Action.WEEKLY_TOGGLE, "on"))]]
+        )
+    off = content.t("weekly_summary.button_off")
+    days = [
+        InlineKeyboardButton(
+            _check(content.t(f"day_short.{day}"), day == settings.weekday, content),
+            callback_data=encode(Action.WEEKLY_DAY, day),
+        )
+        for day in DAYS_OF_WEEK
+    ]
+    times = [
+        InlineKeyboardButton(
+            _check(f"{choice:%H:%M}", choice == settings.at, content),
+            callback_data=encode(Action.WEEKLY_TIME, f"{choice:%H%M}"),
+        )
+        for choice in TIME_CHOICES
+    ]
+    other = content.t("weekly_summary.button_other_time")
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(off, callback_data=encode(Action.WEEKLY_TOGGLE, "off"))],
+            days[:4],
+            days[4:],
+            times[:3],
+            times[3:6],
+            times[6:],
+            [InlineKeyboardButton(other, callback_data=encode(Action.WEEKLY_OTHER_TIME))],
+        ]
+    )

@@ -22,14 +22,17 @@ from telegram import (
 )
 from telegram.ext import CallbackQueryHandler, CommandHandler, InlineQueryHandler
 
-from bot.domain.questions import NOTHING, Library, Reading, ReadingKind
-from bot.features.questions.keyboards import (
+from bot.domain.questions import NOTHING
+from bot.features.questions.views import (
+    Reply,
+    answer_text,
+    exercise_card,
     exercise_card_keyboard,
-    exercise_choice_keyboard,
+    exercise_command_reply,
     exercises_keyboard,
+    reply_for,
     topics_keyboard,
 )
-from bot.features.questions.views import answer_text, exercise_card
 from bot.plumbing.callbacks import Action, CallbackData, pattern
 from bot.plumbing.mapping import Sender, sender_of
 from bot.plumbing.taps import read_tap
@@ -39,31 +42,7 @@ from content import Answer, Content, Exercise
 
 log = logging.getLogger(__name__)
 
-MAX_QUERY_SHOWN = 60  # characters of an unknown /exercise name echoed back
 INLINE_CACHE_SECONDS = 300
-
-Reply = tuple[str, InlineKeyboardMarkup | None]
-
-
-def reply_for(content: Content, reading: Reading) -> Reply | None:
-    """The message for a reading of free text; None when there is nothing to say (NOTHING)."""
-    kind = reading.kind
-    exercises = [item for i in reading.exercise_ids if (item := content.exercise(i)) is not None]
-    if kind is ReadingKind.EXERCISE and exercises:
-        return exercise_card(content, exercises[0]), exercise_card_keyboard(content, exercises[0])
-    if kind is ReadingKind.CHOICE and exercises:
-        key = "questions.choice_one" if len(exercises) == 1 else "questions.choice_several"
-        return content.t(key), exercise_choice_keyboard(content, exercises)
-    answer = content.answer(reading.topic_id) if reading.topic_id else None
-    if kind is ReadingKind.TOPIC and answer is not None:
-        return answer_text(content, answer), None
-    if kind is ReadingKind.LIST:
-        return content.t("questions.list"), exercises_keyboard(content)
-    if kind is ReadingKind.GREETING:
-        return content.t("questions.greeting"), None
-    if kind is ReadingKind.THANKS:
-        return content.t("questions.thanks"), None
-    return None
 
 
 async def _send(context: BotContext, chat_id: int, reply: Reply) -> None:
@@ -114,17 +93,6 @@ async def exercise_command(update: Update, context: BotContext) -> None:
         return
     reply = exercise_command_reply(context.runtime.content, context.runtime.library, query)
     await _send(context, sender.chat_id, reply)
-
-
-def exercise_command_reply(content: Content, library: Library, query: str) -> Reply:
-    """/exercise NAME: the card, a choice, or (nothing close, or no name) the list of seven."""
-    reply = reply_for(content, library.find_exercise(query)) if query else None
-    if reply is not None:
-        return reply
-    if not query:
-        return content.t("questions.exercise_usage"), exercises_keyboard(content)
-    shown = query[:MAX_QUERY_SHOWN] + ("…" if len(query) > MAX_QUERY_SHOWN else "")
-    return content.t("questions.exercise_not_found", query=shown), exercises_keyboard(content)
 
 
 async def show_exercise(update: Update, context: BotContext) -> None:

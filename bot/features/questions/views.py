@@ -1,9 +1,17 @@
-"""Plain-text rendering of content for Telegram messages (no Telegram objects here)."""
+"""The exercise cards, answers and stretch lists: their texts and keyboards, and the reply to
+what a message was read as."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+)
+
+from bot.domain.questions import Library, Reading, ReadingKind
+from bot.plumbing.callbacks import Action, encode
 from content import Answer, Content, Exercise
 
 
@@ -77,3 +85,113 @@ def exercise_card(content: Content, exercise: Exercise) -> str:
 def answer_text(content: Content, answer: Answer) -> str:
     """A question topic's answer, under its title (so the user sees which question it answers)."""
     return content.t("questions.answer", title=answer.title, text=answer.text)
+
+
+def exercises_keyboard(content: Content, *, with_topics: bool = False) -> InlineKeyboardMarkup:
+    """The seven exercises, one per row, each opening its card.
+
+    With ``with_topics``, a last row opens the list of questions about sciatica (the menu for
+    messages the bot could not read).
+    """
+    rows = [
+        [
+            InlineKeyboardButton(
+                exercise.name, callback_data=encode(Action.SHOW_EXERCISE, exercise.id)
+            )
+        ]
+        for exercise in content.exercises
+    ]
+    if with_topics:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    content.t("questions.button.topics"),
+                    callback_data=encode(Action.QUESTION_TOPICS),
+                )
+            ]
+        )
+    return InlineKeyboardMarkup(rows)
+
+
+def exercise_choice_keyboard(
+    content: Content, exercises: Sequence[Exercise]
+) -> InlineKeyboardMarkup:
+    """A few exercises to choose from, and a way to see all seven."""
+    rows = [
+        [
+            InlineKeyboardButton(
+                exercise.name, callback_data=encode(Action.SHOW_EXERCISE, exercise.id)
+            )
+        ]
+        for exercise in exercises
+    ]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                content.t("questions.button.all_stretches"),
+                callback_data=encode(Action.EXERCISE_LIST),
+            )
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def exercise_card_keyboard(content: Content, exercise: Exercise) -> InlineKeyboardMarkup:
+    """Under a card: run this one exercise now (handled by the routine feature)."""
+    button = InlineKeyboardButton(
+        content.t("questions.button.do_now"),
+        callback_data=encode(Action.START_SINGLE, exercise.id),
+    )
+    return InlineKeyboardMarkup([[button]])
+
+
+def topics_keyboard(content: Content) -> InlineKeyboardMarkup:
+    """Every question topic, one per row, each opening its answer."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    answer.title, callback_data=encode(Action.SHOW_ANSWER, answer.id)
+                )
+            ]
+            for answer in content.answers
+        ]
+    )
+
+
+MAX_QUERY_SHOWN = 60  # characters of an unknown /exercise name echoed back
+
+
+Reply = tuple[str, InlineKeyboardMarkup | None]
+
+
+def reply_for(content: Content, reading: Reading) -> Reply | None:
+    """The message for a reading of free text; None when there is nothing to say (NOTHING)."""
+    kind = reading.kind
+    exercises = [item for i in reading.exercise_ids if (item := content.exercise(i)) is not None]
+    if kind is ReadingKind.EXERCISE and exercises:
+        return exercise_card(content, exercises[0]), exercise_card_keyboard(content, exercises[0])
+    if kind is ReadingKind.CHOICE and exercises:
+        key = "questions.choice_one" if len(exercises) == 1 else "questions.choice_several"
+        return content.t(key), exercise_choice_keyboard(content, exercises)
+    answer = content.answer(reading.topic_id) if reading.topic_id else None
+    if kind is ReadingKind.TOPIC and answer is not None:
+        return answer_text(content, answer), None
+    if kind is ReadingKind.LIST:
+        return content.t("questions.list"), exercises_keyboard(content)
+    if kind is ReadingKind.GREETING:
+        return content.t("questions.greeting"), None
+    if kind is ReadingKind.THANKS:
+        return content.t("questions.thanks"), None
+    return None
+
+
+def exercise_command_reply(content: Content, library: Library, query: str) -> Reply:
+    """/exercise NAME: the card, a choice, or (nothing close, or no name) the list of seven."""
+    reply = reply_for(content, library.find_exercise(query)) if query else None
+    if reply is not None:
+        return reply
+    if not query:
+        return content.t("questions.exercise_usage"), exercises_keyboard(content)
+    shown = query[:MAX_QUERY_SHOWN] + ("…" if len(query) > MAX_QUERY_SHOWN else "")
+    return content.t("questions.exercise_not_found", query=shown), exercises_keyboard(content)

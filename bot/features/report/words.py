@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from bot.domain.progress import trend_direction
-from bot.domain.routine import Dose
+from bot.domain.progression import Dose
 from bot.features.progress.views import counted, one_decimal, signed
 from bot.services.report.data import ExerciseLine, ReportData, ScreeningEvent
 from content import Content

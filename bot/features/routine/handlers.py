@@ -14,6 +14,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.features.routine import screen
+from bot.features.routine.keyboards import NO_EXERCISE
 from bot.plumbing.callbacks import Action, CallbackData, CallbackDataError, pattern
 from bot.plumbing.mapping import sender_of
 from bot.plumbing.taps import read_tap
@@ -49,7 +50,7 @@ def _restart_args(data: CallbackData) -> tuple[int, int, service.Request]:
     exercise_id = data.str_arg(3)
     request = service.Request(
         delivery_id=max(delivery_id, 0),
-        exercise_id=None if exercise_id == screen.NO_EXERCISE else exercise_id,
+        exercise_id=None if exercise_id == NO_EXERCISE else exercise_id,
     )
     return session_id, step_no, request
 

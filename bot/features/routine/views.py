@@ -5,7 +5,8 @@ Plain strings from the catalog and the service's plain views; no Telegram object
 
 from __future__ import annotations
 
-from bot.domain.routine import WRITTEN_SIDE, Dose, LevelChange, PlanItem, Position, mirror_sides
+from bot.domain.progression import Dose, LevelChange
+from bot.domain.routine import WRITTEN_SIDE, PlanItem, Position, mirror_sides
 from bot.features.questions.views import numbered_steps
 from bot.services.routine import Closing, HurtNote, Lead, SettingsView, StepView, Summary
 from content import Content, Exercise

@@ -22,7 +22,8 @@ from bot.domain.progress import (
     period_start,
     summarise,
 )
-from bot.domain.routine import Dose, LevelChange, Plan, dose_at
+from bot.domain.progression import Dose, LevelChange, dose_at
+from bot.domain.routine import Plan
 from bot.domain.statuses import DeliveryStatus, HoldOutcome, SessionStatus
 from content import Exercise
 from storage.activity import routine_days

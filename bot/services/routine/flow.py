@@ -11,24 +11,14 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.pain import rose_meaningfully, routine_needs_warning
-from bot.domain.routine import (
-    Cursor,
-    LevelChange,
-    Occurrence,
-    Phase,
-    Plan,
-    PlanItem,
-    Position,
-    after_step,
-    decide_level,
-    step_index,
-)
+from bot.domain.progression import LevelChange, Occurrence, decide_level
+from bot.domain.routine import Cursor, Phase, Plan, PlanItem, Position, after_step, step_index
 from bot.domain.statuses import HoldOutcome, SessionStatus
 from bot.domain.streaks import current_streak
-from bot.domain.zones import zone_for
 from bot.services.routine.results import Closed, Closing, HurtNote, Lead, Outcome, StepView, Summary
+from bot.services.zones import user_zone
 from content import Exercise
-from storage.activity import routine_days, user_zone_key
+from storage.activity import routine_days
 from storage.models import ExercisePreference, Hold, RoutineSession, User
 from storage.routine import exercise_history, lock_session, preference, session_holds
 
@@ -272,11 +262,7 @@ async def complete_session(
     holds = await session_holds(db, routine.id)
     by_id = {exercise.id: exercise for exercise in exercises}
     changes = await progression(db, routine, plan, now, by_id)
-    zone_key = await user_zone_key(db, routine.user_id)
-    try:
-        zone = zone_for(zone_key)
-    except ValueError:
-        zone = zone_for(None)
+    zone, _ = await user_zone(db, routine.user_id)
     days = await routine_days(db, routine.user_id, zone)
     await db.commit()
     done: list[str] = []

@@ -9,15 +9,8 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.routine import (
-    Kind,
-    Plan,
-    PlanItem,
-    opening_cursor,
-    plan_item,
-    recent_change,
-    todays_exercises,
-)
+from bot.domain.progression import recent_change
+from bot.domain.routine import Kind, Plan, PlanItem, opening_cursor, plan_item, todays_exercises
 from bot.domain.statuses import SessionStatus
 from bot.services.routine.flow import (
     advance,

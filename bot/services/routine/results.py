@@ -7,13 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
-from bot.domain.routine import (
-    Kind,
-    LevelChange,
-    Phase,
-    PlanItem,
-    Position,
-)
+from bot.domain.progression import LevelChange
+from bot.domain.routine import Kind, Phase, PlanItem, Position
 
 log = logging.getLogger(__name__)
 

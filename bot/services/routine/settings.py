@@ -8,12 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.routine import (
-    LENGTHS,
-    available_exercises,
-    estimated_seconds,
-    short_selection,
-)
+from bot.domain.routine import LENGTHS, available_exercises, estimated_seconds, short_selection
 from bot.services.routine.results import SettingsChange, SettingsView
 from content import Exercise
 from storage.routine import excluded_ids, preference

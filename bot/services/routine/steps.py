@@ -9,13 +9,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.routine import (
-    Cursor,
-    Occurrence,
-    after_exercise_left,
-    after_pain_before,
-    decide_level,
-)
+from bot.domain.progression import Occurrence, decide_level
+from bot.domain.routine import Cursor, after_exercise_left, after_pain_before
 from bot.domain.statuses import HoldOutcome, SessionStatus
 from bot.services.routine.flow import (
     READY,
