@@ -13,24 +13,20 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.features.questions.views import exercises_keyboard
 from bot.plumbing.callbacks import CallbackDataError, decode
-from bot.plumbing.mapping import Sender, sender_of
+from bot.plumbing.mapping import Sender, for_sender
 from bot.plumbing.text_router import PRIORITY_FALLBACK
 from bot.runtime import BotApp, BotContext, runtime_of
 
 log = logging.getLogger(__name__)
 
 
-async def help_command(update: Update, context: BotContext) -> None:
-    sender = sender_of(update)
-    if sender is None:
-        return
+@for_sender
+async def help_command(sender: Sender, context: BotContext) -> None:
     await context.bot.send_message(sender.chat_id, context.runtime.content.t("help"))
 
 
-async def unknown_command(update: Update, context: BotContext) -> None:
-    sender = sender_of(update)
-    if sender is None:
-        return
+@for_sender
+async def unknown_command(sender: Sender, context: BotContext) -> None:
     await context.bot.send_message(sender.chat_id, context.runtime.content.t("unknown_command"))
 
 

@@ -11,7 +11,7 @@ from bot.features.my_data.views import PICTURE_FILENAME, _caption
 from bot.features.progress.charts import render_history_png
 from bot.features.progress.views import chart_labels
 from bot.plumbing.callbacks import Action, encode, pattern
-from bot.plumbing.mapping import sender_of
+from bot.plumbing.mapping import Sender, for_sender
 from bot.plumbing.replies import replace_tapped
 from bot.plumbing.taps import read_tap, whole_number
 from bot.runtime import BotApp, BotContext
@@ -19,10 +19,8 @@ from bot.services.my_data import erase_everything, export_data
 from bot.services.progress import History
 
 
-async def export_command(update: Update, context: BotContext) -> None:
-    sender = sender_of(update)
-    if sender is None:
-        return
+@for_sender
+async def export_command(sender: Sender, context: BotContext) -> None:
     runtime = context.runtime
     content = runtime.content
     async with runtime.session() as session:
@@ -49,10 +47,8 @@ async def _send_picture(context: BotContext, chat_id: int, history: History) -> 
     )
 
 
-async def delete_command(update: Update, context: BotContext) -> None:
-    sender = sender_of(update)
-    if sender is None:
-        return
+@for_sender
+async def delete_command(sender: Sender, context: BotContext) -> None:
     runtime = context.runtime
     content = runtime.content
     asked_at = int(runtime.clock.now().timestamp())

@@ -18,7 +18,7 @@ from bot.features.reminders.screens import (
     show_zone_question,
 )
 from bot.plumbing.callbacks import Action, CallbackData, CallbackDataError, pattern
-from bot.plumbing.mapping import sender_of
+from bot.plumbing.mapping import Sender, for_sender
 from bot.plumbing.replies import replace_tapped
 from bot.plumbing.taps import Tap, read_tap
 from bot.runtime import BotApp, BotContext
@@ -32,10 +32,8 @@ from bot.services.onboarding import (
 from bot.services.reminders import Refusal
 
 
-async def start(update: Update, context: BotContext) -> None:
-    sender = sender_of(update)
-    if sender is None:
-        return
+@for_sender
+async def start(sender: Sender, context: BotContext) -> None:
     runtime = context.runtime
     async with runtime.session() as session:
         outcome = await begin(

@@ -18,7 +18,7 @@ from bot.features.pain.views import (
     warning_text,
 )
 from bot.plumbing.callbacks import Action, CallbackData, CallbackDataError, pattern
-from bot.plumbing.mapping import Sender, sender_of
+from bot.plumbing.mapping import Sender, for_sender
 from bot.plumbing.replies import replace_tapped
 from bot.plumbing.taps import read_tap, whole_number
 from bot.plumbing.text_router import PRIORITY_AWAITING, PRIORITY_COMMAND_LIKE
@@ -58,10 +58,8 @@ async def _reply(context: BotContext, sender: Sender, entry: Entry | Problem) ->
         await context.bot.send_message(sender.chat_id, warning_text(content))
 
 
-async def pain_command(update: Update, context: BotContext) -> None:
-    sender = sender_of(update)
-    if sender is None:
-        return
+@for_sender
+async def pain_command(sender: Sender, context: BotContext) -> None:
     words = (sender.text or "").split(maxsplit=1)
     entry = parse_command_args(words[1] if len(words) > 1 else "")
     if entry is None:

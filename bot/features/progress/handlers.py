@@ -25,7 +25,7 @@ from bot.features.progress.views import (
     weekly_screen_text,
 )
 from bot.plumbing.callbacks import Action, CallbackData, pattern
-from bot.plumbing.mapping import Sender, sender_of
+from bot.plumbing.mapping import Sender, for_sender
 from bot.plumbing.replies import replace_tapped
 from bot.plumbing.taps import read_tap
 from bot.plumbing.text_router import PRIORITY_AWAITING
@@ -84,10 +84,8 @@ async def _show(context: BotContext, sender: Sender, days: int) -> None:
     await send_history(context.bot, sender.chat_id, runtime.content, history)
 
 
-async def history_command(update: Update, context: BotContext) -> None:
-    sender = sender_of(update)
-    if sender is None:
-        return
+@for_sender
+async def history_command(sender: Sender, context: BotContext) -> None:
     wanted = (context.args or [""])[0]
     days = int(wanted) if wanted.isdecimal() and int(wanted) in PERIODS else DEFAULT_PERIOD
     await _show(context, sender, days)

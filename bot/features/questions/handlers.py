@@ -34,7 +34,7 @@ from bot.features.questions.views import (
     topics_keyboard,
 )
 from bot.plumbing.callbacks import Action, CallbackData, pattern
-from bot.plumbing.mapping import Sender, sender_of
+from bot.plumbing.mapping import Sender, for_sender
 from bot.plumbing.taps import read_tap
 from bot.plumbing.text_router import PRIORITY_QUESTIONS, PRIORITY_SAFETY
 from bot.runtime import BotApp, BotContext, runtime_of
@@ -76,18 +76,14 @@ async def question_route(update: Update, context: BotContext, sender: Sender) ->
     return True
 
 
-async def exercises_command(update: Update, context: BotContext) -> None:
-    sender = sender_of(update)
-    if sender is None:
-        return
+@for_sender
+async def exercises_command(sender: Sender, context: BotContext) -> None:
     content = context.runtime.content
     await _send(context, sender.chat_id, (content.t("questions.list"), exercises_keyboard(content)))
 
 
-async def exercise_command(update: Update, context: BotContext) -> None:
-    sender = sender_of(update)
-    if sender is None:
-        return
+@for_sender
+async def exercise_command(sender: Sender, context: BotContext) -> None:
     query = " ".join(context.args or [])
     if await _urgent_if_red_flag(context, sender, query):
         return

@@ -32,7 +32,7 @@ from bot.features.reminders.screens import (
     show_zone_question,
 )
 from bot.plumbing.callbacks import Action, pattern
-from bot.plumbing.mapping import Sender, sender_of
+from bot.plumbing.mapping import Sender, for_sender, sender_of
 from bot.plumbing.text_router import PRIORITY_AWAITING
 from bot.runtime import BotApp, BotContext, runtime_of
 from bot.services import reminder_commands as commands
@@ -92,10 +92,8 @@ async def on_location(update: Update, context: BotContext) -> None:
 # --- commands ----------------------------------------------------------------------------
 
 
-async def time_command(update: Update, context: BotContext) -> None:
-    sender = sender_of(update)
-    if sender is None:
-        return
+@for_sender
+async def time_command(sender: Sender, context: BotContext) -> None:
     runtime = context.runtime
     async with runtime.session() as session:
         outcome = await commands.time_command(
@@ -107,10 +105,8 @@ async def time_command(update: Update, context: BotContext) -> None:
         await show_typed(context, sender.chat_id, outcome)
 
 
-async def timezone_command(update: Update, context: BotContext) -> None:
-    sender = sender_of(update)
-    if sender is None:
-        return
+@for_sender
+async def timezone_command(sender: Sender, context: BotContext) -> None:
     runtime = context.runtime
     async with runtime.session() as session:
         outcome = await commands.zone_command(
@@ -122,10 +118,8 @@ async def timezone_command(update: Update, context: BotContext) -> None:
         await show_typed(context, sender.chat_id, outcome)
 
 
-async def pause_command(update: Update, context: BotContext) -> None:
-    sender = sender_of(update)
-    if sender is None:
-        return
+@for_sender
+async def pause_command(sender: Sender, context: BotContext) -> None:
     runtime = context.runtime
     now = runtime.clock.now()
     async with runtime.session() as session:
@@ -141,10 +135,8 @@ async def pause_command(update: Update, context: BotContext) -> None:
         await send(context, sender.chat_id, views.paused_text(content, outcome, now))
 
 
-async def resume_command(update: Update, context: BotContext) -> None:
-    sender = sender_of(update)
-    if sender is None:
-        return
+@for_sender
+async def resume_command(sender: Sender, context: BotContext) -> None:
     runtime = context.runtime
     now = runtime.clock.now()
     async with runtime.session() as session:
@@ -157,10 +149,8 @@ async def resume_command(update: Update, context: BotContext) -> None:
     await send(context, sender.chat_id, text)
 
 
-async def stop_command(update: Update, context: BotContext) -> None:
-    sender = sender_of(update)
-    if sender is None:
-        return
+@for_sender
+async def stop_command(sender: Sender, context: BotContext) -> None:
     runtime = context.runtime
     async with runtime.session() as session:
         outcome = await service.stop(session, sender.user_id, runtime.clock.now())
@@ -170,10 +160,8 @@ async def stop_command(update: Update, context: BotContext) -> None:
     await send(context, sender.chat_id, runtime.content.t("remind.stopped"))
 
 
-async def settings_command(update: Update, context: BotContext) -> None:
-    sender = sender_of(update)
-    if sender is None:
-        return
+@for_sender
+async def settings_command(sender: Sender, context: BotContext) -> None:
     runtime = context.runtime
     async with runtime.session() as session:
         outcome = await service.current_schedule(session, sender.user_id)

@@ -16,7 +16,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.features.routine import screen
 from bot.features.routine.keyboards import NO_EXERCISE
 from bot.plumbing.callbacks import Action, CallbackData, CallbackDataError, pattern
-from bot.plumbing.mapping import sender_of
+from bot.plumbing.mapping import Sender, for_sender
 from bot.plumbing.taps import read_tap
 from bot.runtime import BotApp, BotContext, Runtime, runtime_of
 from bot.services import routine as service
@@ -80,10 +80,8 @@ async def _open(
     await screen.show_opened(screen.app_of(context), opened)
 
 
-async def routine_command(update: Update, context: BotContext) -> None:
-    sender = sender_of(update)
-    if sender is None:
-        return
+@for_sender
+async def routine_command(sender: Sender, context: BotContext) -> None:
     await _open(
         context,
         user_id=sender.user_id,
