@@ -20,6 +20,7 @@ from bot.features.pain import handlers as pain
 from bot.features.progress import handlers as progress
 from bot.features.questions import handlers as questions
 from bot.features.reminders import handlers as reminders
+from bot.features.report import handlers as report
 from bot.features.routine import handlers as routine
 from bot.plumbing import text_router
 from bot.plumbing.errors import on_error
@@ -46,6 +47,7 @@ FEATURE_MODULES: tuple[ModuleType, ...] = (
     routine,
     pain,
     progress,
+    report,
     my_data,
 )
 
@@ -58,6 +60,7 @@ MENU_COMMANDS: tuple[str, ...] = (
     "exercise",
     "pain",
     "history",
+    "report",
     "settings",
     "time",
     "timezone",

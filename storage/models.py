@@ -68,6 +68,8 @@ class User(Base):
     weekly_summary_time: Mapped[time] = mapped_column(Time, default=time(18, 0))
     weekly_summary_next_at: Mapped[datetime | None] = mapped_column(index=True)
     blocked_at: Mapped[datetime | None]
+    report_name: Mapped[str | None] = mapped_column(String(80))
+    """A name the user chose to print on their clinician report (/report name ...)."""
 
 
 class Subscription(Base):

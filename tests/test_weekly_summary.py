@@ -51,7 +51,14 @@ async def test_the_summary_goes_out_on_sunday_evening_in_each_users_zone(bot: Bo
         "Your weekly summary: pain and routines over the last 7 days\n\n"
         "Average 4.0 (lowest 4, highest 4), from 1 rating on 1 day."
     )
-    assert summary.buttons == [["• 7 days •", "30 days", "90 days"]]
+    assert summary.buttons == [
+        ["• 7 days •", "30 days", "90 days"],
+        [bot.content.t("report.button_offer")],
+    ]
+    # The report button under the summary sends the 30-day report.
+    [report] = [c for c in await bot.tap(BOB, bot.content.t("report.button_offer")) if c.files]
+    assert report.method == "sendDocument"
+    assert report.files["document"].startswith(b"%PDF")
     assert (await user(bot, BOB)).weekly_summary_next_at == datetime(2026, 3, 15, 17, tzinfo=UTC)
 
     calls = await bot.advance(minutes=59)

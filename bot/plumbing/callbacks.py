@@ -44,6 +44,7 @@ class Action(StrEnum):
     WEEKLY_OTHER_TIME = "pwo"  # no args; asks the user to type a time
     ERASE_YES = "pey"  # args: when /delete asked (Unix seconds)
     ERASE_NO = "pen"
+    REPORT = "rp"  # args: days (7, 30 or 90), notes (1 in, 0 out): send the clinician report
     # Routine (issue 4). Step buttons carry (session id, step number); see bot/handlers/routine.
     ROUTINE_PAIN = "rtp"  # session, step, score or "skip": the pain rating before or after
     ROUTINE_START_HOLD = "rth"  # session, step: start the hold (or the set)

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 from telegram import Update
-
-if TYPE_CHECKING:
-    from bot.runtime import BotContext
 
 MAX_TEXT = 4096
 
@@ -43,21 +37,3 @@ def sender_of(update: object) -> Sender | None:
         text=text[:MAX_TEXT] if text else None,
         update_id=update.update_id,
     )
-
-
-SenderHandler = Callable[[Sender, "BotContext"], Coroutine[Any, Any, None]]
-
-
-def for_sender(
-    handler: SenderHandler,
-) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
-    """A command or message handler that starts from the plain sender (updates without one, such
-    as channel posts, are left alone)."""
-
-    @functools.wraps(handler)
-    async def from_update(update: Update, context: BotContext) -> None:
-        sender = sender_of(update)
-        if sender is not None:
-            await handler(sender, context)
-
-    return from_update

@@ -13,7 +13,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.features.questions.views import exercises_keyboard
 from bot.plumbing.callbacks import CallbackDataError, decode
-from bot.plumbing.mapping import Sender, for_sender
+from bot.plumbing.mapping import Sender
+from bot.plumbing.senders import for_sender
 from bot.plumbing.text_router import PRIORITY_FALLBACK
 from bot.runtime import BotApp, BotContext, runtime_of
 

@@ -10,13 +10,17 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.features.my_data.views import PICTURE_FILENAME, _caption
 from bot.features.progress.charts import render_history_png
 from bot.features.progress.views import chart_labels
+from bot.features.report.handlers import report_pdf
+from bot.features.report.views import report_filename
 from bot.plumbing.callbacks import Action, encode, pattern
-from bot.plumbing.mapping import Sender, for_sender
+from bot.plumbing.mapping import Sender
 from bot.plumbing.replies import replace_tapped
+from bot.plumbing.senders import for_sender
 from bot.plumbing.taps import read_tap, whole_number
 from bot.runtime import BotApp, BotContext
 from bot.services.my_data import erase_everything, export_data
 from bot.services.progress import History
+from bot.services.report.requests import REPORT_PERIODS
 
 
 @for_sender
@@ -34,6 +38,14 @@ async def export_command(sender: Sender, context: BotContext) -> None:
     )
     if bundle.history.summary.has_data:
         await _send_picture(context, sender.chat_id, bundle.history)
+    made = await report_pdf(runtime, sender.user_id, REPORT_PERIODS[-1], include_notes=True)
+    if made is not None:
+        pdf, _ = made
+        await context.bot.send_document(
+            sender.chat_id,
+            document=InputFile(pdf, filename=report_filename(REPORT_PERIODS[-1])),
+            caption=content.t("export.report_caption", days=REPORT_PERIODS[-1]),
+        )
 
 
 async def _send_picture(context: BotContext, chat_id: int, history: History) -> None:

@@ -18,8 +18,9 @@ from bot.features.reminders.screens import (
     show_zone_question,
 )
 from bot.plumbing.callbacks import Action, CallbackData, CallbackDataError, pattern
-from bot.plumbing.mapping import Sender, for_sender
+from bot.plumbing.mapping import Sender
 from bot.plumbing.replies import replace_tapped
+from bot.plumbing.senders import for_sender
 from bot.plumbing.taps import Tap, read_tap
 from bot.runtime import BotApp, BotContext
 from bot.services.onboarding import (

@@ -18,8 +18,9 @@ from bot.features.pain.views import (
     warning_text,
 )
 from bot.plumbing.callbacks import Action, CallbackData, CallbackDataError, pattern
-from bot.plumbing.mapping import Sender, for_sender
+from bot.plumbing.mapping import Sender
 from bot.plumbing.replies import replace_tapped
+from bot.plumbing.senders import for_sender
 from bot.plumbing.taps import read_tap, whole_number
 from bot.plumbing.text_router import PRIORITY_AWAITING, PRIORITY_COMMAND_LIKE
 from bot.runtime import BotApp, BotContext, runtime_of

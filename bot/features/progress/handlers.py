@@ -10,7 +10,7 @@ import asyncio
 import logging
 from datetime import time
 
-from telegram import Bot, InputFile, Update
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -24,9 +24,11 @@ from bot.features.progress.views import (
     weekly_keyboard,
     weekly_screen_text,
 )
+from bot.features.report.views import report_button
 from bot.plumbing.callbacks import Action, CallbackData, pattern
-from bot.plumbing.mapping import Sender, for_sender
+from bot.plumbing.mapping import Sender
 from bot.plumbing.replies import replace_tapped
+from bot.plumbing.senders import for_sender
 from bot.plumbing.taps import read_tap
 from bot.plumbing.text_router import PRIORITY_AWAITING
 from bot.runtime import BotApp, BotContext, runtime_of
@@ -43,6 +45,7 @@ from bot.services.progress import (
     schedule_new_weekly,
     take_weekly_time,
 )
+from bot.services.report.requests import DEFAULT_PERIOD as REPORT_DEFAULT
 from content import Content
 
 log = logging.getLogger(__name__)
@@ -56,11 +59,21 @@ WEEKLY_JOB_NAME = "weekly-summary-sweep"
 
 
 async def send_history(
-    bot: Bot, chat_id: int, content: Content, history: History, *, heading: str | None = None
+    bot: Bot,
+    chat_id: int,
+    content: Content,
+    history: History,
+    *,
+    heading: str | None = None,
+    offer_report: bool = False,
 ) -> None:
-    """The picture with the figures in words as its caption (or only words, with no data)."""
+    """The picture with the figures in words as its caption (or only words, with no data);
+    ``offer_report`` adds a button for the clinician report (under the weekly summary)."""
     summary = history.summary
     keyboard = period_keyboard(content, summary.days)
+    if offer_report:
+        rows = [*keyboard.inline_keyboard, [report_button(content, REPORT_DEFAULT)]]
+        keyboard = InlineKeyboardMarkup(rows)
     if not summary.has_data:
         text = content.t("history.nothing_yet", days=summary.days)
         await bot.send_message(chat_id, text, reply_markup=keyboard)
@@ -121,6 +134,7 @@ async def _send_weekly(context: BotContext, item: DueSummary) -> None:
             content,
             item.history,
             heading=content.t("weekly_summary.header"),
+            offer_report=True,
         )
     except Forbidden:
         log.warning("weekly summary: user %s has blocked the bot; summaries stop", item.user_id)

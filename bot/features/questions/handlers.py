@@ -34,7 +34,8 @@ from bot.features.questions.views import (
     topics_keyboard,
 )
 from bot.plumbing.callbacks import Action, CallbackData, pattern
-from bot.plumbing.mapping import Sender, for_sender
+from bot.plumbing.mapping import Sender
+from bot.plumbing.senders import for_sender
 from bot.plumbing.taps import read_tap
 from bot.plumbing.text_router import PRIORITY_QUESTIONS, PRIORITY_SAFETY
 from bot.runtime import BotApp, BotContext, runtime_of

@@ -32,7 +32,8 @@ from bot.features.reminders.screens import (
     show_zone_question,
 )
 from bot.plumbing.callbacks import Action, pattern
-from bot.plumbing.mapping import Sender, for_sender, sender_of
+from bot.plumbing.mapping import Sender, sender_of
+from bot.plumbing.senders import for_sender
 from bot.plumbing.text_router import PRIORITY_AWAITING
 from bot.runtime import BotApp, BotContext, runtime_of
 from bot.services import reminder_commands as commands

@@ -16,7 +16,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.features.routine import screen
 from bot.features.routine.keyboards import NO_EXERCISE
 from bot.plumbing.callbacks import Action, CallbackData, CallbackDataError, pattern
-from bot.plumbing.mapping import Sender, for_sender
+from bot.plumbing.mapping import Sender
+from bot.plumbing.senders import for_sender
 from bot.plumbing.taps import read_tap
 from bot.runtime import BotApp, BotContext, Runtime, runtime_of
 from bot.services import routine as service
