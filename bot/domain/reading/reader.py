@@ -1,0 +1,199 @@
+"""What a free-text message is about: one intent of the content, read without side effects::
+
+    library = Library(content)                      # trains the classifier (~0.1 s)
+    library.read("how do i do the piegon?")         # EXERCISE, ("seated_pigeon",)
+    library.read("the bridge makes my leg worse")   # EXERCISE_HURTS, ("glute_bridge",)
+    library.read("my foot is numb")                 # TOPIC "symptom"
+    library.read("pain 4 after walking")            # PAIN_LOG, pain=PlainRating(4, ...)
+
+How a message is read, in order:
+
+1. Medicine words (the medication topic's ``keywords``, typos included) always mean the
+   medication answer: a medicine question never reaches a stretch card or a dose answer.
+2. A clear pain score in a sentence ("7/10", "it's a 6 this morning") is a rating to log.
+3. Otherwise the classifier (``IntentModel``) ranks the intents, and the stretch-name matcher
+   (``ExerciseIndex``, rapidfuzz) says which stretch the message names, if any. The classifier
+   decides what the message is about; the name matcher decides which stretch it is about.
+   Someone describing nerve symptoms without naming a stretch never gets a stretch card.
+4. When the classifier is unsure (a low score, or the second intent close behind) the reading
+   keeps its best guess and also carries the two most likely intents as ``choices``, for the
+   caller to offer both; when nothing fits, NOTHING (the caller shows the menu).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.domain.exercise_lookup import Certainty, ExerciseIndex, ExerciseMatch
+from bot.domain.pain_entry import read_rating
+from bot.domain.reading.classifier import Guess, IntentModel
+from bot.domain.reading.kinds import (
+    EXERCISE_HURTS,
+    MEDICATION_TOPIC,
+    NOTHING,
+    PAIN_LOG,
+    SMALL_TALK,
+    SYMPTOM,
+    Reading,
+    ReadingKind,
+)
+from bot.domain.red_flags import RedFlagRules
+from bot.domain.words import Vocabulary, stem, words
+from content import Content
+from content.models import EXERCISE_INTENT
+
+# Messages longer than Telegram allows are cut to this before reading.
+MAX_CHARS = 4096
+
+_FIRST_SENTENCE = re.compile(r"[^.!?\n]*[.!?\n]")
+
+# Classifier scores (see ``Guess``): below NOTHING_BELOW no intent claims the message; a best
+# score under SURE_FROM, or a second intent within MARGIN of it, is unsure. Tuned on the
+# project's phrasing table (tests/reading_table.py), never on the held-out set.
+NOTHING_BELOW = -0.3
+SURE_FROM = 0.0
+MARGIN = 0.25
+# A stretch the classifier picks for "this stretch hurts" when no name is typed: it must lead
+# the other stretches by this much.
+HURT_EXERCISE_MARGIN = 0.3
+
+
+class Library:
+    """The content's intents, exercises and red flags, indexed for reading messages."""
+
+    def __init__(self, content: Content) -> None:
+        self.exercises = ExerciseIndex(content.exercises)
+        self.red_flags = RedFlagRules.from_safety(content.safety)
+        self.model = IntentModel(content.intent_examples())
+        medication = content.answer(MEDICATION_TOPIC)
+        keywords = medication.keywords if medication is not None else ()
+        self._medicine_phrases = tuple(tuple(stem(word) for word in words(k)) for k in keywords)
+        self._medicine_words = Vocabulary({word for k in keywords for word in words(k)})
+        self._exercise_intents = tuple(
+            EXERCISE_INTENT + exercise.id for exercise in content.exercises
+        )
+
+    def red_flag(self, text: str) -> str | None:
+        """The red-flag rule the text triggers (for the log), or None."""
+        return self.red_flags.find(text[:MAX_CHARS])
+
+    def find_exercise(self, text: str) -> Reading:
+        """Read ``text`` as the name of a stretch only (for /exercise and inline queries)."""
+        match = self.exercises.match(text[:MAX_CHARS])
+        if match is None:
+            return NOTHING
+        kind = ReadingKind.EXERCISE if match.certainty is Certainty.SURE else ReadingKind.CHOICE
+        intent = EXERCISE_INTENT + match.exercise_ids[0]
+        return Reading(kind, match.exercise_ids, intent=intent, confidence=1.0)
+
+    def read(self, text: str, *, pain_pending: bool = False) -> Reading:
+        """What a free-text message is about (see the module docstring for the order).
+
+        ``pain_pending``: the bot has just asked for a pain score, so a bare "6" is one. A long
+        message the reader can't place as a whole is read by its first sentence (people
+        usually put the question first).
+        """
+        text = text[:MAX_CHARS]
+        reading = self._read(text, pain_pending)
+        if reading.kind is ReadingKind.NOTHING or reading.unsure:
+            first = _FIRST_SENTENCE.match(text)
+            if first is not None and first.end() < len(text.rstrip()):
+                better = self._read(first.group(), pain_pending)
+                if better.kind is not ReadingKind.NOTHING and not better.unsure:
+                    return better
+        return reading
+
+    def _read(self, text: str, pain_pending: bool) -> Reading:
+        typed = words(text)
+        if not typed:
+            return NOTHING
+        if self._names_a_medicine(typed):
+            return Reading(ReadingKind.TOPIC, topic_id=MEDICATION_TOPIC, intent=MEDICATION_TOPIC,
+                           confidence=1.0)  # fmt: skip
+        rating = read_rating(text, pending=pain_pending)
+        if rating is not None and rating.clear:
+            return Reading(ReadingKind.PAIN_LOG, intent=PAIN_LOG, confidence=1.0, pain=rating)
+        ranked = [
+            guess for guess in self.model.rank(text) if guess.intent != PAIN_LOG or rating
+        ]
+        match = self.exercises.match_words(typed)
+        best, second = ranked[0], ranked[1]
+        if _is_exercise(best.intent) and second.intent == SYMPTOM and not _sure(match):
+            best, second = second, best  # nerve symptoms, no stretch named: never a card
+        if best.score < NOTHING_BELOW or best.intent == SMALL_TALK["nothing"]:
+            return self._name_only(match, typed)
+        unsure = best.score < SURE_FROM or best.score - second.score < MARGIN
+        choices = (best.intent, second.intent) if unsure else ()
+        confidence = round(best.score, 3)
+        if _is_exercise(best.intent):
+            return self._exercise(best, match, typed, choices)
+        if best.intent == EXERCISE_HURTS:
+            hurt = self._hurt_exercise(text, match)
+            return Reading(ReadingKind.EXERCISE_HURTS, hurt, EXERCISE_HURTS,
+                           f"{EXERCISE_HURTS}:{''.join(hurt)}", confidence, choices)  # fmt: skip
+        if best.intent == PAIN_LOG:
+            return Reading(ReadingKind.PAIN_LOG, intent=PAIN_LOG, confidence=confidence,
+                           choices=choices, pain=rating)  # fmt: skip
+        if best.intent in SMALL_TALK:
+            kind = ReadingKind(SMALL_TALK[best.intent])
+            return Reading(kind, intent=best.intent, confidence=confidence, choices=choices)
+        return Reading(ReadingKind.TOPIC, topic_id=best.intent, intent=best.intent,
+                       confidence=confidence, choices=choices)  # fmt: skip
+
+    def _names_a_medicine(self, typed: list[str]) -> bool:
+        stems = [stem(self._medicine_words.correct(word)) for word in typed]
+        return any(
+            any(stems[i : i + len(phrase)] == list(phrase) for i in range(len(stems)))
+            for phrase in self._medicine_phrases
+        )
+
+    def _exercise(
+        self,
+        best: Guess,
+        match: ExerciseMatch | None,
+        typed: list[str],
+        choices: tuple[str, ...],
+    ) -> Reading:
+        """A stretch: the one named (the name matcher knows names best), else the guess."""
+        guessed = best.intent.removeprefix(EXERCISE_INTENT)
+        confidence = round(best.score, 3)
+        if match is not None and match.certainty is Certainty.SURE:
+            ids = match.exercise_ids
+            return Reading(ReadingKind.EXERCISE, ids, intent=EXERCISE_INTENT + ids[0],
+                           confidence=confidence)  # fmt: skip
+        if match is not None and match.certainty is Certainty.SEVERAL:
+            return Reading(ReadingKind.CHOICE, match.exercise_ids, intent=best.intent,
+                           confidence=confidence, choices=choices)  # fmt: skip
+        if match is not None and len(typed) == 1 and guessed in match.exercise_ids:
+            # One word that is only part of a name ("tilt", "seated"): ask which stretch.
+            return Reading(ReadingKind.CHOICE, match.exercise_ids, intent=best.intent,
+                           confidence=confidence, choices=choices)  # fmt: skip
+        return Reading(ReadingKind.EXERCISE, (guessed,), intent=best.intent,
+                       confidence=confidence, choices=choices)  # fmt: skip
+
+    def _hurt_exercise(self, text: str, match: ExerciseMatch | None) -> tuple[str, ...]:
+        """The stretch that hurts: the one named, else the classifier's clear favourite."""
+        if match is not None and (match.certainty is not Certainty.MAYBE or
+                                  len(match.exercise_ids) == 1):  # fmt: skip
+            return match.exercise_ids[:1]
+        ranked = self.model.rank(text, among=self._exercise_intents)
+        if ranked[0].score - ranked[1].score >= HURT_EXERCISE_MARGIN and ranked[0].score > -0.5:
+            return (ranked[0].intent.removeprefix(EXERCISE_INTENT),)
+        return ()
+
+    def _name_only(self, match: ExerciseMatch | None, typed: list[str]) -> Reading:
+        """Nothing fits as a whole, but a stretch may still be named in it."""
+        if match is None or len(typed) > 3:
+            return NOTHING
+        intent = EXERCISE_INTENT + match.exercise_ids[0]
+        if match.certainty is Certainty.SURE:
+            return Reading(ReadingKind.EXERCISE, match.exercise_ids, intent=intent)
+        return Reading(ReadingKind.CHOICE, match.exercise_ids, intent=intent)
+
+
+def _is_exercise(intent: str) -> bool:
+    return intent.startswith(EXERCISE_INTENT)
+
+
+def _sure(match: ExerciseMatch | None) -> bool:
+    return match is not None and match.certainty is not Certainty.MAYBE
