@@ -11,10 +11,12 @@ How a message is read, in order:
 1. Medicine words (the medication topic's ``keywords``, typos included) always mean the
    medication answer: a medicine question never reaches a stretch card or a dose answer.
 2. A clear pain score in a sentence ("7/10", "it's a 6 this morning") is a rating to log.
-3. Otherwise the classifier (``IntentModel``) ranks the intents, and the stretch-name matcher
-   (``ExerciseIndex``, rapidfuzz) says which stretch the message names, if any. The classifier
-   decides what the message is about; the name matcher decides which stretch it is about.
-   Someone describing nerve symptoms without naming a stretch never gets a stretch card.
+3. Otherwise one classifier (``IntentModel``), reading the message with every stretch name
+   hidden (``NameMask``), ranks the intents ("a stretch" standing for all seven), so "the
+   bridge hurts" and "the pigeon hurts" are one intent. Which stretch is meant comes from the
+   stretch-name matcher (``ExerciseIndex``, rapidfuzz) when a name is typed, else from a
+   second classifier over the stretches alone ("back of my thigh"). Someone describing nerve
+   symptoms without naming a stretch never gets a stretch card.
 4. When the classifier is unsure (a low score, or the second intent close behind) the reading
    keeps its best guess and also carries the two most likely intents as ``choices``, for the
    caller to offer both; when nothing fits, NOTHING (the caller shows the menu).
@@ -27,6 +29,7 @@ import re
 from bot.domain.exercise_lookup import Certainty, ExerciseIndex, ExerciseMatch
 from bot.domain.pain_entry import read_rating
 from bot.domain.reading.classifier import Guess, IntentModel
+from bot.domain.reading.names import PLACEHOLDER, NameMask
 from bot.domain.reading.kinds import (
     EXERCISE_HURTS,
     MEDICATION_TOPIC,
@@ -42,6 +45,9 @@ from bot.domain.words import Vocabulary, stem, words
 from content import Content
 from content.models import EXERCISE_INTENT
 
+# The masked classifier's one intent for all seven stretches.
+STRETCH = "exercise"
+
 # Messages longer than Telegram allows are cut to this before reading.
 MAX_CHARS = 4096
 
@@ -53,9 +59,8 @@ _FIRST_SENTENCE = re.compile(r"[^.!?\n]*[.!?\n]")
 NOTHING_BELOW = -0.3
 SURE_FROM = 0.0
 MARGIN = 0.25
-# A stretch the classifier picks for "this stretch hurts" when no name is typed: it must lead
-# the other stretches by this much.
-HURT_EXERCISE_MARGIN = 0.3
+# When no intent fits, a stretch only partly named still gets a choice in messages this short.
+MAYBE_WORDS = 3
 
 
 class Library:
@@ -64,14 +69,18 @@ class Library:
     def __init__(self, content: Content) -> None:
         self.exercises = ExerciseIndex(content.exercises)
         self.red_flags = RedFlagRules.from_safety(content.safety)
-        self.model = IntentModel(content.intent_examples())
+        examples = content.intent_examples()
+        self.mask = NameMask(content.exercises, (t for texts in examples.values() for t in texts))
+        masked: dict[str, list[str]] = {}
+        for intent, texts in examples.items():
+            family = STRETCH if _is_exercise(intent) else intent
+            masked.setdefault(family, []).extend(self.mask(text) for text in texts)
+        self.model = IntentModel(masked)
+        self.stretches = IntentModel({i: t for i, t in examples.items() if _is_exercise(i)})
         medication = content.answer(MEDICATION_TOPIC)
         keywords = medication.keywords if medication is not None else ()
         self._medicine_phrases = tuple(tuple(stem(word) for word in words(k)) for k in keywords)
         self._medicine_words = Vocabulary({word for k in keywords for word in words(k)})
-        self._exercise_intents = tuple(
-            EXERCISE_INTENT + exercise.id for exercise in content.exercises
-        )
 
     def red_flag(self, text: str) -> str | None:
         """The red-flag rule the text triggers (for the log), or None."""
@@ -113,22 +122,22 @@ class Library:
         rating = read_rating(text, pending=pain_pending)
         if rating is not None and rating.clear:
             return Reading(ReadingKind.PAIN_LOG, intent=PAIN_LOG, confidence=1.0, pain=rating)
-        ranked = [
-            guess for guess in self.model.rank(text) if guess.intent != PAIN_LOG or rating
-        ]
+        masked = self.mask(text)
+        named = PLACEHOLDER in masked.split()
+        ranked = [guess for guess in self.model.rank(masked) if guess.intent != PAIN_LOG or rating]
         match = self.exercises.match_words(typed)
         best, second = ranked[0], ranked[1]
-        if _is_exercise(best.intent) and second.intent == SYMPTOM and not _sure(match):
+        if best.intent == STRETCH and second.intent == SYMPTOM and not named:
             best, second = second, best  # nerve symptoms, no stretch named: never a card
         if best.score < NOTHING_BELOW or best.intent == SMALL_TALK["nothing"]:
             return self._name_only(match, typed)
         unsure = best.score < SURE_FROM or best.score - second.score < MARGIN
-        choices = (best.intent, second.intent) if unsure else ()
+        choices = (self._label(best, text), self._label(second, text)) if unsure else ()
         confidence = round(best.score, 3)
-        if _is_exercise(best.intent):
-            return self._exercise(best, match, typed, choices)
+        if best.intent == STRETCH:
+            return self._exercise(best, match, typed, text, choices)
         if best.intent == EXERCISE_HURTS:
-            hurt = self._hurt_exercise(text, match)
+            hurt = self._hurt_exercise(text, match, named)
             return Reading(ReadingKind.EXERCISE_HURTS, hurt, EXERCISE_HURTS,
                            f"{EXERCISE_HURTS}:{''.join(hurt)}", confidence, choices)  # fmt: skip
         if best.intent == PAIN_LOG:
@@ -147,43 +156,50 @@ class Library:
             for phrase in self._medicine_phrases
         )
 
+    def _label(self, guess: Guess, text: str) -> str:
+        """An intent of the masked classifier as a label: "a stretch" becomes which one."""
+        return self.stretches.rank(text)[0].intent if guess.intent == STRETCH else guess.intent
+
     def _exercise(
         self,
         best: Guess,
         match: ExerciseMatch | None,
         typed: list[str],
+        text: str,
         choices: tuple[str, ...],
     ) -> Reading:
         """A stretch: the one named (the name matcher knows names best), else the guess."""
-        guessed = best.intent.removeprefix(EXERCISE_INTENT)
+        intent = self._label(best, text)
+        guessed = intent.removeprefix(EXERCISE_INTENT)
         confidence = round(best.score, 3)
         if match is not None and match.certainty is Certainty.SURE:
             ids = match.exercise_ids
             return Reading(ReadingKind.EXERCISE, ids, intent=EXERCISE_INTENT + ids[0],
                            confidence=confidence)  # fmt: skip
         if match is not None and match.certainty is Certainty.SEVERAL:
-            return Reading(ReadingKind.CHOICE, match.exercise_ids, intent=best.intent,
+            return Reading(ReadingKind.CHOICE, match.exercise_ids, intent=intent,
                            confidence=confidence, choices=choices)  # fmt: skip
-        if match is not None and len(typed) == 1 and guessed in match.exercise_ids:
-            # One word that is only part of a name ("tilt", "seated"): ask which stretch.
-            return Reading(ReadingKind.CHOICE, match.exercise_ids, intent=best.intent,
+        if match is not None and guessed in match.exercise_ids and (len(typed) == 1 or choices):
+            # Only part of a name ("tilt", "sitting stretch"): ask which stretch.
+            return Reading(ReadingKind.CHOICE, match.exercise_ids, intent=intent,
                            confidence=confidence, choices=choices)  # fmt: skip
-        return Reading(ReadingKind.EXERCISE, (guessed,), intent=best.intent,
+        return Reading(ReadingKind.EXERCISE, (guessed,), intent=intent,
                        confidence=confidence, choices=choices)  # fmt: skip
 
-    def _hurt_exercise(self, text: str, match: ExerciseMatch | None) -> tuple[str, ...]:
-        """The stretch that hurts: the one named, else the classifier's clear favourite."""
+    def _hurt_exercise(
+        self, text: str, match: ExerciseMatch | None, named: bool
+    ) -> tuple[str, ...]:
+        """The stretch that hurts, when one is named ("this stretch hurts" names none)."""
         if match is not None and (match.certainty is not Certainty.MAYBE or
                                   len(match.exercise_ids) == 1):  # fmt: skip
             return match.exercise_ids[:1]
-        ranked = self.model.rank(text, among=self._exercise_intents)
-        if ranked[0].score - ranked[1].score >= HURT_EXERCISE_MARGIN and ranked[0].score > -0.5:
-            return (ranked[0].intent.removeprefix(EXERCISE_INTENT),)
+        if named:
+            return (self.stretches.rank(text)[0].intent.removeprefix(EXERCISE_INTENT),)
         return ()
 
     def _name_only(self, match: ExerciseMatch | None, typed: list[str]) -> Reading:
         """Nothing fits as a whole, but a stretch may still be named in it."""
-        if match is None or len(typed) > 3:
+        if match is None or (match.certainty is Certainty.MAYBE and len(typed) > MAYBE_WORDS):
             return NOTHING
         intent = EXERCISE_INTENT + match.exercise_ids[0]
         if match.certainty is Certainty.SURE:
@@ -194,6 +210,3 @@ class Library:
 def _is_exercise(intent: str) -> bool:
     return intent.startswith(EXERCISE_INTENT)
 
-
-def _sure(match: ExerciseMatch | None) -> bool:
-    return match is not None and match.certainty is not Certainty.MAYBE
