@@ -25,6 +25,7 @@ How a message is read, in order:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 
 from bot.domain.exercise_lookup import Certainty, ExerciseIndex, ExerciseMatch
 from bot.domain.pain_entry import read_rating
@@ -45,6 +46,9 @@ from bot.domain.words import Vocabulary, stem, words
 from content import Content
 from content.models import EXERCISE_INTENT
 
+# A stretch described, not named, must lead nerve symptoms by this much to be read as the
+# stretch (a card offered to someone describing nerve symptoms is the worse mistake).
+SYMPTOM_MARGIN = 0.4
 # The masked classifier's one intent for all seven stretches.
 STRETCH = "exercise"
 
@@ -56,7 +60,7 @@ _FIRST_SENTENCE = re.compile(r"[^.!?\n]*[.!?\n]")
 # Classifier scores (see ``Guess``): below NOTHING_BELOW no intent claims the message; a best
 # score under SURE_FROM, or a second intent within MARGIN of it, is unsure. Tuned on the
 # project's phrasing table (tests/reading_table.py), never on the held-out set.
-NOTHING_BELOW = -0.3
+NOTHING_BELOW = -0.7
 SURE_FROM = 0.0
 MARGIN = 0.25
 # When no intent fits, a stretch only partly named still gets a choice in messages this short.
@@ -66,16 +70,20 @@ MAYBE_WORDS = 3
 class Library:
     """The content's intents, exercises and red flags, indexed for reading messages."""
 
-    def __init__(self, content: Content) -> None:
+    def __init__(
+        self, content: Content, examples: Mapping[str, Sequence[str]] | None = None
+    ) -> None:
+        """``examples``: learn from these instead of the content's (cross-validation)."""
         self.exercises = ExerciseIndex(content.exercises)
         self.red_flags = RedFlagRules.from_safety(content.safety)
-        examples = content.intent_examples()
+        examples = examples if examples is not None else content.intent_examples()
         self.mask = NameMask(content.exercises, (t for texts in examples.values() for t in texts))
         masked: dict[str, list[str]] = {}
         for intent, texts in examples.items():
             family = STRETCH if _is_exercise(intent) else intent
             masked.setdefault(family, []).extend(self.mask(text) for text in texts)
         self.model = IntentModel(masked)
+        self._known = Vocabulary({w for texts in examples.values() for t in texts for w in words(t)})
         self.stretches = IntentModel({i: t for i, t in examples.items() if _is_exercise(i)})
         medication = content.answer(MEDICATION_TOPIC)
         keywords = medication.keywords if medication is not None else ()
@@ -127,9 +135,18 @@ class Library:
         ranked = [guess for guess in self.model.rank(masked) if guess.intent != PAIN_LOG or rating]
         match = self.exercises.match_words(typed)
         best, second = ranked[0], ranked[1]
-        if best.intent == STRETCH and second.intent == SYMPTOM and not named:
+        if (
+            best.intent == STRETCH
+            and second.intent == SYMPTOM
+            and best.score - second.score < SYMPTOM_MARGIN
+            and not named
+        ):
             best, second = second, best  # nerve symptoms, no stretch named: never a card
-        if best.score < NOTHING_BELOW or best.intent == SMALL_TALK["nothing"]:
+        if (
+            best.score < NOTHING_BELOW
+            or best.intent == SMALL_TALK["nothing"]
+            or not any(self._known.correct(word) in self._known.words for word in typed)
+        ):  # no intent claims it, or not one word of it is known: the classifier would guess
             return self._name_only(match, typed)
         unsure = best.score < SURE_FROM or best.score - second.score < MARGIN
         choices = (self._label(best, text), self._label(second, text)) if unsure else ()
@@ -190,12 +207,12 @@ class Library:
         self, text: str, match: ExerciseMatch | None, named: bool
     ) -> tuple[str, ...]:
         """The stretch that hurts, when one is named ("this stretch hurts" names none)."""
+        if not named:
+            return ()
         if match is not None and (match.certainty is not Certainty.MAYBE or
                                   len(match.exercise_ids) == 1):  # fmt: skip
             return match.exercise_ids[:1]
-        if named:
-            return (self.stretches.rank(text)[0].intent.removeprefix(EXERCISE_INTENT),)
-        return ()
+        return (self.stretches.rank(text)[0].intent.removeprefix(EXERCISE_INTENT),)
 
     def _name_only(self, match: ExerciseMatch | None, typed: list[str]) -> Reading:
         """Nothing fits as a whole, but a stretch may still be named in it."""
