@@ -48,7 +48,9 @@ def cross_validate(content: Content, folds: int, seed: int = 0) -> tuple[float, 
     confused: Counter[str] = Counter()
     for fold in range(folds):
         training = {
-            intent: [t for other in range(folds) if other != fold for t in split[other].get(intent, [])]
+            intent: [
+                t for other in range(folds) if other != fold for t in split[other].get(intent, [])
+            ]
             for intent in examples
         }
         library = Library(content, training)

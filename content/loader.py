@@ -135,8 +135,8 @@ def _check_examples(content: Content, root: Path) -> None:
     where = {
         **{EXERCISE_INTENT + exercise.id: f"exercises/{exercise.id}.yaml" for exercise in
            content.exercises},
-        **{answer.id: "answers.yaml" for answer in content.answers},
-        **{intent: "phrasings/chat.yaml" for intent in CHAT_INTENTS},
+        **{answer.id: "answers.yaml" for answer in content.all_answers},
+        **dict.fromkeys(CHAT_INTENTS, "phrasings/chat.yaml"),
     }  # fmt: skip
     owner: dict[str, str] = {}
     for intent, examples in content.intent_examples().items():

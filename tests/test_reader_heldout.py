@@ -74,7 +74,9 @@ def test_heldout_accuracy_per_intent_and_overall(
         print(f"\nheld-out reading ({', '.join(files)}): {accuracy:.1%} ({correct}/{len(items)})")
         print(f"  unsure (two choices offered): {unsure}/{len(items)}")
         for intent, results in sorted(per_intent.items()):
-            print(f"  {sum(results) / len(results):6.1%} {sum(results):3}/{len(results):<3} {intent}")
+            print(
+                f"  {sum(results) / len(results):6.1%} {sum(results):3}/{len(results):<3} {intent}"
+            )
         print("  most confused (expected -> got):")
         for (expected, got), count in confused.most_common(CONFUSED_SHOWN):
             print(f"    {count:3} {expected} -> {got}")

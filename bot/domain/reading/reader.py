@@ -30,7 +30,6 @@ from collections.abc import Mapping, Sequence
 from bot.domain.exercise_lookup import Certainty, ExerciseIndex, ExerciseMatch
 from bot.domain.pain_entry import read_rating
 from bot.domain.reading.classifier import Guess, IntentModel
-from bot.domain.reading.names import PLACEHOLDER, NameMask
 from bot.domain.reading.kinds import (
     EXERCISE_HURTS,
     MEDICATION_TOPIC,
@@ -41,6 +40,7 @@ from bot.domain.reading.kinds import (
     Reading,
     ReadingKind,
 )
+from bot.domain.reading.names import PLACEHOLDER, NameMask
 from bot.domain.red_flags import RedFlagRules
 from bot.domain.words import Vocabulary, stem, words
 from content import Content
@@ -77,13 +77,17 @@ class Library:
         self.exercises = ExerciseIndex(content.exercises)
         self.red_flags = RedFlagRules.from_safety(content.safety)
         examples = examples if examples is not None else content.intent_examples()
-        self.mask = NameMask(content.exercises, (t for texts in examples.values() for t in texts))
+        # Words of the other intents' examples are never taken as typos of a stretch's name.
+        others = (t for i, texts in examples.items() if not _about_a_stretch(i) for t in texts)
+        self.mask = NameMask(content.exercises, others)
         masked: dict[str, list[str]] = {}
         for intent, texts in examples.items():
             family = STRETCH if _is_exercise(intent) else intent
             masked.setdefault(family, []).extend(self.mask(text) for text in texts)
         self.model = IntentModel(masked)
-        self._known = Vocabulary({w for texts in examples.values() for t in texts for w in words(t)})
+        self._known = Vocabulary(
+            {w for texts in examples.values() for t in texts for w in words(t)}
+        )
         self.stretches = IntentModel({i: t for i, t in examples.items() if _is_exercise(i)})
         medication = content.answer(MEDICATION_TOPIC)
         keywords = medication.keywords if medication is not None else ()
@@ -167,7 +171,11 @@ class Library:
                        confidence=confidence, choices=choices)  # fmt: skip
 
     def _names_a_medicine(self, typed: list[str]) -> bool:
-        stems = [stem(self._medicine_words.correct(word)) for word in typed]
+        # A word the examples use is itself ("pillow" is not a typo of "pill").
+        stems = [
+            stem(word if word in self._known.words else self._medicine_words.correct(word))
+            for word in typed
+        ]
         return any(
             any(stems[i : i + len(phrase)] == list(phrase) for i in range(len(stems)))
             for phrase in self._medicine_phrases
@@ -227,3 +235,6 @@ class Library:
 def _is_exercise(intent: str) -> bool:
     return intent.startswith(EXERCISE_INTENT)
 
+
+def _about_a_stretch(intent: str) -> bool:
+    return _is_exercise(intent) or intent == EXERCISE_HURTS
