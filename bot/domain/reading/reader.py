@@ -153,14 +153,15 @@ class Library:
         ):  # no intent claims it, or not one word of it is known: the classifier would guess
             return self._name_only(match, typed)
         unsure = best.score < SURE_FROM or best.score - second.score < MARGIN
-        choices = (self._label(best, text), self._label(second, text)) if unsure else ()
+        label = self._label(best, text, match, named)
+        choices = (label, self._label(second, text, match, named)) if unsure else ()
         confidence = round(best.score, 3)
         if best.intent == STRETCH:
-            return self._exercise(best, match, typed, text, choices)
+            return self._exercise(label, match, typed, confidence, choices)
         if best.intent == EXERCISE_HURTS:
             hurt = self._hurt_exercise(text, match, named)
-            return Reading(ReadingKind.EXERCISE_HURTS, hurt, EXERCISE_HURTS,
-                           f"{EXERCISE_HURTS}:{''.join(hurt)}", confidence, choices)  # fmt: skip
+            return Reading(ReadingKind.EXERCISE_HURTS, hurt, EXERCISE_HURTS, label,
+                           confidence, choices)  # fmt: skip
         if best.intent == PAIN_LOG:
             return Reading(ReadingKind.PAIN_LOG, intent=PAIN_LOG, confidence=confidence,
                            choices=choices, pain=rating)  # fmt: skip
@@ -181,31 +182,35 @@ class Library:
             for phrase in self._medicine_phrases
         )
 
-    def _label(self, guess: Guess, text: str) -> str:
-        """An intent of the masked classifier as a label: "a stretch" becomes which one."""
-        return self.stretches.rank(text)[0].intent if guess.intent == STRETCH else guess.intent
+    def _label(self, guess: Guess, text: str, match: ExerciseMatch | None, named: bool) -> str:
+        """An intent of the masked classifier as a label: which stretch, for "a stretch"."""
+        if guess.intent == EXERCISE_HURTS:
+            return f"{EXERCISE_HURTS}:{''.join(self._hurt_exercise(text, match, named))}"
+        if guess.intent != STRETCH:
+            return guess.intent
+        if match is not None and match.certainty is Certainty.SURE:
+            return EXERCISE_INTENT + match.exercise_ids[0]  # the name matcher knows names best
+        return self.stretches.rank(text)[0].intent
 
     def _exercise(
         self,
-        best: Guess,
+        intent: str,
         match: ExerciseMatch | None,
         typed: list[str],
-        text: str,
+        confidence: float,
         choices: tuple[str, ...],
     ) -> Reading:
-        """A stretch: the one named (the name matcher knows names best), else the guess."""
-        intent = self._label(best, text)
+        """A stretch: its card, or a choice when it is only partly named."""
         guessed = intent.removeprefix(EXERCISE_INTENT)
-        confidence = round(best.score, 3)
-        if match is not None and match.certainty is Certainty.SURE:
-            ids = match.exercise_ids
-            return Reading(ReadingKind.EXERCISE, ids, intent=EXERCISE_INTENT + ids[0],
-                           confidence=confidence)  # fmt: skip
         if match is not None and match.certainty is Certainty.SEVERAL:
             return Reading(ReadingKind.CHOICE, match.exercise_ids, intent=intent,
                            confidence=confidence, choices=choices)  # fmt: skip
-        if match is not None and guessed in match.exercise_ids and (len(typed) == 1 or choices):
-            # Only part of a name ("tilt", "sitting stretch"): ask which stretch.
+        if (
+            match is not None
+            and match.certainty is Certainty.MAYBE
+            and guessed in match.exercise_ids
+            and (len(typed) == 1 or choices)
+        ):  # only part of a name ("tilt", "sitting stretch"): ask which stretch
             return Reading(ReadingKind.CHOICE, match.exercise_ids, intent=intent,
                            confidence=confidence, choices=choices)  # fmt: skip
         return Reading(ReadingKind.EXERCISE, (guessed,), intent=intent,
