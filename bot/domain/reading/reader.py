@@ -17,7 +17,9 @@ How a message is read, in order:
    stretch-name matcher (``ExerciseIndex``, rapidfuzz) when a name is typed, else from a
    second classifier over the stretches alone ("back of my thigh"). Someone describing nerve
    symptoms without naming a stretch never gets a stretch card.
-4. When the classifier is unsure (a low score, or the second intent close behind) the reading
+4. A question about holds or repetitions that names one stretch gets that stretch's card,
+   which says exactly that.
+5. When the classifier is unsure (a low score, or the second intent close behind) the reading
    keeps its best guess and also carries the two most likely intents as ``choices``, for the
    caller to offer both; when nothing fits, NOTHING (the caller shows the menu).
 """
@@ -49,6 +51,8 @@ from content.models import EXERCISE_INTENT
 # A stretch described, not named, must lead nerve symptoms by this much to be read as the
 # stretch (a card offered to someone describing nerve symptoms is the worse mistake).
 SYMPTOM_MARGIN = 0.4
+# Dose questions a stretch's card answers: asked about one named stretch, they get its card.
+CARD_DOSES = frozenset({"dose_hold", "dose_reps"})
 # The masked classifier's one intent for all seven stretches.
 STRETCH = "exercise"
 
@@ -156,6 +160,11 @@ class Library:
         label = self._label(best, text, match, named)
         choices = (label, self._label(second, text, match, named)) if unsure else ()
         confidence = round(best.score, 3)
+        if best.intent in CARD_DOSES and named and match and match.certainty is Certainty.SURE:
+            # "How long do I hold the pigeon?": its card says exactly that, for that stretch.
+            card = match.exercise_ids[:1]
+            return Reading(ReadingKind.EXERCISE, card, intent=EXERCISE_INTENT + card[0],
+                           confidence=confidence)  # fmt: skip
         if best.intent == STRETCH:
             return self._exercise(label, match, typed, confidence, choices)
         if best.intent == EXERCISE_HURTS:
