@@ -48,8 +48,9 @@ from bot.domain.words import Vocabulary, stem, words
 from content import Content
 from content.models import EXERCISE_INTENT
 
-# A stretch described, not named, must lead nerve symptoms by this much to be read as the
-# stretch (a card offered to someone describing nerve symptoms is the worse mistake).
+# A stretch described (not named), or "it hurts when...", must lead nerve symptoms by this
+# much to be read as such (a card offered to someone describing nerve symptoms is the worse
+# mistake).
 SYMPTOM_MARGIN = 0.4
 # Dose questions a stretch's card answers: asked about one named stretch, they get its card.
 CARD_DOSES = frozenset({"dose_hold", "dose_reps"})
@@ -144,12 +145,12 @@ class Library:
         match = self.exercises.match_words(typed)
         best, second = ranked[0], ranked[1]
         if (
-            best.intent == STRETCH
+            best.intent in (STRETCH, EXERCISE_HURTS)
             and second.intent == SYMPTOM
             and best.score - second.score < SYMPTOM_MARGIN
             and not named
         ):
-            best, second = second, best  # nerve symptoms, no stretch named: never a card
+            best, second = second, best  # nerve symptoms, no stretch named: the symptom answer
         if (
             best.score < NOTHING_BELOW
             or best.intent == SMALL_TALK["nothing"]
