@@ -8,7 +8,19 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from content.models import Answer, Answers, Content, Exercise, Messages, Safety
+from content.models import (
+    CHAT_INTENTS,
+    EXERCISE_INTENT,
+    Answer,
+    Answers,
+    Content,
+    Examples,
+    Exercise,
+    Messages,
+    Phrasings,
+    Safety,
+    phrasing_key,
+)
 
 CONTENT_DIR = Path(__file__).resolve().parent
 
@@ -87,6 +99,57 @@ def _load_answers(root: Path) -> tuple[Answer, ...]:
     return answers
 
 
+def _load_examples(path: Path, root: Path) -> dict[str, tuple[str, ...]]:
+    """A phrasings file: a mapping of intent (or exercise id) to its list of examples."""
+    data = _read_yaml(path, root)
+    if not isinstance(data, dict):
+        raise ContentError(f"{path.relative_to(root)}: must be a mapping of intent: examples")
+    return {
+        str(key): _parse(Examples, {"examples": value}, path, root, str(key)).examples
+        for key, value in data.items()
+    }
+
+
+def _load_phrasings(root: Path, exercises: tuple[Exercise, ...]) -> Phrasings:
+    folder = root / "phrasings"
+    exercise_path, chat_path = folder / "exercises.yaml", folder / "chat.yaml"
+    by_exercise = _load_examples(exercise_path, root)
+    known = {exercise.id for exercise in exercises}
+    for exercise_id in by_exercise:
+        if exercise_id not in known:
+            raise ContentError(
+                f"{exercise_path.relative_to(root)}: entry '{exercise_id}': no such exercise"
+            )
+    chat = _load_examples(chat_path, root)
+    for intent in (*chat, *CHAT_INTENTS):
+        if intent not in CHAT_INTENTS or intent not in chat:
+            raise ContentError(
+                f"{chat_path.relative_to(root)}: entry '{intent}': the intents here are "
+                f"exactly {', '.join(CHAT_INTENTS)}"
+            )
+    return Phrasings(by_exercise, chat)
+
+
+def _check_examples(content: Content, root: Path) -> None:
+    """No phrasing is taught as two intents (names and aliases included)."""
+    where = {
+        **{EXERCISE_INTENT + exercise.id: f"exercises/{exercise.id}.yaml" for exercise in
+           content.exercises},
+        **{answer.id: "answers.yaml" for answer in content.all_answers},
+        **dict.fromkeys(CHAT_INTENTS, "phrasings/chat.yaml"),
+    }  # fmt: skip
+    owner: dict[str, str] = {}
+    for intent, examples in content.intent_examples().items():
+        for example in examples:
+            key = phrasing_key(example)
+            first = owner.setdefault(key, intent)
+            if first != intent:
+                raise ContentError(
+                    f"{where[intent]}: entry '{intent}': example '{example}' is also an "
+                    f"example of '{first}' ({where[first]})"
+                )
+
+
 def _load_messages(root: Path, language: str) -> Messages:
     folder = root / "messages" / language
     entries: dict[str, str] = {}
@@ -118,9 +181,13 @@ def load_content(root: Path | None = None, language: str = "en") -> Content:
     root = root or CONTENT_DIR
     safety_path = root / "safety.yaml"
     safety = _parse(Safety, _read_yaml(safety_path, root), safety_path, root, "safety")
-    return Content(
-        exercises=_load_exercises(root),
+    exercises = _load_exercises(root)
+    content = Content(
+        exercises=exercises,
         answers=_load_answers(root),
         safety=safety,
         messages=_load_messages(root, language),
+        phrasings=_load_phrasings(root, exercises),
     )
+    _check_examples(content, root)
+    return content

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from typing import Literal
 
@@ -80,17 +81,69 @@ class Exercise(_Frozen):
         return sides * self.reps.start * self.sets.start * per_rep + 20
 
 
+MIN_EXAMPLES = 8
+"""The fewest example phrasings an intent of the free-text reader may have."""
+
+EXERCISE_INTENT = "exercise:"
+"""An exercise's intent is this prefix and its id: "exercise:seated_pigeon"."""
+
+CHAT_INTENTS = ("pain_log", "list", "greeting", "thanks", "nothing")
+"""The reader's intents without an answer in answers.yaml (content/phrasings/chat.yaml)."""
+
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def phrasing_key(text: str) -> str:
+    """A phrasing as compared for duplicates: lowercase words, no apostrophes or punctuation."""
+    lowered = text.lower().replace("'", "").replace("’", "")
+    return " ".join(_NOT_WORD.sub(" ", lowered).split())
+
+
 class Answer(_Frozen):
-    """A short answer about sciatica, found by its keywords."""
+    """A short answer about sciatica and the phrasings that ask for it.
+
+    ``keywords`` are words that always mean this topic, whatever else the message says (only
+    the medicines topic has them); ``examples`` are what the free-text reader learns from.
+    """
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]{1,40}$")
     title: str = Field(min_length=3)
-    keywords: tuple[str, ...] = Field(min_length=1)
+    menu: bool = False  # listed in the questions menu (the others are reached by typing)
+    keywords: tuple[str, ...] = ()
+    examples: tuple[str, ...] = Field(min_length=MIN_EXAMPLES)
     text: str = Field(min_length=20)
+
+    @model_validator(mode="after")
+    def _filled(self) -> Answer:
+        if any(not phrasing_key(item) for item in (*self.keywords, *self.examples)):
+            raise ValueError("a keyword or an example is empty")
+        return self
 
 
 class Answers(_Frozen):
     topics: tuple[Answer, ...] = Field(min_length=1)
+
+
+class Examples(_Frozen):
+    """The example phrasings of one intent in content/phrasings/*.yaml."""
+
+    examples: tuple[str, ...] = Field(min_length=MIN_EXAMPLES)
+
+    @model_validator(mode="after")
+    def _filled(self) -> Examples:
+        if any(not phrasing_key(item) for item in self.examples):
+            raise ValueError("an example is empty")
+        return self
+
+
+class Phrasings:
+    """Example phrasings kept apart from answers.yaml: per exercise id, and per chat intent."""
+
+    def __init__(
+        self, exercises: dict[str, tuple[str, ...]], chat: dict[str, tuple[str, ...]]
+    ) -> None:
+        self.exercises = dict(exercises)
+        self.chat = dict(chat)
 
 
 class RedFlagQuestion(_Frozen):
@@ -159,11 +212,14 @@ class Content:
         answers: tuple[Answer, ...],
         safety: Safety,
         messages: Messages,
+        phrasings: Phrasings | None = None,
     ) -> None:
         self.exercises = tuple(sorted(exercises, key=lambda exercise: exercise.order))
-        self.answers = answers
+        self.all_answers = answers
+        self.answers = tuple(answer for answer in answers if answer.menu)  # the menu's topics
         self.safety = safety
         self.messages = messages
+        self.phrasings = phrasings or Phrasings({}, {})
         self._by_id = {exercise.id: exercise for exercise in self.exercises}
         self._answers_by_id = {answer.id: answer for answer in answers}
 
@@ -172,6 +228,23 @@ class Content:
 
     def answer(self, answer_id: str) -> Answer | None:
         return self._answers_by_id.get(answer_id)
+
+    def intent_examples(self) -> dict[str, tuple[str, ...]]:
+        """Every intent of the free-text reader and the phrasings it is learnt from.
+
+        An exercise's are its name, its aliases and its phrasings; a topic's are its examples.
+        """
+        found: dict[str, tuple[str, ...]] = {}
+        for exercise in self.exercises:
+            found[EXERCISE_INTENT + exercise.id] = (
+                exercise.name,
+                *exercise.aliases,
+                *self.phrasings.exercises.get(exercise.id, ()),
+            )
+        for answer in self.all_answers:
+            found[answer.id] = answer.examples
+        found.update(self.phrasings.chat)
+        return found
 
     def t(self, key: str, /, **values: object) -> str:
         """Shorthand for ``messages.get``."""

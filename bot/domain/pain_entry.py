@@ -89,3 +89,82 @@ def parse_plain_text(text: str) -> Entry | Problem | None:
         return None
     score = _score_of(match["number"])
     return score if isinstance(score, Problem) else Entry(score)
+
+
+# --- pain in plain words -------------------------------------------------------------------
+# "my pain is 3 today", "7/10", "pain 4 after walking", "it's a 6 this morning": a rating in
+# a sentence. A number counts only when something says it is a score (the word pain or a
+# cousin, "/10", "out of 10", "it's a 6"); a number with a unit ("6 km", "3 weeks", "at 7
+# pm") never does. One such number is a rating; a bare number, or two numbers, is a guess the
+# caller should confirm.
+
+_UNITS = (
+    r"km|k|kms|kilometres?|kilometers?|miles?|mi|m|metres?|meters?|steps?|minutes?|mins?|"
+    r"hours?|hrs?|h|days?|weeks?|wks?|months?|years?|yrs?|times?|x|reps?|sets?|seconds?|secs?|"
+    r"s|kg|kgs|kilos?|lbs?|pounds?|stone|am|pm|o\s*clock|%|percent|degrees?|floors?|laps?|"
+    r"cups?|pills?|tablets?|st|nd|rd|th"
+)
+_CANDIDATE = re.compile(
+    rf"(?<![\w./,])(?P<number>\d+(?:[.,]\d+)?)(?P<scale>\s*/\s*10|\s+out\s+of\s+10)?"
+    rf"(?!\s*(?:{_UNITS})\b)(?![\w/:])",
+    re.IGNORECASE,
+)
+_TIME_BEFORE = re.compile(r"(?:\bat|\bby|\bsince|\buntil|\btill|\bfor|\bafter|\bin)\s*$", re.I)
+_PAIN_WORDS = re.compile(
+    r"\b(?:pain|painful|hurts?|hurting|ache|aches|aching|sore|level|score|rating|rate)\b", re.I
+)
+_ITS_A = re.compile(r"(?:\bits|\bit's|\bit’s|\bim|\bi'm|\bi’m|\bat|\babout|\blike)\s+an?\s*$", re.I)
+_LEAD = re.compile(
+    r"""^\s*(?:(?:log|rate|record)\s+(?:my\s+)?)?(?:my\s+)?(?:pain|it|its|it's|it’s|i'm|im|i’m)?
+        (?:\s*\b(?:is|was|level|score|now|today|right\s+now|at|about|around|like|a|an|feels?
+        |feeling))*\s*[:=\-]?\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PlainRating:
+    """A rating read from a sentence: ``clear`` when it can be logged as it is; otherwise the
+    caller asks ("Log 6 as today's pain?") with ``score`` as the suggestion (None: no score in
+    range was found, only something that looked like one)."""
+
+    score: int | None
+    note: str | None
+    clear: bool
+
+
+def _note_around(text: str, start: int, end: int) -> str | None:
+    before, after = text[:start], text[end:]
+    kept = after if _LEAD.match(before) else before + " " + after
+    note = " ".join(kept.strip(" \t\n.,;:!-–—").split())
+    return note or None
+
+
+def read_rating(text: str, *, pending: bool = False) -> PlainRating | None:
+    """A pain score 0-10 in a sentence, or None when the text holds no candidate at all.
+
+    ``pending``: the bot has just asked for a rating, so a bare number is the answer.
+    """
+    found = []
+    for match in _CANDIDATE.finditer(text):
+        if _TIME_BEFORE.search(text[: match.start()]) and not match["scale"]:
+            continue
+        found.append(match)
+    if not found:
+        return None
+    first = found[0]
+    score = _score_of(first["number"])
+    scored = bool(first["scale"]) or bool(_ITS_A.search(text[: first.start()]))
+    about_pain = scored or bool(_PAIN_WORDS.search(text))
+    if not about_pain and not (pending and len(found) == 1 and _LEAD.match(text[: first.start()])):
+        bare = not text[: first.start()].strip() and not text[first.end() :].strip(" .!")
+        if not bare:
+            return None
+    if isinstance(score, Problem):
+        return PlainRating(None, None, clear=False)
+    note = _note_around(text, first.start(), first.end())
+    bare_number = not text[: first.start()].strip() and note is None
+    clear = len(found) == 1 and (about_pain or pending) and not (bare_number and not pending)
+    if bare_number and first["scale"]:
+        clear = True
+    return PlainRating(score, note, clear)

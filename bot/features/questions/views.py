@@ -175,7 +175,7 @@ def reply_for(content: Content, reading: Reading) -> Reply | None:
         key = "questions.choice_one" if len(exercises) == 1 else "questions.choice_several"
         return content.t(key), exercise_choice_keyboard(content, exercises)
     answer = content.answer(reading.topic_id) if reading.topic_id else None
-    if kind is ReadingKind.TOPIC and answer is not None:
+    if kind in (ReadingKind.TOPIC, ReadingKind.EXERCISE_HURTS) and answer is not None:
         return answer_text(content, answer), None
     if kind is ReadingKind.LIST:
         return content.t("questions.list"), exercises_keyboard(content)
