@@ -5,7 +5,7 @@
     library = Library(content)
     library.read("how do i do the piegon?")  # Reading(EXERCISE, ("seated_pigeon",))
     library.read("can i take ibuprofen")      # Reading(TOPIC, topic_id="medication")
-    library.red_flag("both legs are numb")   # "both_legs_symptoms"
+    library.screen("both legs are numb")     # Screening(Tier.EMERGENCY, ("both_legs",))
 
 Precedence, when a message could be read several ways: medicines first (we never let a
 medicine question go unanswered behind a card), then a stretch named clearly, then a question
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain.exercise_lookup import Certainty, ExerciseIndex
-from bot.domain.red_flags import RedFlagRules
+from bot.domain.safety import SafetyScreen, Screening
 from bot.domain.words import Vocabulary, phrase_spans, stem, words
 from content import Answer, Content
 
@@ -114,12 +114,12 @@ class Library:
     def __init__(self, content: Content) -> None:
         self.exercises = ExerciseIndex(content.exercises)
         self.topics = TopicIndex(content.answers)
-        self.red_flags = RedFlagRules.from_safety(content.safety)
+        self.safety = SafetyScreen.from_safety(content.safety)
         self._topic_order = {answer.id: index for index, answer in enumerate(content.answers)}
 
-    def red_flag(self, text: str) -> str | None:
-        """The red-flag rule the text triggers (for the log), or None."""
-        return self.red_flags.find(text[:MAX_CHARS])
+    def screen(self, text: str) -> Screening:
+        """The safety screen of ``text``: tier, sign ids (for the log), question to ask."""
+        return self.safety.screen(text[:MAX_CHARS])
 
     def find_exercise(self, text: str) -> Reading:
         """Read ``text`` as the name of a stretch only (for /exercise and inline queries)."""
