@@ -19,6 +19,7 @@ NEGATION_REACH = 5  # a negation denies matched words up to this many words afte
 
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
 _CLAUSE_MARK = re.compile(r"[,:()\u2013\u2014]+| - ")
+_NUMBER_UNIT = re.compile(r"(\d)([^\W\d_])")  # "6kg" -> "6 kg"
 CLAUSE_WORDS = frozenset({"but", "however", "although", "though", "except", "whereas", "yet"})
 
 Phrase = tuple[str, ...]
@@ -34,7 +35,7 @@ class Sentence:
 def split_sentences(text: str) -> list[Sentence]:
     """The sentences of ``text``, each as words with their clause numbers."""
     found: list[Sentence] = []
-    for part in _SENTENCE_END.split(text):
+    for part in _SENTENCE_END.split(_NUMBER_UNIT.sub(r"\1 \2", text)):
         typed: list[str] = []
         clauses: list[int] = []
         clause = 0
