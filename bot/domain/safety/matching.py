@@ -102,15 +102,30 @@ class CompiledRule:
             return []
         found: list[list[Span]] = []
         for start in sorted({first for group in groups for first, _ in group}):
-            chosen: list[Span] = []
-            for group in groups:
-                inside = [span for span in group if start <= span[0] and span[1] < start + self.window]
-                if not inside:
-                    break
-                chosen.append(inside[0])
-            else:
+            inside = [
+                [span for span in group if start <= span[0] and span[1] < start + self.window]
+                for group in groups
+            ]
+            chosen = _disjoint(inside, [])
+            if chosen is not None:
                 found.append(chosen)
         return found
+
+
+def _disjoint(groups: Sequence[Sequence[Span]], chosen: list[Span]) -> list[Span] | None:
+    """One span from each group, no two overlapping ("all night" is not also "night")."""
+    if not groups:
+        return chosen
+    for span in groups[0]:
+        if not any(_overlap(span, taken) for taken in chosen):
+            result = _disjoint(groups[1:], [*chosen, span])
+            if result is not None:
+                return result
+    return None
+
+
+def _overlap(one: Span, other: Span) -> bool:
+    return one[0] <= other[1] and other[0] <= one[1]
 
 
 def _near(match: Sequence[Span], others: Iterable[Span]) -> bool:
@@ -123,8 +138,7 @@ def negated(sentence: Sentence, match: Sequence[Span], cues: Sequence[int]) -> b
     """A negation cue in the same clause shortly before any word of the match."""
     positions = covered(match)
     return any(
-        0 < position - cue <= NEGATION_REACH
-        and sentence.clauses[cue] == sentence.clauses[position]
+        0 < position - cue <= NEGATION_REACH and sentence.clauses[cue] == sentence.clauses[position]
         for cue in cues
         for position in positions
         if cue not in positions

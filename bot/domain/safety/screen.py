@@ -123,6 +123,15 @@ class SafetyScreen:
             found.extend(self._screen_sentence(sentence))
         return self._decide(found)
 
+    def rules_found(self, text: str) -> tuple[str, ...]:
+        """Every rule the text matches, before precedence (for tests and debugging)."""
+        found = [
+            item
+            for sentence in split_sentences(text[:MAX_CHARS])
+            for item in self._screen_sentence(sentence)
+        ]
+        return tuple(dict.fromkeys(item.rule.rule_id for item in found))
+
     def answer(self, screening: Screening, yes: bool) -> Screening:
         """The result once the user answers the ASK question yes or no."""
         if screening.tier is not Tier.ASK or screening.question is None:
@@ -144,11 +153,7 @@ class SafetyScreen:
     def _screen_sentence(self, sentence: Sentence) -> Iterable[_Found]:
         typed = self.vocabulary.correct_all(sentence.words)
         shielded = covered(spans_of(typed, self._not_negations))
-        cues = [
-            first
-            for first, _ in spans_of(typed, self._negations)
-            if first not in shielded
-        ]
+        cues = [first for first, _ in spans_of(typed, self._negations) if first not in shielded]
         hypothetical = bool(spans_of(typed, self._hypothetical))
         for rule in self._rules:
             kinds = set()
