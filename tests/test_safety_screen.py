@@ -29,7 +29,7 @@ def content() -> Content:
 
 @pytest.fixture(scope="module")
 def screen(content: Content) -> SafetyScreen:
-    return SafetyScreen.from_safety(content.safety)
+    return SafetyScreen.from_content(content)
 
 
 def _tiers(screen: SafetyScreen, texts: Iterable[str]) -> list[Tier]:

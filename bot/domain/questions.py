@@ -114,7 +114,7 @@ class Library:
     def __init__(self, content: Content) -> None:
         self.exercises = ExerciseIndex(content.exercises)
         self.topics = TopicIndex(content.answers)
-        self.safety = SafetyScreen.from_safety(content.safety)
+        self.safety = SafetyScreen.from_content(content)
         self._topic_order = {answer.id: index for index, answer in enumerate(content.answers)}
 
     def screen(self, text: str) -> Screening:

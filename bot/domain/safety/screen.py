@@ -30,7 +30,8 @@ from bot.domain.safety.matching import (
     spans_of,
     split_sentences,
 )
-from content import Safety
+from bot.domain.words import words
+from content import Content, Safety
 
 MAX_CHARS = 4096
 
@@ -77,7 +78,7 @@ class _Found:
 class SafetyScreen:
     """The safety rules, ready to screen any text, and the onboarding and yes/no answers."""
 
-    def __init__(self, safety: Safety) -> None:
+    def __init__(self, safety: Safety, known_words: Iterable[str] = ()) -> None:
         self._rules = tuple(
             CompiledRule(
                 rule_id=rule.id,
@@ -105,6 +106,7 @@ class SafetyScreen:
                 *self._not_negations,
                 *self._hypothetical,
                 *phrases_of(safety.keep_words),
+                *phrases_of(known_words),
             ),
         )
         self._question_tier = {
@@ -115,6 +117,18 @@ class SafetyScreen:
     @classmethod
     def from_safety(cls, safety: Safety) -> SafetyScreen:
         return cls(safety)
+
+    @classmethod
+    def from_content(cls, content: Content) -> SafetyScreen:
+        """The screen, with every word the bot's own texts use kept as typed (never "fixed"
+        into a rule word: "bring" is not "burning")."""
+        texts = [answer.text for answer in content.answers]
+        texts += [answer.title for answer in content.answers]
+        texts += [content.t(key) for key in content.messages.keys()]
+        for exercise in content.exercises:
+            texts += [exercise.name, exercise.targets, exercise.start_position, exercise.why]
+            texts += [*exercise.steps, *exercise.cautions, *exercise.aliases]
+        return cls(content.safety, (word for text in texts for word in words(text)))
 
     def screen(self, text: str) -> Screening:
         """Screen one typed text (a message, a pain note, an edited message)."""
