@@ -118,7 +118,7 @@ async def test_exercise_ambiguous_offers_a_short_choice(bot: BotHarness) -> None
     assert [(call.text, call.buttons) for call in calls] == [
         (
             bot.content.t("questions.choice_several"),
-            [["Seated pigeon pose"], ["Seated twist"], ["All seven stretches"]],
+            [["Seated pigeon pose"], ["Seated twist"], [bot.content.t("questions.button.all_stretches")]],
         )
     ]
 
@@ -234,10 +234,13 @@ async def test_a_vague_name_gets_a_short_choice(bot: BotHarness) -> None:
     calls = await bot.send(ALICE, "tilt")
 
     assert [(call.text, call.buttons) for call in calls] == [
-        (bot.content.t("questions.choice_one"), [["Pelvic tilt"], ["All seven stretches"]])
+        (
+            bot.content.t("questions.choice_one"),
+            [["Pelvic tilt"], [bot.content.t("questions.button.all_stretches")]],
+        )
     ]
 
-    listed = await bot.tap(ALICE, "All seven stretches")
+    listed = await bot.tap(ALICE, bot.content.t("questions.button.all_stretches"))
 
     assert [(call.text, call.buttons) for call in listed[1:]] == [
         (bot.content.t("questions.list"), MENU)
