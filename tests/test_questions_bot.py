@@ -118,7 +118,11 @@ async def test_exercise_ambiguous_offers_a_short_choice(bot: BotHarness) -> None
     assert [(call.text, call.buttons) for call in calls] == [
         (
             bot.content.t("questions.choice_several"),
-            [["Seated pigeon pose"], ["Seated twist"], [bot.content.t("questions.button.all_stretches")]],
+            [
+                ["Seated pigeon pose"],
+                ["Seated twist"],
+                [bot.content.t("questions.button.all_stretches")],
+            ],
         )
     ]
 

@@ -8,7 +8,6 @@ keyword reads as its topic, every alias as its exercise, every red-flag rule fir
 from __future__ import annotations
 
 import ast
-import itertools
 import shutil
 from pathlib import Path
 

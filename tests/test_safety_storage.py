@@ -56,12 +56,16 @@ async def test_an_emergency_blocks_until_a_doctor_has_checked(session: AsyncSess
 async def test_a_calmer_result_never_lowers_the_gate(session: AsyncSession) -> None:
     await record_screening(session, user_id=USER, taken_at=NOW, source="message", tier="emergency")
     later = NOW + timedelta(hours=1)
-    await record_screening(session, user_id=USER, taken_at=later, source="message", tier="see_doctor")
+    await record_screening(
+        session, user_id=USER, taken_at=later, source="message", tier="see_doctor"
+    )
     await record_screening(session, user_id=USER, taken_at=later, source="rescreen", tier="none")
     assert (await safety_state(session, USER)).tier == "emergency"
 
     await clear_safety(session, USER, later)
-    await record_screening(session, user_id=USER, taken_at=later, source="message", tier="see_doctor")
+    await record_screening(
+        session, user_id=USER, taken_at=later, source="message", tier="see_doctor"
+    )
     state = await safety_state(session, USER)
     assert (state.tier, state.cleared_at, state.blocked) == ("see_doctor", None, False)
 

@@ -110,9 +110,11 @@ class SafetyScreen:
             ),
         )
         self._question_tier = {
-            question.id: Tier(question.tier)
-            for question in (*safety.clarifying_questions, *safety.red_flag_questions)
+            question.id: Tier(question.tier) for question in safety.clarifying_questions
         }
+        self._question_tier.update(
+            (question.id, Tier(question.tier)) for question in safety.red_flag_questions
+        )
 
     @classmethod
     def from_safety(cls, safety: Safety) -> SafetyScreen:
@@ -124,7 +126,8 @@ class SafetyScreen:
         into a rule word: "bring" is not "burning")."""
         texts = [answer.text for answer in content.answers]
         texts += [answer.title for answer in content.answers]
-        texts += [content.t(key) for key in content.messages.keys()]
+        keys = content.messages.keys()  # a list: Messages is not iterable itself
+        texts += [content.t(key) for key in keys]
         for exercise in content.exercises:
             texts += [exercise.name, exercise.targets, exercise.start_position, exercise.why]
             texts += [*exercise.steps, *exercise.cautions, *exercise.aliases]
