@@ -9,15 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from bot.callbacks import Action, encode
-from storage.models import (
-    ExercisePreference,
-    Hold,
-    PainRating,
-    ReminderDelivery,
-    RoutineSession,
-    Subscription,
-)
-from storage.users import upsert_user
+from storage.models import Hold, PainRating, ReminderDelivery, RoutineSession, Subscription
 from tests.harness import BotHarness
 from tests.routine_helpers import (
     ALICE,
@@ -37,6 +29,7 @@ from tests.routine_helpers import (
     STOP,
     countdown,
     holds,
+    leave_out_warm_up,
     methods,
     plan_ids,
     preference,
@@ -47,7 +40,6 @@ from tests.routine_helpers import (
 )
 
 KNEES_1L = "Knees to chest: rep 1 of 3, left leg"
-WARM_UP = "pelvic_tilt"
 
 
 async def begin(bot: BotHarness, user_id: int = ALICE, *, without_warm_up: bool = True) -> None:
@@ -57,14 +49,7 @@ async def begin(bot: BotHarness, user_id: int = ALICE, *, without_warm_up: bool 
     the warm-up before it (the pelvic tilt, sets of reps) is left out, six exercises remain.
     """
     if without_warm_up:
-        async with bot.session() as session:
-            await upsert_user(
-                session, user_id=user_id, chat_id=user_id, language_code="en", now=bot.clock.now()
-            )
-            await session.merge(
-                ExercisePreference(user_id=user_id, exercise_id=WARM_UP, excluded=True, level=0)
-            )
-            await session.commit()
+        await leave_out_warm_up(bot, user_id)
     await bot.send(user_id, "/routine")
     await bot.tap(user_id, SKIP_PAIN)
 
