@@ -64,6 +64,10 @@ EMERGENCY: list[str] = [
     "peeing is difficult now",
     "Ive got urinary retention",
     "I went to the loo and nothing came out, cant pee",
+    "no I can't pee",
+    "I never get the urge to pee anymore",
+    "I've not been able to go for a wee since last night",
+    "I have to sit on the toilet for ages before anything comes",
     # Bowel
     "lost control of my bowels",
     "I had a bowel accident",
@@ -72,6 +76,8 @@ EMERGENCY: list[str] = [
     "i cant feel when i need to poo",
     "incontinence started yesterday",
     "I've become incontinent",
+    "i soiled my pants",
+    "i didnt know i needed to poo until it was too late",
     # Sex
     "I can't get an erection since the back pain",
     "erection problems started with the sciatica",
@@ -110,6 +116,9 @@ EMERGENCY: list[str] = [
     "my leg gave way on the stairs",
     "my knee buckled and i nearly fell",
     "my leg went weak suddenly",
+    "my foot doesn't lift properly",
+    "I think I have cauda equina",
+    "neither leg feels normal, both numb",
 ]
 
 SEE_DOCTOR: list[str] = [
@@ -144,6 +153,8 @@ SEE_DOCTOR: list[str] = [
     "I slipped on ice and landed on my back",
     "i fell off a ladder on sunday",
     "I came off my bike and now my back hurts",
+    "I came off my motorbike",
+    "I've dropped 2 stone without trying",
     "the pain is constant and worse at night, resting doesn't help",
     "it hurts all night no matter what position I lie in",
     "the pain never eases, even lying down",
@@ -168,6 +179,9 @@ ASK: list[tuple[str, str]] = [
     ("it feels strange down there", "saddle_check"),
     ("i'm constipated", "bladder_check"),
     ("my sex life has stopped because of this", "sex_check"),
+    ("what is cauda equina syndrome?", "saddle_check"),
+    ("I keep falling over", "weakness_check"),
+    ("it feels numb when I sit on the toilet seat", "saddle_check"),
 ]
 
 ORDINARY: list[str] = [
@@ -243,4 +257,7 @@ UNRELATED: list[str] = [
     "I drove to work today",
     "can I take a bath",
     "I feel the stretch in my hamstring",
+    "No my groin is fine",
+    "I fell off the wagon with my stretching",
+    "I'm dead tired",
 ]

@@ -16,7 +16,7 @@ Signs are rule ids from ``content/safety.yaml``: safe to log, never the user's w
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -73,6 +73,15 @@ _SIGN, _ASK = "sign", "ask"
 class _Found:
     rule: CompiledRule
     kind: str  # _SIGN or _ASK
+
+
+# "No, I can't pee" typed without the comma: a "no" that starts a new statement denies nothing.
+_STATEMENT_START = frozenset({"i", "im", "ive", "id", "my", "it", "its", "the", "this", "thats"})
+
+
+def _interjection(typed: Sequence[str], position: int) -> bool:
+    following = typed[position + 1] if position + 1 < len(typed) else ""
+    return typed[position] == "no" and following in _STATEMENT_START
 
 
 class SafetyScreen:
@@ -170,7 +179,11 @@ class SafetyScreen:
     def _screen_sentence(self, sentence: Sentence) -> Iterable[_Found]:
         typed = self.vocabulary.correct_all(sentence.words)
         shielded = covered(spans_of(typed, self._not_negations))
-        cues = [first for first, _ in spans_of(typed, self._negations) if first not in shielded]
+        cues = [
+            first
+            for first, _ in spans_of(typed, self._negations)
+            if first not in shielded and not _interjection(typed, first)
+        ]
         hypothetical = bool(spans_of(typed, self._hypothetical))
         for rule in self._rules:
             kinds = set()
