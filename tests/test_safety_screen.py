@@ -6,6 +6,7 @@ ordinary-sciatica phrasings got either warning.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -141,6 +142,33 @@ def test_the_onboarding_questions_cover_both_tiers_in_short_sentences(content: C
     for question in questions:
         for sentence in question.question.replace("?", ".").split("."):
             assert len(words(sentence)) <= 30, (question.id, sentence)
+
+
+def _syllables(word: str) -> int:
+    """A rough syllable count (vowel groups, a silent final e dropped): enough for a grade."""
+    word = re.sub(r"[^a-z]", "", word.lower())
+    if len(word) <= 3:
+        return 1
+    return max(1, len(re.findall(r"[aeiouy]+", re.sub(r"(?:es|ed|e)$", "", word))))
+
+
+def _grade(text: str) -> float:
+    """Flesch-Kincaid grade level: grade 7 is about a reading age of 12."""
+    sentences = [part for part in re.split(r"[.?!]+", text) if part.strip()]
+    found = re.findall(r"[A-Za-z']+", text)
+    syllables = sum(_syllables(word) for word in found)
+    return 0.39 * len(found) / len(sentences) + 11.8 * syllables / len(found) - 15.59
+
+
+def test_the_grade_formula_tells_plain_from_hard_text() -> None:
+    assert _grade("Do you have a fever? Is it new for you?") < 3
+    assert _grade("Immunosuppression necessitates comprehensive clinical evaluation.") > 12
+
+
+def test_no_screening_question_needs_a_reading_age_above_twelve(content: Content) -> None:
+    questions = [*content.safety.red_flag_questions, *content.safety.clarifying_questions]
+    hard = [(question.id, round(_grade(question.question), 1)) for question in questions]
+    assert [item for item in hard if item[1] > 7.5] == []
 
 
 def test_signs_are_rule_ids_never_the_users_words(content: Content, screen: SafetyScreen) -> None:
