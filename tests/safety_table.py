@@ -155,6 +155,11 @@ SEE_DOCTOR: list[str] = [
     "I came off my bike and now my back hurts",
     "I came off my motorbike",
     "I've dropped 2 stone without trying",
+    "I'm a cancer patient",
+    "I'm an ex drug user, I used to inject",
+    "I have brittle bone disease",
+    "I have pain all night that doesn't get better with rest",
+    "I'm over 50 and this is my first back pain",
     "the pain is constant and worse at night, resting doesn't help",
     "it hurts all night no matter what position I lie in",
     "the pain never eases, even lying down",
@@ -181,6 +186,7 @@ ASK: list[tuple[str, str]] = [
     ("my sex life has stopped because of this", "sex_check"),
     ("what is cauda equina syndrome?", "saddle_check"),
     ("I keep falling over", "weakness_check"),
+    ("I'm 67 years old and I've never had back pain before", "age_check"),
     ("it feels numb when I sit on the toilet seat", "saddle_check"),
 ]
 
@@ -260,4 +266,10 @@ UNRELATED: list[str] = [
     "No my groin is fine",
     "I fell off the wagon with my stretching",
     "I'm dead tired",
+    "both my hands are numb",
+    "I had a fall in motivation",
+    "this is the first time I've done stretches",
+    "my legs ache after walking",
+    "I hurt both knees playing football",
+    "I had a steroid cream for my eczema",
 ]

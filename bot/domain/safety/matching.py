@@ -52,7 +52,9 @@ def split_sentences(text: str) -> list[Sentence]:
 
 
 def phrases_of(texts: Iterable[str]) -> tuple[Phrase, ...]:
-    return tuple(dict.fromkeys(tuple(found) for text in texts if (found := words(text))))
+    """Phrases cut into words exactly as messages are ("50s" is "50 s" in both)."""
+    cut = (words(_NUMBER_UNIT.sub(r"\1 \2", text)) for text in texts)
+    return tuple(dict.fromkeys(tuple(found) for found in cut if found))
 
 
 def spans_of(typed: Sequence[str], phrases: Iterable[Phrase]) -> list[Span]:
