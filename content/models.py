@@ -153,6 +153,7 @@ class Safety(_Frozen):
     not_negations: tuple[str, ...] = ()
     hypothetical: tuple[str, ...] = ()
     keep_words: tuple[str, ...] = ()
+    spellings: dict[str, str] = Field(default_factory=dict)
     word_groups: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     rules: tuple[SafetyRule, ...] = Field(min_length=1)
     pain_warning: str = Field(min_length=20)

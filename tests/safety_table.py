@@ -25,6 +25,11 @@ EMERGENCY: list[str] = [
     "I can’t feel the toilet paper when I wipe",
     "when i wipe i cant really feel anything",
     "numbnes in my groine",
+    "i cant feal my groin",
+    "my vagina is numm",
+    "both legs are numbe",
+    "cnt pee",
+    "tingleing in my genitels",
     "pins and needles in my crotch",
     "my privates feel numb",
     "there's no feeling between my legs",
@@ -123,6 +128,9 @@ EMERGENCY: list[str] = [
 
 SEE_DOCTOR: list[str] = [
     "I have a fever and back pain",
+    "chils and back pain",
+    "I have a high temprature",
+    "unexplaned wieght loss",
     "feverish and my back is killing me",
     "I've got a high temperature",
     "running a temperature since yesterday",

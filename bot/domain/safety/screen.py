@@ -105,6 +105,7 @@ class SafetyScreen:
             )
             for rule in safety.rules
         )
+        self._spellings = {typo: " ".join(words(word)) for typo, word in safety.spellings.items()}
         self._negations = phrases_of(safety.negations)
         self._not_negations = phrases_of(safety.not_negations)
         self._hypothetical = phrases_of(safety.hypothetical)
@@ -177,7 +178,9 @@ class SafetyScreen:
         return NOTHING
 
     def _screen_sentence(self, sentence: Sentence) -> Iterable[_Found]:
-        typed = self.vocabulary.correct_all(sentence.words)
+        typed = self.vocabulary.correct_all(
+            [self._spellings.get(word, word) for word in sentence.words]
+        )
         shielded = covered(spans_of(typed, self._not_negations))
         cues = [
             first
