@@ -146,40 +146,101 @@ class Phrasings:
         self.chat = dict(chat)
 
 
+WarningTier = Literal["emergency", "see_doctor"]
+RuleTier = Literal["emergency", "see_doctor", "ask", "ordinary_sciatica"]
+_ID = r"^[a-z][a-z0-9_]{1,40}$"
+
+
 class RedFlagQuestion(_Frozen):
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]{1,40}$")
+    """An onboarding screening question; "yes" means its tier."""
+
+    id: str = Field(pattern=_ID)
+    tier: WarningTier
     question: str = Field(min_length=10)
 
 
-class RedFlagCombination(_Frozen):
-    """Red-flag wording in parts: every group needs one of its phrases in the same sentence."""
+class ClarifyingQuestion(_Frozen):
+    """A yes/no question the screen asks when a message is unclear; "yes" means its tier."""
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]{1,40}$")
-    groups: tuple[tuple[str, ...], ...] = Field(min_length=2)
+    id: str = Field(pattern=_ID)
+    tier: WarningTier
+    question: str = Field(min_length=10)
+
+
+class SafetyRule(_Frozen):
+    """Wording that suggests one sign: phrases alone, or one phrase from each group close by."""
+
+    id: str = Field(pattern=_ID)
+    tier: RuleTier
+    ask: str | None = None
+    phrases: tuple[str, ...] = ()
+    combinations: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    window: int = Field(default=8, ge=2, le=30)
+    unless: tuple[str, ...] = ()
+    unless_scope: Literal["near", "sentence"] = "near"
+    doubt: tuple[str, ...] = ()
 
     @model_validator(mode="after")
-    def _filled(self) -> RedFlagCombination:
-        if any(not group or any(not phrase for phrase in group) for group in self.groups):
-            raise ValueError("a group or a phrase in a group is empty")
+    def _filled(self) -> SafetyRule:
+        if not self.phrases and not self.combinations:
+            raise ValueError("a rule needs phrases or combinations")
+        if any(not phrase for phrase in (*self.phrases, *self.unless, *self.doubt)):
+            raise ValueError("a phrase is empty")
+        for combination in self.combinations:
+            if len(combination) < 2:
+                raise ValueError("a combination needs at least two groups")
+            if any(not group or any(not phrase for phrase in group) for group in combination):
+                raise ValueError("a group or a phrase in a group is empty")
+        if self.tier != "ordinary_sciatica" and self.ask is None:
+            raise ValueError(f"a {self.tier} rule needs 'ask' (a clarifying question id)")
         return self
 
 
 class Safety(_Frozen):
-    """Disclaimer, red-flag questions and phrases, and the urgent-care texts."""
+    """Disclaimer, screening questions, the screen's rules, and the warning texts."""
 
     disclaimer: str = Field(min_length=20)
     red_flag_questions: tuple[RedFlagQuestion, ...] = Field(min_length=1)
-    urgent_care: str = Field(min_length=20)
-    red_flag_phrases: tuple[str, ...] = Field(min_length=1)
-    red_flag_combinations: tuple[RedFlagCombination, ...] = ()
+    urgent_care: str = Field(min_length=20)  # the emergency text
+    see_doctor: str = Field(min_length=20)
+    ordinary_sciatica: str = Field(min_length=20)
+    clarifying_questions: tuple[ClarifyingQuestion, ...] = Field(min_length=1)
+    negations: tuple[str, ...] = Field(min_length=1)
+    not_negations: tuple[str, ...] = ()
+    hypothetical: tuple[str, ...] = ()
+    keep_words: tuple[str, ...] = ()
+    spellings: dict[str, str] = Field(default_factory=dict)
+    word_groups: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    rules: tuple[SafetyRule, ...] = Field(min_length=1)
     pain_warning: str = Field(min_length=20)
 
     @model_validator(mode="after")
-    def _unique_rules(self) -> Safety:
-        ids = [rule.id for rule in self.red_flag_combinations]
-        if len(set(ids)) != len(ids):
-            raise ValueError("two red_flag_combinations share an id")
+    def _consistent(self) -> Safety:
+        for kind, ids in (
+            ("red_flag_questions", [question.id for question in self.red_flag_questions]),
+            ("clarifying_questions", [question.id for question in self.clarifying_questions]),
+            ("rules", [rule.id for rule in self.rules]),
+        ):
+            twice = sorted({item for item in ids if ids.count(item) > 1})
+            if twice:
+                raise ValueError(f"{kind}: id '{twice[0]}' is used twice")
+        asks = {question.id for question in self.clarifying_questions}
+        for rule in self.rules:
+            if rule.ask is not None and rule.ask not in asks:
+                raise ValueError(f"rules: '{rule.id}' asks '{rule.ask}', not a clarifying question")
         return self
+
+    def warning_text(self, tier: str) -> str:
+        """The text for a tier: "emergency", "see_doctor" or "ordinary_sciatica"."""
+        texts = {
+            "emergency": self.urgent_care,
+            "see_doctor": self.see_doctor,
+            "ordinary_sciatica": self.ordinary_sciatica,
+        }
+        return texts[tier].strip()
+
+    def clarifying(self, question_id: str) -> ClarifyingQuestion:
+        return next(item for item in self.clarifying_questions if item.id == question_id)
 
 
 class Messages:

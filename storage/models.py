@@ -59,6 +59,10 @@ class User(Base):
     awaiting: Mapped[str | None] = mapped_column(String(32))
     awaiting_ref: Mapped[int | None] = mapped_column(BigInteger)
     safety_acknowledged_at: Mapped[datetime | None]
+    # The safety gate (migration 0004): the tier of the latest screening that found warning
+    # signs ("none", "see_doctor", "emergency"), and when the user confirmed a doctor's check.
+    safety_tier: Mapped[str] = mapped_column(String(16), default="none", server_default="none")
+    safety_cleared_at: Mapped[datetime | None]
     # Routine preferences.
     routine_length: Mapped[str] = mapped_column(String(8), default="full")
     timers_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -229,3 +233,21 @@ class MediaFile(Base):
     side: Mapped[str] = mapped_column(String(8))
     file_id: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime]
+
+
+class SafetyScreening(Base):
+    """One safety screening: where it came from, its tier and the sign ids (no user words)."""
+
+    __tablename__ = "safety_screenings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    taken_at: Mapped[datetime]
+    source: Mapped[str] = mapped_column(String(16))
+    tier: Mapped[str] = mapped_column(String(24))
+    signs: Mapped[str] = mapped_column(String(200), default="")
+
+    __table_args__ = (
+        CheckConstraint("source IN ('onboarding', 'rescreen', 'message')", name="source_kind"),
+        Index(None, "user_id", "taken_at"),
+    )

@@ -20,6 +20,7 @@ from storage.models import (
     Subscription,
 )
 from storage.pain import add_rating
+from storage.safety import record_screening
 from storage.users import upsert_user
 from tests.harness import BotHarness
 
@@ -150,6 +151,9 @@ async def add_everything(bot: BotHarness, user_id: int) -> None:
         )
         session.add(delivery)
         session.add(ExercisePreference(user_id=user_id, exercise_id="seated_pigeon", excluded=True))
+        await record_screening(
+            session, user_id=user_id, taken_at=now, source="onboarding", tier="none"
+        )
         await session.commit()
         delivery_id = delivery.id
     routine_id = await add_routine(

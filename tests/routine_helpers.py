@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.entry.fake_records import ApiCall
 from sqlalchemy import select
 
+from bot.entry.fake_records import ApiCall
 from storage.models import ExercisePreference, Hold, RoutineSession, User
+from storage.users import upsert_user
 from tests.harness import BotHarness, catalog
 
 ALICE = 111_111_111_111
@@ -76,18 +77,38 @@ async def set_user(bot: BotHarness, user_id: int = ALICE, **values: object) -> N
         await session.commit()
 
 
+WARM_UP = "pelvic_tilt"
+"""The routine's first exercise (sets of reps); tests about holds leave it out."""
+
+
 async def keep_only(bot: BotHarness, *exercise_ids: str, user_id: int = ALICE) -> None:
-    """Arrange: every other exercise left out of the user's routine."""
+    """Arrange: every other exercise left out of the user's routine (the user row made if
+    needed, so this can come before the first /routine; levels already set are kept)."""
+    await _set_excluded(
+        bot, {e.id: e.id not in exercise_ids for e in bot.content.exercises}, user_id
+    )
+
+
+async def leave_out_warm_up(bot: BotHarness, user_id: int = ALICE) -> None:
+    """Arrange: the routine starts at knees to chest (a per-side hold), six exercises in all."""
+    await _set_excluded(bot, {WARM_UP: True}, user_id)
+
+
+async def _set_excluded(bot: BotHarness, excluded: dict[str, bool], user_id: int) -> None:
     async with bot.session() as session:
-        for exercise in bot.content.exercises:
-            session.add(
-                ExercisePreference(
-                    user_id=user_id,
-                    exercise_id=exercise.id,
-                    excluded=exercise.id not in exercise_ids,
-                    level=0,
-                )
-            )
+        await upsert_user(
+            session,
+            user_id=user_id,
+            chat_id=user_id,
+            language_code="en",
+            now=bot.runtime.clock.now(),
+        )
+        for exercise_id, leave_out in excluded.items():
+            row = await session.get(ExercisePreference, (user_id, exercise_id))
+            if row is None:
+                row = ExercisePreference(user_id=user_id, exercise_id=exercise_id, level=0)
+                session.add(row)
+            row.excluded = leave_out
         await session.commit()
 
 

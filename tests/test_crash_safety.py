@@ -33,17 +33,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bot.entry.fake_records import ApiCall, FakeMessage
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.statuses import DeliveryStatus
+from bot.entry.fake_records import ApiCall, FakeMessage
 from bot.entry.fake_telegram import FakeTelegram
 from content import load_content
 from storage.db import create_engine, create_sessionmaker
-from storage.models import Hold, ReminderDelivery, RoutineSession, Subscription
+from storage.models import ExercisePreference, Hold, ReminderDelivery, RoutineSession, Subscription
+from storage.users import upsert_user
 from tests.fakes.http_server import FakeTelegramServer
 from tests.reminder_flow import add_subscribers
+from tests.routine_helpers import WARM_UP
 
 REPO = Path(__file__).resolve().parent.parent
 TOKEN = "123456:CRASH-test-token-for-the-fake-api-xyz"
@@ -307,6 +309,12 @@ async def test_killed_mid_dispatch_and_mid_routine_nothing_lost_at_most_one_repe
                 at=now.time().replace(microsecond=0),
                 due_at=now + timedelta(days=1),
             )
+            for holder in HOLDERS:  # the routine starts at a hold: the warm-up left out
+                await upsert_user(
+                    session, user_id=holder, chat_id=holder, language_code="en", now=now
+                )
+                session.add(ExercisePreference(user_id=holder, exercise_id=WARM_UP, excluded=True))
+            await session.commit()
 
         # Run 1: three users start holding; then all 500 prompts fall due; killed in the
         # worst instant after k1 prompts.

@@ -272,8 +272,8 @@ async def test_sqlite_busy_fails_the_update_cleanly_and_the_next_succeeds(
 ) -> None:
     bot, path = busy_bot
     caplog.set_level(logging.INFO)
-    await bot.send(ALICE, "/routine")
     await keep_only(bot, "knees_to_chest", user_id=ALICE)
+    await bot.send(ALICE, "/routine")
     await bot.tap(ALICE, SKIP_PAIN)
     [before] = await bot.rows(RoutineSession)
 

@@ -142,8 +142,8 @@ async def test_a_routine_step_that_fails_before_its_commit_changes_nothing(
     sqlite_bot: tuple[BotHarness, Path], button: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     bot, path = sqlite_bot
-    await bot.send(ALICE, "/routine")
     await keep_only(bot, "knees_to_chest", "glute_bridge", user_id=ALICE)
+    await bot.send(ALICE, "/routine")
     for label in STEPS[button]:
         await bot.tap(ALICE, label)
     before = await _state(bot)
@@ -177,8 +177,8 @@ async def test_a_routine_step_that_fails_before_its_commit_changes_nothing(
 async def test_a_routine_step_whose_card_cannot_be_shown_is_kept_and_found_again(
     bot: BotHarness, caplog: pytest.LogCaptureFixture
 ) -> None:
-    await bot.send(ALICE, "/routine")
     await keep_only(bot, "knees_to_chest", user_id=ALICE)
+    await bot.send(ALICE, "/routine")
     bot.fake.fail(502, "Bad Gateway", method="sendMessage", chat_id=ALICE, times=3)
 
     calls = await bot.tap(ALICE, SKIP_PAIN)  # the first card fails three times, then the

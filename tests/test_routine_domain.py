@@ -188,22 +188,22 @@ def test_the_last_change_is_shown_until_the_exercise_is_done_again() -> None:
 def test_the_full_routine_is_every_exercise_not_left_out_in_content_order() -> None:
     chosen = choose_exercises(reversed(ALL), {"glute_bridge", "childs_pose"}, "full", 5)
     assert ids(chosen) == [
+        "pelvic_tilt",
         "knees_to_chest",
         "seated_pigeon",
         "seated_twist",
         "standing_hamstring",
-        "pelvic_tilt",
     ]
 
 
 def test_short_routines_take_turns_round_all_the_exercises() -> None:
     rounds = [ids(short_selection(ALL, rotation)) for rotation in range(5)]
     assert rounds == [
+        ["pelvic_tilt", "knees_to_chest"],
+        ["glute_bridge", "seated_pigeon", "seated_twist", "childs_pose"],
+        ["pelvic_tilt", "standing_hamstring"],
         ["knees_to_chest", "glute_bridge", "seated_pigeon"],
         ["seated_twist", "childs_pose", "standing_hamstring"],
-        ["knees_to_chest", "pelvic_tilt"],
-        ["glute_bridge", "seated_pigeon", "seated_twist", "childs_pose"],
-        ["standing_hamstring", "pelvic_tilt"],
     ]
     for chosen in rounds:
         seconds = estimated_seconds(ex(exercise_id) for exercise_id in chosen)

@@ -29,6 +29,7 @@ from tests.routine_helpers import (
     STOP,
     countdown,
     holds,
+    leave_out_warm_up,
     methods,
     plan_ids,
     preference,
@@ -41,8 +42,14 @@ from tests.routine_helpers import (
 KNEES_1L = "Knees to chest: rep 1 of 3, left leg"
 
 
-async def begin(bot: BotHarness, user_id: int = ALICE) -> None:
-    """/routine and skip the pain question: the first card is showing."""
+async def begin(bot: BotHarness, user_id: int = ALICE, *, without_warm_up: bool = True) -> None:
+    """/routine and skip the pain question: the first card is showing.
+
+    These tests are about holds, so the routine starts at knees to chest (a per-side hold):
+    the warm-up before it (the pelvic tilt, sets of reps) is left out, six exercises remain.
+    """
+    if without_warm_up:
+        await leave_out_warm_up(bot, user_id)
     await bot.send(user_id, "/routine")
     await bot.tap(user_id, SKIP_PAIN)
 
@@ -85,7 +92,7 @@ async def test_skip_moves_to_the_next_exercise_and_the_summary_lists_it(bot: Bot
 
     assert methods(calls) == ["answerCallbackQuery", "editMessageText", "sendMessage"]
     assert calls[1].text == f"{KNEES_1L}\n\nSkipped."
-    assert (calls[2].text or "").startswith("Skipped.\n\nExercise 2 of 7: Glute bridge\n")
+    assert (calls[2].text or "").startswith("Skipped.\n\nExercise 2 of 6: Glute bridge\n")
     [hold] = await holds(bot)
     assert (hold.exercise_id, hold.outcome, hold.actual_seconds) == (
         "knees_to_chest",
@@ -96,9 +103,9 @@ async def test_skip_moves_to_the_next_exercise_and_the_summary_lists_it(bot: Bot
     await skip_through(bot)
     calls = await bot.tap(ALICE, "2")
     summary = calls[-1].text or ""
-    assert "Exercises done: 0 of 7\n" in summary
+    assert "Exercises done: 0 of 6\n" in summary
     assert "Skipped: Knees to chest, Glute bridge, Seated pigeon pose, Seated twist" in summary
-    assert len(await holds(bot, Hold.outcome == "skipped")) == 7
+    assert len(await holds(bot, Hold.outcome == "skipped")) == 6
 
 
 # --- it hurts ---------------------------------------------------------------------------
@@ -128,7 +135,7 @@ async def test_it_hurts_during_a_hold_stops_that_exercise_and_goes_on(bot: BotHa
     )
     assert calls[2].buttons == [[LEAVE_OUT]]
     assert (calls[3].text or "").startswith(
-        "Let's go on with the next one.\n\nExercise 2 of 7: Glute bridge\n"
+        "Let's go on with the next one.\n\nExercise 2 of 6: Glute bridge\n"
     )
     assert timer_jobs(bot) == []
     [hold] = await holds(bot)
@@ -163,7 +170,7 @@ async def test_leaving_a_painful_exercise_out_keeps_it_out_of_later_routines(
     newest = await sessions(bot)
     assert "knees_to_chest" not in await plan_ids(bot, newest[-1])
     card = bot.message_with_button(ALICE, START_SET)
-    assert (card.text or "").startswith("Exercise 1 of 6: Glute bridge\n")
+    assert (card.text or "").startswith("Exercise 1 of 5: Glute bridge\n")
 
 
 async def test_it_hurts_steps_the_dose_down_at_once_and_says_so(bot: BotHarness) -> None:
@@ -219,7 +226,7 @@ async def test_routine_while_one_is_in_progress_offers_to_continue(bot: BotHarne
     calls = await bot.send(ALICE, "/routine")
 
     assert [call.text for call in calls] == [
-        "You have a routine in progress (at Knees to chest, exercise 1 of 7).\n"
+        "You have a routine in progress (at Knees to chest, exercise 1 of 6).\n"
         "Continue where you left off, or start again from the beginning?"
     ]
     assert calls[0].buttons == [["Continue", "Start again"]]
@@ -234,7 +241,7 @@ async def test_routine_while_one_is_in_progress_offers_to_continue(bot: BotHarne
     ]
     assert calls[2].params["message_id"] == old_card.message_id
     assert calls[2].text == f"{KNEES_1L}\n\nContinued below."
-    assert (calls[3].text or "").startswith("Here's where you left off.\n\nExercise 1 of 7")
+    assert (calls[3].text or "").startswith("Here's where you left off.\n\nExercise 1 of 6")
     assert calls[3].buttons == READY_BUTTONS
     # The old card's button is now stale: it records nothing.
     data = encode(Action.ROUTINE_START_HOLD, (await sessions(bot))[0].id, 1)
@@ -397,7 +404,7 @@ async def test_with_timers_off_each_hold_is_a_done_button(bot: BotHarness) -> No
     for _ in range(5):
         await bot.tap(ALICE, DONE)
     bridge = bot.message_with_button(ALICE, SET_DONE)  # a set is one tap too
-    assert (bridge.text or "").startswith("Done.\n\nExercise 2 of 7: Glute bridge")
+    assert (bridge.text or "").startswith("Done.\n\nExercise 2 of 6: Glute bridge")
     await bot.tap(ALICE, SET_DONE)
     rows = await holds(bot)
     assert [(h.outcome, h.actual_seconds, h.target_reps) for h in rows] == [
@@ -549,7 +556,7 @@ async def test_it_hurts_on_the_last_exercise_goes_to_the_pain_question(bot: BotH
 
     await bot.send(ALICE, "/start")
     await keep_only(bot, "pelvic_tilt")
-    await begin(bot)
+    await begin(bot, without_warm_up=False)
 
     calls = await bot.tap(ALICE, HURTS)
 

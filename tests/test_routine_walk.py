@@ -29,6 +29,7 @@ SET_SECONDS = 45
 
 # (exercise id, name, mode, hold seconds, reps per set, the steps as the card names them)
 FULL_ROUTINE = [
+    ("pelvic_tilt", "Pelvic tilt", "reps", 3, 10, [None]),
     (
         "knees_to_chest",
         "Knees to chest",
@@ -73,26 +74,26 @@ FULL_ROUTINE = [
             "rep 2 of 2, right leg",
         ],
     ),
-    ("pelvic_tilt", "Pelvic tilt", "reps", 3, 10, [None]),
 ]
 
 FIRST_CARD = "\n".join(
     [
-        "Exercise 1 of 7: Knees to chest",
-        "Stretches the lower back and the buttock muscles.",
+        "Exercise 1 of 7: Pelvic tilt",
+        "Strengthens the lower belly muscles, the lower back and the buttocks.",
         "",
-        "Start: Lie on your back with your knees bent and your feet flat on the floor.",
+        "Start: Lie on your back with your knees bent, your feet flat on the floor and your arms "
+        "by your sides.",
         "",
-        "1. Bring one knee up towards your chest. Hold it with both hands, around the shin or behind the thigh.",  # noqa: E501
-        "2. Leave the other foot resting on the floor.",
-        "3. Hug the knee in gently and let your lower back relax into the floor. Breathe slowly.",
-        "4. Slowly lower the leg back down, then do the same with the other leg.",
+        "1. Tighten your belly muscles.",
+        "2. Press the small of your back into the floor and tilt your pelvis up slightly.",
+        "3. Hold briefly and keep breathing steadily.",
+        "4. Relax and let your back return to its natural position. That is one rep.",
         "",
         "Take care:",
-        "• Pull gently. A stretch in your lower back or buttock is fine, but pain spreading down your leg means ease off.",  # noqa: E501
-        "• Once this feels easy, you can hug both knees in together instead, as long as it stays comfortable.",  # noqa: E501
+        "• Keep the movement small. Your hips should only lift a little.",
+        "• Don't hold your breath.",
         "",
-        "Now: rep 1 of 3, left leg. Hold 20 seconds.",
+        "Now: 10 reps, holding each for 3 seconds.",
     ]
 )
 
@@ -124,7 +125,7 @@ async def test_a_full_routine_from_pain_rating_to_summary(bot: BotHarness) -> No
     assert calls[1].text == "Pain before: 5/10. Let's begin."
     assert calls[1].buttons == []
     assert calls[2].text == FIRST_CARD
-    assert calls[2].buttons == READY_BUTTONS
+    assert calls[2].buttons == READY_SET_BUTTONS  # the warm-up is sets of reps
     step_message = calls[2]
     lead: str | None = None
 
@@ -188,10 +189,8 @@ async def test_a_full_routine_from_pain_rating_to_summary(bot: BotHarness) -> No
                 lead = "Release."
             step_message = calls[-1]
 
-    # The last release opens the pain question after the routine.
-    assert step_message.text == (
-        "Set done.\n\nThat's the last one. How much does it hurt now, from 0 to 10?"
-    )
+    # The last release (the standing hamstring stretch is a hold) opens the pain question.
+    assert step_message.text == f"Release.\n\n{bot.content.t('routine.pain_after')}"
     assert step_message.buttons == PAIN_BUTTONS
     assert timer_jobs(bot) == []
 

@@ -45,7 +45,7 @@ class Action(StrEnum):
     ERASE_YES = "pey"  # args: when /delete asked (Unix seconds)
     ERASE_NO = "pen"
     REPORT = "rp"  # args: days (7, 30 or 90), notes (1 in, 0 out): send the clinician report
-    # Routine (issue 4). Step buttons carry (session id, step number); see bot/handlers/routine.
+    # Routine (issue 4). Step buttons carry (session id, step number): bot/features/routine.
     ROUTINE_PAIN = "rtp"  # session, step, score or "skip": the pain rating before or after
     ROUTINE_START_HOLD = "rth"  # session, step: start the hold (or the set)
     ROUTINE_FINISH = "rtf"  # session, step: finish the hold early, set done, or done

@@ -43,7 +43,7 @@ from bot.domain.reading.kinds import (
     ReadingKind,
 )
 from bot.domain.reading.names import PLACEHOLDER, NameMask
-from bot.domain.red_flags import RedFlagRules
+from bot.domain.safety import SafetyScreen, Screening
 from bot.domain.words import Vocabulary, stem, words
 from content import Content
 from content.models import EXERCISE_INTENT
@@ -80,7 +80,7 @@ class Library:
     ) -> None:
         """``examples``: learn from these instead of the content's (cross-validation)."""
         self.exercises = ExerciseIndex(content.exercises)
-        self.red_flags = RedFlagRules.from_safety(content.safety)
+        self.safety = SafetyScreen.from_content(content)
         examples = examples if examples is not None else content.intent_examples()
         # Words of the other intents' examples are never taken as typos of a stretch's name.
         others = (t for i, texts in examples.items() if not _about_a_stretch(i) for t in texts)
@@ -99,9 +99,9 @@ class Library:
         self._medicine_phrases = tuple(tuple(stem(word) for word in words(k)) for k in keywords)
         self._medicine_words = Vocabulary({word for k in keywords for word in words(k)})
 
-    def red_flag(self, text: str) -> str | None:
-        """The red-flag rule the text triggers (for the log), or None."""
-        return self.red_flags.find(text[:MAX_CHARS])
+    def screen(self, text: str) -> Screening:
+        """The safety screen of ``text``: tier, sign ids (for the log), question to ask."""
+        return self.safety.screen(text[:MAX_CHARS])
 
     def find_exercise(self, text: str) -> Reading:
         """Read ``text`` as the name of a stretch only (for /exercise and inline queries)."""

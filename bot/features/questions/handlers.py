@@ -53,14 +53,15 @@ async def _send(context: BotContext, chat_id: int, reply: Reply) -> None:
 
 async def _urgent_if_red_flag(context: BotContext, sender: Sender, text: str) -> bool:
     """Send the urgent-care text and what happens next if ``text`` has red-flag wording."""
-    rule = context.runtime.library.red_flag(text)
-    if rule is None:
+    screening = context.runtime.library.screen(text)
+    if not screening.is_warning:
         return False
     # Which rule matched says something about the user's health: only at DEBUG.
     log.info("red flag answered: user=%s update=%s", sender.user_id, sender.update_id)
-    log.debug("red flag rule for update %s: %s", sender.update_id, rule)
+    log.debug("red flag signs for update %s: %s", sender.update_id, screening.signs_text)
     content = context.runtime.content
-    await context.bot.send_message(sender.chat_id, content.safety.urgent_care.strip())
+    text = content.safety.warning_text(screening.tier)
+    await context.bot.send_message(sender.chat_id, text)
     await context.bot.send_message(sender.chat_id, content.t("questions.red_flag_next"))
     return True
 
