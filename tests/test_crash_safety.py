@@ -334,6 +334,9 @@ async def test_killed_mid_dispatch_and_mid_routine_nothing_lost_at_most_one_repe
         ben_hold = await db.running_hold(BEN)
         assert ben_hold is not None
         assert ben_hold.ends_at is not None
+        clara_hold = await db.running_hold(CLARA)
+        assert clara_hold is not None
+        assert clara_hold.ends_at is not None
         async with db.sessions() as session:
             await session.execute(
                 update(Hold)
@@ -342,6 +345,13 @@ async def test_killed_mid_dispatch_and_mid_routine_nothing_lost_at_most_one_repe
                     started_at=ben_hold.started_at - timedelta(seconds=30),
                     ends_at=ben_hold.ends_at - timedelta(seconds=30),
                 )
+            )
+            # Clara's hold runs long (real time passes in the other process): her tap below
+            # is an early finish however slow the machine is.
+            await session.execute(
+                update(Hold)
+                .where(Hold.id == clara_hold.id)
+                .values(ends_at=clara_hold.ends_at + timedelta(minutes=10))
             )
             await session.commit()
         clara_card = _newest_with(fake, CLARA, FINISH)
