@@ -115,7 +115,7 @@ _PAIN_WORDS = re.compile(
 )
 _ITS_A = re.compile(
     r"""(?:(?:\bits|\bit's|\bit’s|\bim|\bi'm|\bi’m|\bat|\babout|\baround|\bto|\bfeels?\s+like
-        |\bfeeling\s+like|\bfelt\s+like|\bsay)(?:\s+like)?\s+an?|\bsay|\bscore|\bscored|\brated?)\s*$""",
+        |\bfeeling\s+like|\bfelt\s+like|\bsay|\bmaybe|\bprobably)(?:\s+like)?\s+an?|\bsay|\bscore|\bscored|\brated?)\s*$""",
     re.I | re.VERBOSE,
 )
 # Number words are scores only where a digit would be read as one: after "a" or "score"
