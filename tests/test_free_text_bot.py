@@ -4,7 +4,6 @@ stretch that hurts (make it easier, leave it out, log the pain) and pain scores 
 from __future__ import annotations
 
 from bot.entry.fake_records import ApiCall
-
 from bot.features.questions.views import answer_text
 from bot.plumbing.callbacks import Action, encode
 from storage.models import ExercisePreference, PainRating
@@ -107,7 +106,8 @@ async def test_make_it_easier_steps_the_dose_down_once(bot: BotHarness) -> None:
     )
     assert sent(calls) == []
     row = await pref(bot, "glute_bridge")
-    assert row is not None and row.level == 1
+    assert row is not None
+    assert row.level == 1
 
 
 async def test_at_its_gentlest_a_stretch_cannot_get_easier(bot: BotHarness) -> None:
@@ -133,7 +133,8 @@ async def test_leave_it_out_takes_it_out_of_the_routine(bot: BotHarness) -> None
     text = bot.content.t("questions.hurts.left_out_done", exercise="Seated twist")
     assert sent(calls) == [(text, [])]
     row = await pref(bot, "seated_twist")
-    assert row is not None and row.excluded is True
+    assert row is not None
+    assert row.excluded is True
     other = await pref(bot, "glute_bridge")
     assert other is None or other.excluded is False
 
