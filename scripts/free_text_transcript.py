@@ -45,7 +45,7 @@ LINES = [
 class Typist(io.StringIO):
     """Standard input that shows each line on standard output as it is "typed"."""
 
-    def readline(self, size: int | None = -1) -> str:
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
         line = super().readline()
         if line:
             print(f"\nyou: {line.rstrip()}", flush=True)
