@@ -18,7 +18,7 @@ How a message is read, in order:
    second classifier over the stretches alone ("back of my thigh"). Someone describing nerve
    symptoms without naming a stretch never gets a stretch card.
 4. A question about holds or repetitions that names one stretch gets that stretch's card,
-   which says exactly that.
+   which says exactly that (kind EXERCISE; the intent stays the dose asked about).
 5. When the classifier is unsure (a low score, or the second intent close behind) the reading
    keeps its best guess and also carries the two most likely intents as ``choices``, for the
    caller to offer both; when nothing fits, NOTHING (the caller shows the menu).
@@ -179,9 +179,10 @@ class Library:
         choices = (label, self._label(second, text, match, named)) if unsure else ()
         confidence = round(best.score, 3)
         if best.intent in CARD_DOSES and named and match and match.certainty is Certainty.SURE:
-            # "How long do I hold the pigeon?": its card says exactly that, for that stretch.
+            # "How long do I hold the pigeon?" asks a dose (the intent), and the pigeon's card
+            # answers it best: its own hold and repetitions, where to start and how far to go.
             card = match.exercise_ids[:1]
-            return Reading(ReadingKind.EXERCISE, card, intent=EXERCISE_INTENT + card[0],
+            return Reading(ReadingKind.EXERCISE, card, intent=best.intent,
                            confidence=confidence)  # fmt: skip
         if best.intent == STRETCH:
             return self._exercise(label, match, typed, confidence, choices)
