@@ -34,7 +34,7 @@ PHRASINGS: list[tuple[str, str]] = [
     ("glute brigde", "exercise:glute_bridge"),
     ("bridge pose", "exercise:glute_bridge"),
     ("how to do a glute bridge exercise", "exercise:glute_bridge"),
-    ("how many bridges should I do?", "exercise:glute_bridge"),
+    ("how many bridges should I do?", "dose_reps"),  # shown: the bridge's card
     # Seated pigeon pose
     ("pigeon", "exercise:seated_pigeon"),
     ("piegon", "exercise:seated_pigeon"),
@@ -49,7 +49,7 @@ PHRASINGS: list[tuple[str, str]] = [
     ("figure 4", "exercise:seated_pigeon"),
     ("pose pigeon", "exercise:seated_pigeon"),
     ("can you show me the pigeon stretch please", "exercise:seated_pigeon"),
-    ("how long should I hold the pigeon?", "exercise:seated_pigeon"),
+    ("how long should I hold the pigeon?", "dose_hold"),  # shown: the pigeon's card
     # Seated twist
     ("seated twist", "exercise:seated_twist"),
     ("sitting twist", "exercise:seated_twist"),

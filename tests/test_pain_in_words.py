@@ -23,6 +23,12 @@ CLEAR: list[tuple[str, int, str | None]] = [
     ("0/10 today!", 0, "today"),
     ("pain 4 after walking 3 miles", 4, "after walking 3 miles"),
     ("my pain is 3 today, better than yesterday", 3, "today, better than yesterday"),
+    ("about a four this evening", 4, "this evening"),  # number words where a score stands
+    ("pain score eight", 8, None),
+    ("five out of ten", 5, None),
+    ("i'd say 7 after the drive", 7, "after the drive"),
+    ("down to a 2 now", 2, "now"),
+    ("woke up at like a 5", 5, "woke up"),
 ]
 
 NOT_A_RATING = [
@@ -32,6 +38,9 @@ NOT_A_RATING = [
     "i do 10 reps",
     "woke up at 6 with pain",
     "how many times a day",
+    "two of the stretches hurt",  # a number word that is not a score
+    "the hamstring one hurts",
+    "cross your legs like a 4",  # a shape, not a score
     "what is sciatica",
     "",
 ]

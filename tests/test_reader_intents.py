@@ -91,3 +91,29 @@ def test_the_reader_reproduces_its_own_examples(
     with capsys.disabled():
         print(f"\nown examples reproduced: {1 - len(wrong) / total:.1%} of {total}")
     assert 1 - len(wrong) / total >= REQUIRED_OWN_EXAMPLES, wrong
+
+
+def test_a_number_inside_a_stretch_name_is_not_a_pain_score(library: Library) -> None:
+    reading = library.read("the figure 4 stretch makes my bum hurt")
+    assert reading.kind is ReadingKind.EXERCISE_HURTS
+    assert reading.exercise_ids == ("seated_pigeon",)
+
+
+def test_a_word_the_examples_use_in_another_form_is_not_a_medicine(library: Library) -> None:
+    reading = library.read("the hamstring one pulls and my calf burns")
+    assert reading.intent != "medication"
+
+
+def test_a_stretch_described_not_named_is_the_one_that_hurts(library: Library) -> None:
+    reading = library.read("lifting my hips off the floor hurts my back")
+    assert (reading.kind, reading.exercise_ids) == (ReadingKind.EXERCISE_HURTS, ("glute_bridge",))
+
+
+def test_a_dose_question_naming_a_stretch_shows_its_card_and_keeps_the_dose_intent(
+    library: Library,
+) -> None:
+    reading = library.read("how long should I hold the pigeon?")
+    assert (reading.kind, reading.exercise_ids) == (ReadingKind.EXERCISE, ("seated_pigeon",))
+    assert reading.intent == "dose_hold"
+    general = library.read("how long should I hold each stretch?")
+    assert (general.kind, general.topic_id) == (ReadingKind.TOPIC, "dose_hold")

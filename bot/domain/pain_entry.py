@@ -113,11 +113,41 @@ _TIME_BEFORE = re.compile(r"(?:\bat|\bby|\bsince|\buntil|\btill|\bfor|\bafter|\b
 _PAIN_WORDS = re.compile(
     r"\b(?:pain|painful|hurts?|hurting|ache|aches|aching|sore|level|score|rating|rate)\b", re.I
 )
-_ITS_A = re.compile(r"(?:\bits|\bit's|\bit’s|\bim|\bi'm|\bi’m|\bat|\babout|\blike)\s+an?\s*$", re.I)
+_ITS_A = re.compile(
+    r"""(?:(?:\bits|\bit's|\bit’s|\bim|\bi'm|\bi’m|\bat|\babout|\baround|\bto|\bfeels?\s+like
+        |\bfeeling\s+like|\bfelt\s+like|\bsay|\bmaybe|\bprobably)(?:\s+like)?\s+an?|\bsay|\bscore|\bscored|\brated?)\s*$""",
+    re.I | re.VERBOSE,
+)
+# Number words are scores only where a digit would be read as one: after "a" or "score"
+# ("about a three", "pain score seven") or before "out of ten"; "two of the stretches" stays
+# words.
+_NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+}  # fmt: skip
+_SCORE_WORD = re.compile(
+    r"(?P<lead>\b(?:an?|score|level|rating|pain|pain\s+is|pain\s+was)\s+)"
+    rf"(?P<word>{'|'.join(_NUMBER_WORDS)})\b"
+    r"|\b(?P<word2>" + "|".join(_NUMBER_WORDS) + r")(?P<scale>\s*/\s*10|\s+out\s+of\s+(?:10|ten))",
+    re.I,
+)
+
+
+def _digits_for_score_words(text: str) -> str:
+    """ "about a three" → "about a 3", "five out of ten" → "5 out of 10" (see _SCORE_WORD)."""
+
+    def digits(match: re.Match[str]) -> str:
+        if match["word"]:
+            return match["lead"] + str(_NUMBER_WORDS[match["word"].lower()])
+        return f"{_NUMBER_WORDS[match['word2'].lower()]} out of 10"
+
+    return _SCORE_WORD.sub(digits, text)
+
+
 _LEAD = re.compile(
     r"""^\s*(?:(?:log|rate|record)\s+(?:my\s+)?)?(?:my\s+)?(?:pain|it|its|it's|it’s|i'm|im|i’m)?
         (?:\s*\b(?:is|was|level|score|now|today|right\s+now|at|about|around|like|a|an|feels?
-        |feeling))*\s*[:=\-]?\s*$""",
+        |feeling|down|up|to|say|id|i'd|i’d|maybe|probably))*\s*[:=\-]?\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
 
@@ -135,6 +165,7 @@ class PlainRating:
 
 def _note_around(text: str, start: int, end: int) -> str | None:
     before, after = text[:start], text[end:]
+    before = _ITS_A.sub("", before)  # "woke up at like a 5": the note is "woke up"
     kept = after if _LEAD.match(before) else before + " " + after
     note = " ".join(kept.strip(" \t\n.,;:!-–—").split())
     return note or None
@@ -145,6 +176,7 @@ def read_rating(text: str, *, pending: bool = False) -> PlainRating | None:
 
     ``pending``: the bot has just asked for a rating, so a bare number is the answer.
     """
+    text = _digits_for_score_words(text)
     found = []
     for match in _CANDIDATE.finditer(text):
         if _TIME_BEFORE.search(text[: match.start()]) and not match["scale"]:

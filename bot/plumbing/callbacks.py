@@ -34,9 +34,17 @@ class Action(StrEnum):
     EXERCISE_LIST = "exl"  # no args; sends the list of all seven
     QUESTION_TOPICS = "qt"  # no args; sends the list of question topics
     SHOW_ANSWER = "qa"  # args: topic id; sends that answer
+    # Free-text readings (issue 17): an unsure reading's "none of these", a stretch that hurts.
+    QUESTION_MENU = "qm"  # no args; the menu of stretches and questions
+    HURT_ANSWER = "qh"  # args: exercise id (or none); the ease-off answer and its buttons
+    HURT_PICK = "qhw"  # args: exercise id; which stretch hurt, answering "which was it?"
+    HURT_EASIER = "qhe"  # args: exercise id, its level shown: one step down (once)
+    HURT_LEAVE_OUT = "qhl"  # args: exercise id; leave it out of routines
+    HURT_LOG_PAIN = "qhp"  # no args; the /pain keyboard
     # Pain log, history, weekly summary, export and erase (issue 5).
     PAIN_SCORE = "ps"  # args: score (0-10), from the /pain keyboard
     PAIN_NOTE = "pn"  # args: rating id; "Add a note"
+    PAIN_DECLINE = "pnx"  # no args; "No, don't log it" under a score read from words
     HISTORY_PERIOD = "ph"  # args: days (7, 30 or 90)
     WEEKLY_TOGGLE = "pwt"  # args: "on" or "off"
     WEEKLY_DAY = "pwd"  # args: weekday (0 = Monday)

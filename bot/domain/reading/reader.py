@@ -18,7 +18,7 @@ How a message is read, in order:
    second classifier over the stretches alone ("back of my thigh"). Someone describing nerve
    symptoms without naming a stretch never gets a stretch card.
 4. A question about holds or repetitions that names one stretch gets that stretch's card,
-   which says exactly that.
+   which says exactly that (kind EXERCISE; the intent stays the dose asked about).
 5. When the classifier is unsure (a low score, or the second intent close behind) the reading
    keeps its best guess and also carries the two most likely intents as ``choices``, for the
    caller to offer both; when nothing fits, NOTHING (the caller shows the menu).
@@ -98,6 +98,23 @@ class Library:
         keywords = medication.keywords if medication is not None else ()
         self._medicine_phrases = tuple(tuple(stem(word) for word in words(k)) for k in keywords)
         self._medicine_words = Vocabulary({word for k in keywords for word in words(k)})
+        self._known_stems = frozenset(stem(word) for word in self._known.words)
+        # Names with a number in them ("figure 4 stretch") are not pain scores.
+        numbered = sorted(
+            {
+                name
+                for exercise in content.exercises
+                for name in (exercise.name, *exercise.aliases)
+                if any(char.isdigit() for char in name)
+            },
+            key=lambda name: (-len(name), name),
+        )
+        self._numbered_names = re.compile(
+            r"\b(?:" + "|".join(r"\W+".join(map(re.escape, words(n))) for n in numbered) + r")\b"
+            if numbered
+            else r"(?!x)x",
+            re.IGNORECASE,
+        )
 
     def screen(self, text: str) -> Screening:
         """The safety screen of ``text``: tier, sign ids (for the log), question to ask."""
@@ -136,7 +153,7 @@ class Library:
         if self._names_a_medicine(typed):
             return Reading(ReadingKind.TOPIC, topic_id=MEDICATION_TOPIC, intent=MEDICATION_TOPIC,
                            confidence=1.0)  # fmt: skip
-        rating = read_rating(text, pending=pain_pending)
+        rating = read_rating(self._numbered_names.sub(" ", text), pending=pain_pending)
         if rating is not None and rating.clear:
             return Reading(ReadingKind.PAIN_LOG, intent=PAIN_LOG, confidence=1.0, pain=rating)
         masked = self.mask(text)
@@ -162,9 +179,10 @@ class Library:
         choices = (label, self._label(second, text, match, named)) if unsure else ()
         confidence = round(best.score, 3)
         if best.intent in CARD_DOSES and named and match and match.certainty is Certainty.SURE:
-            # "How long do I hold the pigeon?": its card says exactly that, for that stretch.
+            # "How long do I hold the pigeon?" asks a dose (the intent), and the pigeon's card
+            # answers it best: its own hold and repetitions, where to start and how far to go.
             card = match.exercise_ids[:1]
-            return Reading(ReadingKind.EXERCISE, card, intent=EXERCISE_INTENT + card[0],
+            return Reading(ReadingKind.EXERCISE, card, intent=best.intent,
                            confidence=confidence)  # fmt: skip
         if best.intent == STRETCH:
             return self._exercise(label, match, typed, confidence, choices)
@@ -184,13 +202,17 @@ class Library:
     def _names_a_medicine(self, typed: list[str]) -> bool:
         # A word the examples use is itself ("pillow" is not a typo of "pill").
         stems = [
-            stem(word if word in self._known.words else self._medicine_words.correct(word))
+            stem(word if self._is_known(word) else self._medicine_words.correct(word))
             for word in typed
         ]
         return any(
             any(stems[i : i + len(phrase)] == list(phrase) for i in range(len(stems)))
             for phrase in self._medicine_phrases
         )
+
+    def _is_known(self, word: str) -> bool:
+        """A word the examples use, or a form of one ("pulls" of "pulling")."""
+        return word in self._known.words or stem(word) in self._known_stems
 
     def _label(self, guess: Guess, text: str, match: ExerciseMatch | None, named: bool) -> str:
         """An intent of the masked classifier as a label: which stretch, for "a stretch"."""
@@ -229,9 +251,11 @@ class Library:
     def _hurt_exercise(
         self, text: str, match: ExerciseMatch | None, named: bool
     ) -> tuple[str, ...]:
-        """The stretch that hurts, when one is named ("this stretch hurts" names none)."""
+        """The stretch that hurts, when one is named ("this stretch hurts" names none) or
+        described clearly enough for the name matcher ("lifting my hips hurts")."""
         if not named:
-            return ()
+            sure = match is not None and match.certainty is Certainty.SURE
+            return match.exercise_ids[:1] if match is not None and sure else ()
         if match is not None and (match.certainty is not Certainty.MAYBE or
                                   len(match.exercise_ids) == 1):  # fmt: skip
             return match.exercise_ids[:1]

@@ -8,10 +8,17 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.domain.pain import is_valid_score
-from bot.domain.pain_entry import Entry, Problem, parse_command_args, parse_plain_text
+from bot.domain.pain_entry import (
+    Entry,
+    PlainRating,
+    Problem,
+    parse_command_args,
+    parse_plain_text,
+)
 from bot.features.pain.views import (
     NOTE_START_KEYS,
     PROBLEM_KEYS,
+    confirm_keyboard,
     note_button,
     pain_scale_keyboard,
     recorded_text,
@@ -21,7 +28,7 @@ from bot.plumbing.callbacks import Action, CallbackData, CallbackDataError, patt
 from bot.plumbing.mapping import Sender
 from bot.plumbing.replies import replace_tapped
 from bot.plumbing.senders import for_sender
-from bot.plumbing.taps import read_tap, whole_number
+from bot.plumbing.taps import no_args, read_tap, whole_number
 from bot.plumbing.text_router import PRIORITY_AWAITING, PRIORITY_COMMAND_LIKE
 from bot.runtime import BotApp, BotContext, runtime_of
 from bot.services.pain import Recorded, record_rating, start_note, take_note
@@ -59,14 +66,46 @@ async def _reply(context: BotContext, sender: Sender, entry: Entry | Problem) ->
         await context.bot.send_message(sender.chat_id, warning_text(content))
 
 
+async def send_pain_keyboard(context: BotContext, chat_id: int) -> None:
+    """The /pain question and its 0-10 keyboard."""
+    keyboard = pain_scale_keyboard(Action.PAIN_SCORE)
+    await context.bot.send_message(
+        chat_id, context.runtime.content.t("pain.ask"), reply_markup=keyboard
+    )
+
+
+async def log_from_words(context: BotContext, sender: Sender, rating: PlainRating) -> None:
+    """A pain score read from a sentence ("it's a 6 this morning"): logged with the rest as
+    its note when clear; otherwise one tap to confirm it (recorded once, as the /pain keyboard
+    records), or the keyboard when no score on the scale was found."""
+    if rating.clear and rating.score is not None:
+        await _reply(context, sender, Entry(rating.score, rating.note))
+        return
+    if rating.score is None:
+        await send_pain_keyboard(context, sender.chat_id)
+        return
+    content = context.runtime.content
+    await context.bot.send_message(
+        sender.chat_id,
+        content.t("questions.pain.confirm", score=rating.score),
+        reply_markup=confirm_keyboard(content, rating.score),
+    )
+
+
+async def decline_tapped(update: Update, context: BotContext) -> None:
+    tap = await read_tap(update, context, no_args)
+    if tap is None:
+        return
+    content = context.runtime.content
+    await replace_tapped(context.bot, tap, content.t("questions.pain.not_logged"))
+
+
 @for_sender
 async def pain_command(sender: Sender, context: BotContext) -> None:
     words = (sender.text or "").split(maxsplit=1)
     entry = parse_command_args(words[1] if len(words) > 1 else "")
     if entry is None:
-        content = context.runtime.content
-        keyboard = pain_scale_keyboard(Action.PAIN_SCORE)
-        await context.bot.send_message(sender.chat_id, content.t("pain.ask"), reply_markup=keyboard)
+        await send_pain_keyboard(context, sender.chat_id)
         return
     await _reply(context, sender, entry)
 
@@ -154,5 +193,6 @@ def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("pain", pain_command))
     app.add_handler(CallbackQueryHandler(score_tapped, pattern=pattern(Action.PAIN_SCORE)))
     app.add_handler(CallbackQueryHandler(note_tapped, pattern=pattern(Action.PAIN_NOTE)))
+    app.add_handler(CallbackQueryHandler(decline_tapped, pattern=pattern(Action.PAIN_DECLINE)))
     runtime_of(app).add_text_route(PRIORITY_AWAITING, note_text)
     runtime_of(app).add_text_route(PRIORITY_COMMAND_LIKE, pain_text)

@@ -66,3 +66,15 @@ def note_button(content: Content, recorded: Recorded) -> InlineKeyboardMarkup | 
 
 def warning_text(content: Content) -> str:
     return f"{content.safety.pain_warning.strip()}\n\n{content.t('pain.warning_more')}"
+
+
+def confirm_keyboard(content: Content, score: int) -> InlineKeyboardMarkup:
+    """Under "Shall I log 6 out of 10?": yes records it like the /pain keyboard (once)."""
+    yes = content.t("questions.pain.button.yes", score=score)
+    no = content.t("questions.pain.button.no")
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(yes, callback_data=encode(Action.PAIN_SCORE, score))],
+            [InlineKeyboardButton(no, callback_data=encode(Action.PAIN_DECLINE))],
+        ]
+    )

@@ -22,7 +22,11 @@ from telegram import (
 )
 from telegram.ext import CallbackQueryHandler, CommandHandler, InlineQueryHandler
 
-from bot.domain.questions import NOTHING
+from bot.domain.questions import NOTHING, Reading, ReadingKind
+from bot.domain.reading import SYMPTOM
+from bot.features.pain.handlers import log_from_words
+from bot.features.questions import hurts
+from bot.features.questions.hurts import send_hurts
 from bot.features.questions.views import (
     Reply,
     answer_text,
@@ -30,8 +34,10 @@ from bot.features.questions.views import (
     exercise_card_keyboard,
     exercise_command_reply,
     exercises_keyboard,
+    menu_reply,
     reply_for,
     topics_keyboard,
+    unsure_reply,
 )
 from bot.plumbing.callbacks import Action, CallbackData, pattern
 from bot.plumbing.mapping import Sender
@@ -44,6 +50,7 @@ from content import Answer, Content, Exercise
 log = logging.getLogger(__name__)
 
 INLINE_CACHE_SECONDS = 300
+_ABOUT_A_STRETCH = (ReadingKind.EXERCISE, ReadingKind.CHOICE, ReadingKind.EXERCISE_HURTS)
 
 
 async def _send(context: BotContext, chat_id: int, reply: Reply) -> None:
@@ -71,7 +78,31 @@ async def red_flag_route(update: Update, context: BotContext, sender: Sender) ->
 
 
 async def question_route(update: Update, context: BotContext, sender: Sender) -> bool:
-    reply = reply_for(context.runtime.content, context.runtime.library.read(sender.text or ""))
+    """A stretch, a question, a stretch that hurts, a pain score; unsure: two choices."""
+    content = context.runtime.content
+    reading = context.runtime.library.read(sender.text or "")
+    if reading.kind is ReadingKind.PAIN_LOG and reading.pain is not None:
+        await log_from_words(context, sender, reading.pain)
+        return True
+    if reading.unsure and SYMPTOM in (reading.intent, *reading.choices):
+        # Perhaps nerve symptoms: never a choice that could open a stretch card.
+        if reading.kind in _ABOUT_A_STRETCH:
+            reading = Reading(ReadingKind.TOPIC, topic_id=SYMPTOM, intent=SYMPTOM)
+    elif (
+        reading.unsure
+        and reading.kind is not ReadingKind.CHOICE  # a partly named stretch: "which one?"
+        and (unsure := unsure_reply(content, reading)) is not None
+    ):
+        await _send(context, sender.chat_id, unsure)
+        return True
+    if reading.kind is ReadingKind.EXERCISE_HURTS:
+        return await send_hurts(
+            context,
+            user_id=sender.user_id,
+            chat_id=sender.chat_id,
+            exercise_ids=reading.exercise_ids,
+        )
+    reply = reply_for(content, reading)
     if reply is None:
         return False
     await _send(context, sender.chat_id, reply)
@@ -109,6 +140,14 @@ async def show_exercise_list(update: Update, context: BotContext) -> None:
         return
     content = context.runtime.content
     await _send(context, tap.chat_id, (content.t("questions.list"), exercises_keyboard(content)))
+
+
+async def show_menu(update: Update, context: BotContext) -> None:
+    """ "None of these", under an unsure reading's choices."""
+    tap = await read_tap(update, context)
+    if tap is None:
+        return
+    await _send(context, tap.chat_id, menu_reply(context.runtime.content))
 
 
 async def show_topics(update: Update, context: BotContext) -> None:
@@ -176,6 +215,8 @@ def register(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(show_exercise_list, pattern=pattern(Action.EXERCISE_LIST)))
     app.add_handler(CallbackQueryHandler(show_topics, pattern=pattern(Action.QUESTION_TOPICS)))
     app.add_handler(CallbackQueryHandler(show_answer, pattern=pattern(Action.SHOW_ANSWER)))
+    app.add_handler(CallbackQueryHandler(show_menu, pattern=pattern(Action.QUESTION_MENU)))
     app.add_handler(InlineQueryHandler(inline_query))
+    hurts.register(app)
     runtime_of(app).add_text_route(PRIORITY_SAFETY, red_flag_route)
     runtime_of(app).add_text_route(PRIORITY_QUESTIONS, question_route)

@@ -11,8 +11,10 @@ from telegram import (
 )
 
 from bot.domain.questions import Library, Reading, ReadingKind
+from bot.domain.reading import EXERCISE_HURTS, PAIN_LOG
 from bot.plumbing.callbacks import Action, encode
 from content import Answer, Content, Exercise
+from content.models import EXERCISE_INTENT
 
 
 def hold_text(content: Content, exercise: Exercise, hold_seconds: int | None = None) -> str:
@@ -195,3 +197,91 @@ def exercise_command_reply(content: Content, library: Library, query: str) -> Re
         return content.t("questions.exercise_usage"), exercises_keyboard(content)
     shown = query[:MAX_QUERY_SHOWN] + ("…" if len(query) > MAX_QUERY_SHOWN else "")
     return content.t("questions.exercise_not_found", query=shown), exercises_keyboard(content)
+
+
+# --- an unsure reading: the two most likely intents as buttons ------------------------------
+
+
+def choice_button(content: Content, reading: Reading, label: str) -> InlineKeyboardButton | None:
+    """The button opening one intent label of ``reading.choices``; None when a label has
+    nothing to open (hello, thanks, nothing: the "None of these" row covers those)."""
+    kind, _, arg = label.partition(":")
+    if kind == EXERCISE_INTENT.rstrip(":") and (exercise := content.exercise(arg)) is not None:
+        return InlineKeyboardButton(
+            exercise.name, callback_data=encode(Action.SHOW_EXERCISE, exercise.id)
+        )
+    if kind == EXERCISE_HURTS and (answer := content.answer(EXERCISE_HURTS)) is not None:
+        args = (arg,) if content.exercise(arg) is not None else ()
+        return InlineKeyboardButton(answer.title, callback_data=encode(Action.HURT_ANSWER, *args))
+    if kind == PAIN_LOG and reading.pain is not None and reading.pain.score is not None:
+        score = reading.pain.score
+        text = content.t("questions.pain.button.yes", score=score)
+        return InlineKeyboardButton(text, callback_data=encode(Action.PAIN_SCORE, score))
+    if kind == "list":
+        text = content.t("questions.button.all_stretches")
+        return InlineKeyboardButton(text, callback_data=encode(Action.EXERCISE_LIST))
+    if (answer := content.answer(label)) is not None:
+        return InlineKeyboardButton(answer.title, callback_data=encode(Action.SHOW_ANSWER, label))
+    return None
+
+
+def unsure_reply(content: Content, reading: Reading) -> Reply | None:
+    """ "Did you mean one of these?" with a button per choice and "None of these" (the menu);
+    None when no choice has anything to open."""
+    buttons: list[InlineKeyboardButton] = []
+    for label in reading.choices:
+        button = choice_button(content, reading, label)
+        if button is not None and button.callback_data not in {b.callback_data for b in buttons}:
+            buttons.append(button)
+    if not buttons:
+        return None
+    none = InlineKeyboardButton(
+        content.t("questions.button.none_of_these"), callback_data=encode(Action.QUESTION_MENU)
+    )
+    rows = [[button] for button in buttons] + [[none]]
+    return content.t("questions.unsure"), InlineKeyboardMarkup(rows)
+
+
+def menu_reply(content: Content) -> Reply:
+    """What the bot can help with: the stretches and the questions."""
+    return content.t("questions.menu"), exercises_keyboard(content, with_topics=True)
+
+
+# --- a stretch that hurts -------------------------------------------------------------------
+
+
+def hurt_keyboard(content: Content, exercise: Exercise, level: int) -> InlineKeyboardMarkup:
+    """Make it easier (one step down from ``level``), leave it out, or log the pain."""
+    name = exercise.name
+    rows = [
+        [
+            InlineKeyboardButton(
+                content.t("questions.hurts.button.easier", exercise=name),
+                callback_data=encode(Action.HURT_EASIER, exercise.id, level),
+            )
+        ],
+        [
+            InlineKeyboardButton(
+                content.t("questions.hurts.button.leave_out", exercise=name),
+                callback_data=encode(Action.HURT_LEAVE_OUT, exercise.id),
+            )
+        ],
+        [log_pain_button(content)],
+    ]
+    return InlineKeyboardMarkup(rows)
+
+
+def log_pain_button(content: Content) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        content.t("questions.hurts.button.log_pain"), callback_data=encode(Action.HURT_LOG_PAIN)
+    )
+
+
+def hurt_which_keyboard(content: Content) -> InlineKeyboardMarkup:
+    """ "Which stretch was it?": the seven, and logging the pain."""
+    rows = [
+        [InlineKeyboardButton(item.name, callback_data=encode(Action.HURT_PICK, item.id))]
+        for item in content.exercises
+    ]
+    rows.append([log_pain_button(content)])
+    return InlineKeyboardMarkup(rows)

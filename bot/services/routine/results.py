@@ -165,6 +165,7 @@ class SettingsChange:
     length: str | None = None
     timers: bool | None = None
     bring_back: str | None = None
+    leave_out: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ async def routine_settings(
     """The routine settings, after applying ``change`` (if any)."""
     change = change or SettingsChange()
     length, timers, bring_back = change.length, change.timers, change.bring_back
+    known = {exercise.id for exercise in exercises}
     user = await upsert_user(
         db, user_id=user_id, chat_id=chat_id, language_code=language_code, now=now
     )
@@ -39,9 +40,13 @@ async def routine_settings(
     if timers is not None and user.timers_enabled != timers:
         user.timers_enabled = timers
         user.updated_at = now
-    if bring_back is not None and bring_back in {exercise.id for exercise in exercises}:
+    if bring_back is not None and bring_back in known:
         pref = await preference(db, user_id, bring_back)
         pref.excluded = False
+    if change.leave_out is not None and change.leave_out in known:
+        pref = await preference(db, user_id, change.leave_out)
+        pref.excluded = True
+        log.info("user %s left exercise %s out of routines", user_id, change.leave_out)
     excluded = await excluded_ids(db, user_id)
     await db.commit()
     available = available_exercises(exercises, excluded)
