@@ -43,6 +43,9 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         "telegram_bot_token": TEST_TOKEN,
         "database_url": database_url,
         "rate_limit_enabled": False,
+        # Pictures only where a test draws them (tests/test_picture_sending.py): the others see
+        # text cards, as before pictures.
+        "pictures_enabled": False,
         "_env_file": None,
     }
     values.update(overrides)

@@ -156,6 +156,7 @@ class SettingsView:
     excluded: tuple[str, ...]
     full_minutes: int
     short_minutes: int
+    pictures: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +166,7 @@ class SettingsChange:
     length: str | None = None
     timers: bool | None = None
     bring_back: str | None = None
+    pictures: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
