@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from bench import bench_media
 from bot.entry.console import CONSOLE_USER_ID, ConsolePrinter
 from bot.entry.fake_media import REFUSED
 from bot.entry.fake_records import ApiCall
@@ -326,3 +327,13 @@ async def test_the_console_prints_where_the_picture_is(pbot: BotHarness, drawn_d
     path = picture_of(pbot, "glute_bridge").path
     assert f"   picture: {path}\n" in out.getvalue()
     assert "[animation]" in out.getvalue()
+
+
+def test_the_media_benchmark_sends_with_the_cached_file_id_after_one_upload() -> None:
+    result = bench_media.main(
+        ["--only", "pelvic_tilt", "--lookups", "3", "--sends", "3", "--rtt-ms", "0"]
+    )
+
+    assert [(row.exercise_id, row.side) for row in result.animations] == [("pelvic_tilt", "both")]
+    assert result.send is not None
+    assert result.send.sends == 3  # and the benchmark asserted a single upload
