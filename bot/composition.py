@@ -124,7 +124,7 @@ async def close_runtime(app: BotApp) -> None:
     """Dispose of the database engine (the Application's post_shutdown)."""
     runtime = runtime_of(app)
     if runtime.drawing is not None:
-        # The thread cannot be interrupted; it only writes files, so the process may end.
+        # Its daemon thread cannot be interrupted; it only writes files (renamed when whole).
         runtime.drawing.cancel()
         runtime.drawing = None
     if runtime.engine is not None:

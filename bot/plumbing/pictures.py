@@ -7,14 +7,18 @@ send that ``file_id`` (no upload). A ``file_id`` Telegram refuses is dropped and
 uploaded again. A picture that is not drawn yet, turned off by the user or the operator, or
 that fails to send, leaves the text alone: the card always goes.
 
-``start_drawing`` is a start-up hook: it draws missing pictures in a worker thread and returns
-at once, so start-up and the event loop never wait for it.
+``start_drawing`` is a start-up hook: it draws missing pictures in a worker (daemon) thread
+and returns at once, so start-up, the event loop and shutdown never wait for it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import threading
+from collections.abc import Callable
+from typing import TypeVar, cast
 
 from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.error import BadRequest, Forbidden, TelegramError
@@ -26,6 +30,7 @@ from bot.runtime import BotApp, Runtime, runtime_of
 from bot.services import media
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CAPTION_LIMIT = 1024
 """Telegram's limit on a caption, in UTF-16 code units."""
@@ -202,11 +207,38 @@ async def known_file_ids(runtime: Runtime, pictures: list[Picture]) -> dict[str,
 # --- drawing at start-up ----------------------------------------------------------------
 
 
+def _in_daemon_thread(work: Callable[[], T]) -> asyncio.Future[T]:
+    """Run ``work`` in a daemon thread: unlike ``asyncio.to_thread`` (the default executor,
+    which ``asyncio.run`` waits for at exit), a bot stopped mid-drawing exits at once; files
+    are written under a temporary name and renamed, so none is left half-written."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def settle(result: T | None, error: BaseException | None) -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(cast("T", result))
+
+    def run() -> None:
+        try:
+            result, error = work(), None
+        except BaseException as caught:  # handed to the awaiting task
+            result, error = None, caught
+        with contextlib.suppress(RuntimeError):  # the loop closed: nobody is waiting
+            loop.call_soon_threadsafe(settle, result, error)
+
+    threading.Thread(target=run, name="draw-pictures", daemon=True).start()
+    return future
+
+
 async def _draw(runtime: Runtime) -> None:
     settings = runtime.settings
     try:
-        drawn = await asyncio.to_thread(
-            cache.render_missing, settings.pictures_dir, runtime.content
+        drawn = await _in_daemon_thread(
+            lambda: cache.render_missing(settings.pictures_dir, runtime.content)
         )
     except Exception:  # a picture is never worth a crash: the cards go as text
         log.exception("drawing the exercise pictures failed; cards go without them")
