@@ -52,6 +52,7 @@ def bench_settings(database_url: str, **overrides: Any) -> Settings:
         "database_url": database_url,
         "rate_limit_enabled": False,
         "log_level": "WARNING",
+        "pictures_enabled": False,  # no drawing at start-up sharing the CPU with the figures
         "_env_file": None,
     }
     values.update(overrides)

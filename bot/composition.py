@@ -22,7 +22,7 @@ from bot.features.questions import handlers as questions
 from bot.features.reminders import handlers as reminders
 from bot.features.report import handlers as report
 from bot.features.routine import handlers as routine
-from bot.plumbing import text_router
+from bot.plumbing import pictures, text_router
 from bot.plumbing.errors import on_error
 from bot.plumbing.retry import RetryingRequest, Sleep
 from bot.plumbing.update_processor import DrainingApplication, PerUserUpdateProcessor
@@ -123,6 +123,10 @@ async def open_runtime(app: BotApp) -> None:
 async def close_runtime(app: BotApp) -> None:
     """Dispose of the database engine (the Application's post_shutdown)."""
     runtime = runtime_of(app)
+    if runtime.drawing is not None:
+        # Its daemon thread cannot be interrupted; it only writes files (renamed when whole).
+        runtime.drawing.cancel()
+        runtime.drawing = None
     if runtime.engine is not None:
         await runtime.engine.dispose()
         runtime.engine = None
@@ -180,6 +184,7 @@ def build_application(
     )
     app.bot_data[RUNTIME_KEY] = runtime
     runtime.add_startup_hook(register_menu)
+    runtime.add_startup_hook(pictures.start_drawing)
     text_router.register(app)
     for module in FEATURE_MODULES:
         module.register(app)

@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import MediaFile
+from storage.models import MediaFile, RoutineSession, User
 
 
 async def file_id_for(session: AsyncSession, key: str) -> str | None:
@@ -54,3 +54,19 @@ async def drop_file_id(session: AsyncSession, key: str, file_id: str) -> bool:
         delete(MediaFile).where(MediaFile.key == key, MediaFile.file_id == file_id)
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+async def pictures_enabled(session: AsyncSession, user_id: int) -> bool:
+    """Whether the user wants exercise pictures (a user not seen yet gets them)."""
+    value = await session.scalar(select(User.pictures_enabled).where(User.id == user_id))
+    return True if value is None else bool(value)
+
+
+async def session_pictures_enabled(session: AsyncSession, routine_session_id: int) -> bool:
+    """The same, for the user of a routine session."""
+    value = await session.scalar(
+        select(User.pictures_enabled)
+        .join(RoutineSession, RoutineSession.user_id == User.id)
+        .where(RoutineSession.id == routine_session_id)
+    )
+    return True if value is None else bool(value)

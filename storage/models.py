@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Time,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -66,6 +67,8 @@ class User(Base):
     # Routine preferences.
     routine_length: Mapped[str] = mapped_column(String(8), default="full")
     timers_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    pictures_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    """Exercise cards come with their animation (off for slow connections: text only)."""
     # Weekly summary.
     weekly_summary_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     weekly_summary_weekday: Mapped[int] = mapped_column(SmallInteger, default=6)

@@ -32,6 +32,7 @@ async def upsert_user(
             updated_at=now,
             routine_length="full",
             timers_enabled=True,
+            pictures_enabled=True,
             weekly_summary_enabled=True,
             weekly_summary_weekday=6,
         )

@@ -17,13 +17,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from apscheduler.triggers.date import DateTrigger
-from bot.entry.fake_records import ApiCall, FakeMessage
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import Job
 
 from bot.composition import build_application, close_runtime, open_runtime
+from bot.entry.fake_records import ApiCall, FakeMessage
 from bot.entry.fake_telegram import FakeTelegram
 from bot.plumbing.errors import is_benign
 from bot.runtime import BotApp, BotContext, Runtime, runtime_of
@@ -43,6 +43,9 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         "telegram_bot_token": TEST_TOKEN,
         "database_url": database_url,
         "rate_limit_enabled": False,
+        # Pictures only where a test draws them (tests/test_picture_sending.py): the others see
+        # text cards, as before pictures.
+        "pictures_enabled": False,
         "_env_file": None,
     }
     values.update(overrides)

@@ -289,6 +289,7 @@ async def test_killed_mid_dispatch_and_mid_routine_nothing_lost_at_most_one_repe
         REMINDER_SEND_LEASE_SECONDS=str(LEASE_SECONDS),
         RATE_LIMIT_ENABLED="false",
         LOG_LEVEL="INFO",
+        PICTURES_ENABLED="false",  # each restart would draw the exercise pictures again
     )
     processes: list[BotProcess] = []
 

@@ -185,7 +185,10 @@ async def test_short_routines_rotate_through_the_exercises(bot: BotHarness) -> N
 
 
 def _settings_text(content: Content, length: str, timers: str, excluded: str) -> str:
-    return content.t("routine.settings", length=length, timers=timers, excluded=excluded)
+    pictures = content.t("routine.settings_pictures_on")
+    return content.t(
+        "routine.settings", length=length, timers=timers, pictures=pictures, excluded=excluded
+    )
 
 
 async def test_the_routine_settings_section(bot: BotHarness) -> None:
@@ -195,6 +198,7 @@ async def test_the_routine_settings_section(bot: BotHarness) -> None:
         t("routine.settings_button_timers_off"),
         t("routine.settings_button_timers_on"),
     )
+    pictures_off = t("routine.settings_button_pictures_off")
 
     def selected(label: str) -> str:
         return t("routine.settings_selected", label=label)
@@ -208,7 +212,7 @@ async def test_the_routine_settings_section(bot: BotHarness) -> None:
         t("routine.settings_timers_on"),
         t("routine.settings_none"),
     )
-    assert calls[1].buttons == [[selected(full), short], [timers_off]]
+    assert calls[1].buttons == [[selected(full), short], [timers_off, pictures_off]]
     screen = bot.message_with_button(ALICE, short)
 
     calls = await bot.tap(ALICE, short)
@@ -216,11 +220,11 @@ async def test_the_routine_settings_section(bot: BotHarness) -> None:
     assert methods(calls) == ["answerCallbackQuery", "editMessageText"]
     assert calls[1].params["message_id"] == screen.message_id
     assert t("routine.settings_short", minutes=5) in (calls[1].text or "")
-    assert calls[1].buttons == [[full, selected(short)], [timers_off]]
+    assert calls[1].buttons == [[full, selected(short)], [timers_off, pictures_off]]
 
     calls = await bot.tap(ALICE, timers_off)
     assert t("routine.settings_timers_off") in (calls[1].text or "")
-    assert calls[1].buttons == [[full, selected(short)], [timers_on]]
+    assert calls[1].buttons == [[full, selected(short)], [timers_on, pictures_off]]
     [user] = await bot.rows(User)
     assert (user.routine_length, user.timers_enabled) == ("short", False)
 
@@ -241,7 +245,7 @@ async def test_the_routine_settings_section(bot: BotHarness) -> None:
     bring_back = [t("routine.settings_button_bring_back", name=name) for name in (tilt, bridge)]
     assert calls[1].buttons == [
         [selected(full), short],
-        [timers_off],
+        [timers_off, pictures_off],
         [bring_back[0]],
         [bring_back[1]],
     ]

@@ -40,9 +40,10 @@ class _Button:
 class ConsolePrinter:
     """Prints what the bot sends and remembers the buttons on screen."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, pictures_dir: Path | None = None) -> None:
         self.out = out
         self.buttons: list[_Button] = []
+        self.pictures_dir = pictures_dir
 
     def on_call(self, call: ApiCall, message: FakeMessage | None) -> None:
         if call.method == "answerCallbackQuery" and call.params.get("text"):
@@ -50,7 +51,13 @@ class ConsolePrinter:
             return
         if message is None or call.chat_id != CONSOLE_USER_ID:
             return
-        if call.method in {"sendMessage", "sendPhoto", "sendDocument"}:
+        if call.method == "sendAnimation" and message.file is not None:
+            # An exercise picture: already on disk in the picture cache, shown by its path.
+            folder = self.pictures_dir or Path(".")
+            self._print(f"\nbot: [animation] {call.text or ''}")
+            self._print(f"   picture: {folder / message.file.file_name}")
+            self._show_buttons(call, message.message_id)
+        elif call.method in {"sendMessage", "sendPhoto", "sendDocument"}:
             prefix = {"sendPhoto": "[picture] ", "sendDocument": "[file] "}.get(call.method, "")
             saved = self._save_files(call)
             self._print(f"\nbot: {prefix}{call.text or ''}{saved}")
@@ -97,7 +104,7 @@ async def run_console(
 ) -> None:
     """Run the bot against the fake Bot API until the user ends the chat."""
     fake = FakeTelegram(SystemClock())
-    printer = ConsolePrinter(out)
+    printer = ConsolePrinter(out, settings.pictures_dir)
     fake.listeners.append(printer.on_call)
     app = build_application(settings, content, request=fake)
     await app.initialize()

@@ -11,6 +11,8 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from bot.entry.fake_media import StoredFile
+
 BOT_USER = {
     "id": 7_000_000_001,
     "is_bot": True,
@@ -133,6 +135,7 @@ class ApiCall:
     method: str
     params: JSONDict
     files: dict[str, bytes] = field(default_factory=dict)
+    file_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def chat_id(self) -> int | None:
@@ -176,6 +179,7 @@ class FakeMessage:
     kind: str = "text"
     edits: int = 0
     deleted: bool = False
+    file: StoredFile | None = None
 
     def to_json(self) -> JSONDict:
         sender = (
@@ -194,12 +198,29 @@ class FakeMessage:
         elif self.kind == "photo":
             data["photo"] = [
                 {
-                    "file_id": f"photo-{self.message_id}",
-                    "file_unique_id": f"p{self.message_id}",
+                    "file_id": self.file.file_id if self.file else f"photo-{self.message_id}",
+                    "file_unique_id": self.file.file_unique_id
+                    if self.file
+                    else f"p{self.message_id}",
                     "width": 1080,
                     "height": 1350,
                 }
             ]
+            if self.text:
+                data["caption"] = self.text
+        elif self.kind == "animation" and self.file is not None:
+            # As Telegram answers sendAnimation with an MP4: the animation and its document.
+            common = {"file_id": self.file.file_id, "file_unique_id": self.file.file_unique_id}
+            data["animation"] = {
+                **common,
+                "width": 480,
+                "height": 480,
+                "duration": 4,
+                "file_name": self.file.file_name,
+                "mime_type": "video/mp4",
+                "file_size": self.file.size,
+            }
+            data["document"] = {**common, "file_name": self.file.file_name}
             if self.text:
                 data["caption"] = self.text
         elif self.kind == "document":
@@ -236,7 +257,7 @@ class PlannedFailure:
         )
 
 
-SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
+SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "sendAnimation"})
 
 
 EDIT_METHODS = frozenset({"editMessageText", "editMessageCaption", "editMessageReplyMarkup"})

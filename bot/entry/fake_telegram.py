@@ -21,6 +21,7 @@ from typing import Any
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.entry.fake_media import REFUSED, FakeFiles
 from bot.entry.fake_records import (
     BOT_USER,
     ApiCall,
@@ -59,6 +60,7 @@ class FakeTelegram(UpdateFactory, BaseRequest):
         self._released = asyncio.Event()
         self._progress = asyncio.Event()  # set whenever a call arrives or starts to hang
         self.chaos: FailurePicker | None = None
+        self.files = FakeFiles()
 
     # --- BaseRequest -------------------------------------------------------------------
 
@@ -85,19 +87,25 @@ class FakeTelegram(UpdateFactory, BaseRequest):
         api_method = url.rsplit("/", 1)[-1]
         params: JSONDict = dict(request_data.parameters) if request_data else {}
         files: dict[str, bytes] = {}
+        names: dict[str, str] = {}
         if request_data and request_data.contains_files:
             for name, value in (request_data.multipart_data or {}).items():
                 if isinstance(value, tuple) and len(value) >= 2 and isinstance(value[1], bytes):
                     files[name] = value[1]
-        return await self.handle(api_method, params, files)
+                    names[name] = str(value[0])
+        return await self.handle(api_method, params, files, names)
 
     async def handle(
-        self, api_method: str, params: JSONDict, files: dict[str, bytes] | None = None
+        self,
+        api_method: str,
+        params: JSONDict,
+        files: dict[str, bytes] | None = None,
+        file_names: dict[str, str] | None = None,
     ) -> tuple[int, bytes]:
         """Answer one Bot API call: the HTTP status and the JSON body Telegram would send."""
         if api_method == "getUpdates":
             return await self._get_updates(params)
-        call = ApiCall(api_method, params, files or {})
+        call = ApiCall(api_method, params, files or {}, file_names or {})
         self.calls.append(call)
         self._progress.set()
         failure = self._take_failure(api_method, call.chat_id)
@@ -105,7 +113,7 @@ class FakeTelegram(UpdateFactory, BaseRequest):
             failure = self.chaos.pick(len(self.calls) - 1, api_method, call.chat_id)
         if failure is not None:
             if failure.delivered:
-                _, _, message = self._answer(api_method, params)
+                _, _, message = self._answer(api_method, params, call)
                 for listener in self.listeners:
                     listener(call, message)
             if failure.hang:
@@ -132,7 +140,7 @@ class FakeTelegram(UpdateFactory, BaseRequest):
                 "description": "Forbidden: bot was blocked by the user",
             }
             return 403, json.dumps(body).encode()
-        status, result, message = self._answer(api_method, params)
+        status, result, message = self._answer(api_method, params, call)
         for listener in self.listeners:
             listener(call, message)
         if status != 200:
@@ -262,7 +270,9 @@ class FakeTelegram(UpdateFactory, BaseRequest):
         message.edits += 1
         return 200, message.to_json(), message
 
-    def _answer(self, method: str, params: JSONDict) -> tuple[int, Any, FakeMessage | None]:
+    def _answer(
+        self, method: str, params: JSONDict, call: ApiCall | None = None
+    ) -> tuple[int, Any, FakeMessage | None]:
         if method == "getMe":
             return 200, BOT_USER, None
         if method in {
@@ -291,8 +301,13 @@ class FakeTelegram(UpdateFactory, BaseRequest):
                 markup=params.get("reply_markup"),
             )
             return 200, message.to_json(), message
-        if method in {"sendPhoto", "sendDocument"}:
-            kind = "photo" if method == "sendPhoto" else "document"
+        if method in {"sendPhoto", "sendDocument", "sendAnimation"}:
+            kind = {"sendPhoto": "photo", "sendAnimation": "animation"}.get(method, "document")
+            stored = None
+            if call is not None and kind != "document":
+                stored = self.files.resolve(kind, params.get(kind), call.files, call.file_names)
+                if stored is None:
+                    return 400, _error(400, REFUSED), None
             message = self._store(
                 int(params["chat_id"]),
                 from_bot=True,
@@ -300,6 +315,7 @@ class FakeTelegram(UpdateFactory, BaseRequest):
                 markup=params.get("reply_markup"),
                 kind=kind,
             )
+            message.file = stored
             return 200, message.to_json(), message
         if method in {"editMessageText", "editMessageCaption", "editMessageReplyMarkup"}:
             return self._edit(params)

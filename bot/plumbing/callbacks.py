@@ -65,6 +65,7 @@ class Action(StrEnum):
     ROUTINE_RESTART = "rtn"  # session, step, delivery id or "x", exercise id or "-": start again
     ROUTINE_SET_LENGTH = "rtm"  # "full" or "short"
     ROUTINE_SET_TIMERS = "rtt"  # 1 (on) or 0 (off)
+    ROUTINE_SET_PICTURES = "rti"  # 1 (on) or 0 (off): exercise animations (issue 15)
     ROUTINE_BRING_BACK = "rte"  # exercise id: include it in routines again
     # Reminders and /start (issue 3).
     SAFETY_ANSWER = "oq"  # args: question index, "y" or "n"

@@ -7,6 +7,7 @@ and add their start-up hooks and text routes to it, so nothing imports the compo
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -43,6 +44,8 @@ class Runtime:
     sessionmaker: async_sessionmaker[AsyncSession] | None = field(default=None, repr=False)
     startup_hooks: list[StartupHook] = field(default_factory=list, repr=False)
     text_routes: list[tuple[int, TextRoute]] = field(default_factory=list, repr=False)
+    drawing: asyncio.Task[None] | None = field(default=None, repr=False)
+    """The start-up drawing of the exercise pictures (a worker thread), while it runs."""
 
     def session(self) -> AsyncSession:
         """A new database session; one per update or job, never shared across tasks."""

@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/sciatica-bot.sqlite3"
+DEFAULT_PICTURES_DIR = Path("data") / "pictures"
 TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
@@ -45,6 +46,9 @@ class Settings(BaseSettings):
     # Messages a second this instance sends at most; Telegram's ~30 a second is per bot.
     send_rate_per_second: float = Field(default=28.8, gt=0, le=30)
     content_dir: Path | None = None
+    # Exercise pictures: drawn at start-up into this folder (a worker thread), sent with cards.
+    pictures_enabled: bool = True
+    pictures_dir: Path = DEFAULT_PICTURES_DIR
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "0.0.0.0"  # noqa: S104 (a server behind a load balancer listens on all)

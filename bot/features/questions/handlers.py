@@ -17,6 +17,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
+    InlineQueryResultCachedMpeg4Gif,
     InputTextMessageContent,
     Update,
 )
@@ -30,6 +31,7 @@ from bot.features.questions.hurts import send_hurts
 from bot.features.questions.views import (
     Reply,
     answer_text,
+    card_exercise_id,
     exercise_card,
     exercise_card_keyboard,
     exercise_command_reply,
@@ -39,6 +41,7 @@ from bot.features.questions.views import (
     topics_keyboard,
     unsure_reply,
 )
+from bot.plumbing import pictures
 from bot.plumbing.callbacks import Action, CallbackData, pattern
 from bot.plumbing.mapping import Sender
 from bot.plumbing.senders import for_sender
@@ -77,6 +80,26 @@ async def red_flag_route(update: Update, context: BotContext, sender: Sender) ->
     return await _urgent_if_red_flag(context, sender, sender.text or "")
 
 
+async def _send_reply(
+    context: BotContext, sender: Sender, reply: Reply, exercise_id: str | None
+) -> None:
+    """A reply; an exercise's card goes with its animation (bot/plumbing/pictures.py)."""
+    if exercise_id is None:
+        await _send(context, sender.chat_id, reply)
+        return
+    text, markup = reply
+    await pictures.send_card(
+        context.bot,
+        context.runtime,
+        sender.chat_id,
+        exercise_id=exercise_id,
+        side=None,
+        text=text,
+        markup=markup,
+        user_id=sender.user_id,
+    )
+
+
 async def question_route(update: Update, context: BotContext, sender: Sender) -> bool:
     """A stretch, a question, a stretch that hurts, a pain score; unsure: two choices."""
     content = context.runtime.content
@@ -105,7 +128,7 @@ async def question_route(update: Update, context: BotContext, sender: Sender) ->
     reply = reply_for(content, reading)
     if reply is None:
         return False
-    await _send(context, sender.chat_id, reply)
+    await _send_reply(context, sender, reply, card_exercise_id(context.runtime.content, reading))
     return True
 
 
@@ -120,8 +143,11 @@ async def exercise_command(sender: Sender, context: BotContext) -> None:
     query = " ".join(context.args or [])
     if await _urgent_if_red_flag(context, sender, query):
         return
-    reply = exercise_command_reply(context.runtime.content, context.runtime.library, query)
-    await _send(context, sender.chat_id, reply)
+    runtime = context.runtime
+    reply = exercise_command_reply(runtime.content, runtime.library, query)
+    reading = runtime.library.find_exercise(query) if query else None
+    shown = card_exercise_id(runtime.content, reading) if reading is not None else None
+    await _send_reply(context, sender, reply, shown)
 
 
 async def show_exercise(update: Update, context: BotContext) -> None:
@@ -130,8 +156,16 @@ async def show_exercise(update: Update, context: BotContext) -> None:
     exercise = _exercise(content, tap.data) if tap is not None else None
     if tap is None or exercise is None:
         return
-    card = exercise_card(content, exercise), exercise_card_keyboard(content, exercise)
-    await _send(context, tap.chat_id, card)
+    await pictures.send_card(
+        context.bot,
+        context.runtime,
+        tap.chat_id,
+        exercise_id=exercise.id,
+        side=None,
+        text=exercise_card(content, exercise),
+        markup=exercise_card_keyboard(content, exercise),
+        user_id=tap.user_id,
+    )
 
 
 async def show_exercise_list(update: Update, context: BotContext) -> None:
@@ -193,19 +227,54 @@ async def inline_query(update: Update, context: BotContext) -> None:
             ]
         ]
     )
-    results = [
-        InlineQueryResultArticle(
-            id=exercise.id,
-            title=exercise.name,
-            description=exercise.targets,
-            input_message_content=InputTextMessageContent(exercise_card(content, exercise)),
-            reply_markup=open_bot,
-        )
-        for exercise_id in ids
-        if (exercise := content.exercise(exercise_id)) is not None
-    ]
+    exercises = [exercise for i in ids if (exercise := content.exercise(i)) is not None]
+    results = await _inline_results(context, exercises, open_bot)
     log.debug("inline query: user=%s results=%s", query.from_user.id, len(results))
     await query.answer(results, cache_time=INLINE_CACHE_SECONDS, is_personal=False)
+
+
+InlineResult = InlineQueryResultArticle | InlineQueryResultCachedMpeg4Gif
+
+
+async def _inline_results(
+    context: BotContext, exercises: list[Exercise], open_bot: InlineKeyboardMarkup
+) -> list[InlineResult]:
+    """Each card with its animation once Telegram has it (a stored file_id) and the card fits
+    in a caption; else the card as text."""
+    runtime = context.runtime
+    content = runtime.content
+    drawn = {
+        exercise.id: found
+        for exercise in exercises
+        if (found := pictures.picture_for(runtime, exercise.id, None)) is not None
+    }
+    file_ids = await pictures.known_file_ids(runtime, list(drawn.values())) if drawn else {}
+    results: list[InlineResult] = []
+    for exercise in exercises:
+        card = exercise_card(content, exercise)
+        found = drawn.get(exercise.id)
+        file_id = file_ids.get(found.key) if found is not None else None
+        if file_id is not None and pictures.caption_length(card) <= pictures.CAPTION_LIMIT:
+            results.append(
+                InlineQueryResultCachedMpeg4Gif(
+                    id=exercise.id,
+                    mpeg4_file_id=file_id,
+                    title=exercise.name,
+                    caption=card,
+                    reply_markup=open_bot,
+                )
+            )
+            continue
+        results.append(
+            InlineQueryResultArticle(
+                id=exercise.id,
+                title=exercise.name,
+                description=exercise.targets,
+                input_message_content=InputTextMessageContent(card),
+                reply_markup=open_bot,
+            )
+        )
+    return results
 
 
 def register(app: BotApp) -> None:

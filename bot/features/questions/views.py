@@ -188,6 +188,16 @@ def reply_for(content: Content, reading: Reading) -> Reply | None:
     return None
 
 
+def card_exercise_id(content: Content, reading: Reading) -> str | None:
+    """The exercise whose card ``reply_for`` shows for this reading, if it shows one."""
+    if reading.kind is not ReadingKind.EXERCISE:
+        return None
+    for exercise_id in reading.exercise_ids:
+        if content.exercise(exercise_id) is not None:
+            return exercise_id
+    return None
+
+
 def exercise_command_reply(content: Content, library: Library, query: str) -> Reply:
     """/exercise NAME: the card, a choice, or (nothing close, or no name) the list of seven."""
     reply = reply_for(content, library.find_exercise(query)) if query else None

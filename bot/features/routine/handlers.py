@@ -283,6 +283,11 @@ def _settings_args(data: CallbackData) -> service.SettingsChange:
         if value not in (0, 1):
             raise CallbackDataError("timers must be 0 or 1")
         return service.SettingsChange(timers=value == 1)
+    if data.action is Action.ROUTINE_SET_PICTURES:
+        value = data.int_arg(0)
+        if value not in (0, 1):
+            raise CallbackDataError("pictures must be 0 or 1")
+        return service.SettingsChange(pictures=value == 1)
     if data.action is Action.ROUTINE_BRING_BACK:
         return service.SettingsChange(bring_back=data.str_arg(0))
     return service.SettingsChange()
@@ -304,6 +309,7 @@ def register(app: BotApp) -> None:
                 Action.SETTINGS_ROUTINE,
                 Action.ROUTINE_SET_LENGTH,
                 Action.ROUTINE_SET_TIMERS,
+                Action.ROUTINE_SET_PICTURES,
                 Action.ROUTINE_BRING_BACK,
             ),
         )

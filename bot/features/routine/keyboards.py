@@ -88,7 +88,12 @@ def settings_keyboard(content: Content, settings: service.SettingsView) -> Inlin
         if settings.timers
         else _button(t("routine.settings_button_timers_on"), Action.ROUTINE_SET_TIMERS, 1)
     )
-    rows = [[length_button("full"), length_button("short")], [timers]]
+    pictures = (
+        _button(t("routine.settings_button_pictures_off"), Action.ROUTINE_SET_PICTURES, 0)
+        if settings.pictures
+        else _button(t("routine.settings_button_pictures_on"), Action.ROUTINE_SET_PICTURES, 1)
+    )
+    rows = [[length_button("full"), length_button("short")], [timers, pictures]]
     for exercise_id in settings.excluded:
         name = render.exercise_of(content, exercise_id).name
         label = t("routine.settings_button_bring_back", name=name)

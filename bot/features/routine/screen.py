@@ -25,6 +25,7 @@ from bot.features.routine.keyboards import (
     settings_keyboard,
     step_keyboard,
 )
+from bot.plumbing import pictures
 from bot.plumbing.callbacks import Action
 from bot.plumbing.replies import drop_buttons, edit_text
 from bot.runtime import BotApp, BotContext, runtime_of
@@ -44,9 +45,50 @@ def app_of(context: BotContext) -> BotApp:
 # --- sending and editing ----------------------------------------------------------------
 
 
-async def _send_step(app: BotApp, view: service.StepView, chat_id: int, text: str) -> Message:
-    """Send a step's message and make it the session's card."""
+def _opens_side(view: service.StepView) -> bool:
+    """The first step of an exercise, or of one side of a per-side one."""
+    position = view.position
+    return (
+        view.item is not None
+        and position is not None
+        and view.phase == "ready"
+        and position.set_no == 1
+        and position.rep == 1
+    )
+
+
+async def _show_picture(app: BotApp, view: service.StepView, chat_id: int) -> None:
+    """The exercise's animation before its first step on each side (when drawn and wanted)."""
+    if view.item is None or view.position is None:
+        return
     runtime = runtime_of(app)
+    content = runtime.content
+    name = render.exercise_of(content, view.item.exercise_id).name
+    side = view.position.side
+    caption = (
+        content.t("picture.caption_routine_side", name=name, side=content.t(f"routine.side_{side}"))
+        if side is not None
+        else content.t("picture.caption_routine", name=name)
+    )
+    await pictures.send_exercise_picture(
+        app.bot,
+        runtime,
+        chat_id,
+        exercise_id=view.item.exercise_id,
+        side=side,
+        caption=caption,
+        session_id=view.session_id,
+    )
+
+
+async def _send_step(
+    app: BotApp, view: service.StepView, chat_id: int, text: str, *, opening: bool = False
+) -> Message:
+    """Send a step's message and make it the session's card; ``opening``: a step that may
+    start an exercise or side, which its animation comes before."""
+    runtime = runtime_of(app)
+    if opening and _opens_side(view):
+        await _show_picture(app, view, chat_id)
     markup = step_keyboard(runtime.content, view)
     message = await app.bot.send_message(chat_id, text, reply_markup=markup)
     async with runtime.session() as db:
@@ -64,7 +106,8 @@ async def show_opened(app: BotApp, opened: service.Opened) -> None:
         left = opened.left_behind
         await edit_text(app.bot, chat_id, left.message_id, render.closed_text(content, left))
     if opened.result == "started" and opened.view is not None:
-        await _send_step(app, opened.view, chat_id, render.step_text(content, opened.view))
+        text = render.step_text(content, opened.view)
+        await _send_step(app, opened.view, chat_id, text, opening=True)
     elif opened.result == "offer" and opened.view is not None:
         await app.bot.send_message(
             chat_id,
@@ -113,7 +156,7 @@ async def show_outcome(app: BotApp, outcome: service.Outcome, *, tapped: int | N
         )
     if outcome.next_view is not None:
         text = render.next_text(content, outcome.next_view, outcome.lead, outcome.lead_seconds)
-        await _send_step(app, outcome.next_view, chat_id, text)
+        await _send_step(app, outcome.next_view, chat_id, text, opening=True)
     if outcome.summary is not None:
         text = render.summary_text(content, outcome.summary)
         if outcome.lead == "recovered":

@@ -308,7 +308,12 @@ def settings_text(content: Content, settings: SettingsView) -> str:
         if settings.excluded
         else content.t("routine.settings_none")
     )
-    return content.t("routine.settings", length=length, timers=timers, excluded=excluded)
+    pictures = content.t(
+        "routine.settings_pictures_on" if settings.pictures else "routine.settings_pictures_off"
+    )
+    return content.t(
+        "routine.settings", length=length, timers=timers, pictures=pictures, excluded=excluded
+    )
 
 
 def _exercising(view: StepView) -> tuple[PlanItem, Position]:

@@ -156,6 +156,7 @@ class SettingsView:
     excluded: tuple[str, ...]
     full_minutes: int
     short_minutes: int
+    pictures: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +167,7 @@ class SettingsChange:
     timers: bool | None = None
     bring_back: str | None = None
     leave_out: str | None = None
+    pictures: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

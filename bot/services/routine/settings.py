@@ -1,4 +1,4 @@
-"""The routine's settings: length, timers, exercises left out."""
+"""The routine's settings: length, timers, pictures, exercises left out."""
 
 from __future__ import annotations
 
@@ -40,6 +40,9 @@ async def routine_settings(
     if timers is not None and user.timers_enabled != timers:
         user.timers_enabled = timers
         user.updated_at = now
+    if change.pictures is not None and user.pictures_enabled != change.pictures:
+        user.pictures_enabled = change.pictures
+        user.updated_at = now
     if bring_back is not None and bring_back in known:
         pref = await preference(db, user_id, bring_back)
         pref.excluded = False
@@ -57,6 +60,7 @@ async def routine_settings(
         excluded=tuple(exercise.id for exercise in exercises if exercise.id in excluded),
         full_minutes=_minutes(estimated_seconds(available)),
         short_minutes=_minutes(estimated_seconds(short)),
+        pictures=user.pictures_enabled,
     )
 
 
