@@ -48,6 +48,23 @@ async def test_slots_come_at_the_rate_with_a_bucket_of_one_and_a_half() -> None:
     assert [round(t - 100.0, 3) for t in times] == [0.05, 0.15, 0.25, 0.35]
 
 
+async def test_never_more_than_ceil_rate_in_any_one_second() -> None:
+    clock = Clock()
+    pace = budget(clock, rate=10.0)
+    waiting = [pace.enqueue(Priority.REMINDER, chat) for chat in range(12)]
+
+    times = []
+    again: float | None = clock.now
+    while again is not None:
+        clock.now = again
+        before = len(granted(waiting))
+        again = pace.dispatch(clock.now)
+        times += [clock.now] * (len(granted(waiting)) - before)
+
+    # The bucket alone would let the eleventh go at 0.95 s: ten in 0.95 s.
+    assert [round(t - 100.0, 3) for t in times[9:]] == [0.85, 1.0, 1.05]
+
+
 async def test_an_answer_goes_first_a_reminder_next_a_countdown_last() -> None:
     clock = Clock()
     pace = budget(clock, rate=10.0)

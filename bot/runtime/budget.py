@@ -3,7 +3,10 @@ width.
 
 Every Bot API call that puts something in a chat (a send, an edit) takes a slot here first
 (``bot.plumbing.pace.PacedRateLimiter`` asks on its behalf). Slots come at the bot's rate
-(``SEND_RATE_PER_SECOND``, a leaky bucket holding 1.5) and at most about one a second in one
+(``SEND_RATE_PER_SECOND``, a leaky bucket holding 1.5, and never more than ceil(rate) in any
+one second: with 28.8 a second and Telegram's 30, a 429 needs one send held up some 70 ms
+on its way more than the next thirty, where the bucket alone allowed 24 ms; with several
+sends in flight such jitter is common) and at most about one a second in one
 chat (a short burst of three allowed: a tap's answer may edit one message and send another).
 When several calls wait, the slot goes to the most urgent whose chat may receive now:
 
@@ -112,6 +115,8 @@ class SendBudget:
         self.paid_rate = paid_rate
         self.max_in_flight = max_in_flight
         self._free = Bucket(rate, BUCKET) if rate else None
+        # Never more than ceil(rate) in any one second, however the bucket's half slot falls.
+        self._last_second: deque[float] = deque(maxlen=math.ceil(rate) if rate else 1)
         self._paid = Bucket(paid_rate, BUCKET)
         self._per_chat = rate is not None if per_chat is None else per_chat
         self._chats: dict[int | str, Bucket] = {}
@@ -205,6 +210,9 @@ class SendBudget:
     def _ready_at(self, chat: int | str | None, paid: bool) -> float:
         bucket = self._bucket(paid)
         ready = bucket.ready_at() if bucket is not None else -math.inf
+        window = self._last_second
+        if not paid and self._free is not None and len(window) == window.maxlen:
+            ready = max(ready, window[0] + 1.0)
         if self._per_chat and chat is not None and chat in self._chats:
             ready = max(ready, self._chats[chat].ready_at())
         return ready
@@ -216,6 +224,8 @@ class SendBudget:
         bucket = self._bucket(paid)
         if bucket is not None:
             bucket.take(now)
+            if not paid:
+                self._last_second.append(now)
         if self._per_chat and chat is not None:
             per_chat = self._chats.get(chat)
             if per_chat is None:
@@ -281,6 +291,13 @@ class SendBudget:
         if self._freed is not None:
             async with self._freed:
                 self._freed.notify_all()
+
+    async def settled(self, in_flight: int = 0) -> None:
+        """Wait until at most ``in_flight`` prompts are in flight (their results recorded)."""
+        if self._freed is None:
+            self._freed = asyncio.Condition()
+        async with self._freed:
+            await self._freed.wait_for(lambda: self.in_flight <= in_flight)
 
     # --- countdowns ----------------------------------------------------------------------
 
