@@ -42,10 +42,12 @@ from enum import IntEnum
 
 CHAT_RATE = 1.0  # messages a second in one chat
 CHAT_BURST = 3.0
-BUCKET = 1.5  # the bot-wide bucket: see bot.composition's history of the 30/s window
+BUCKET = 1.5  # the bot-wide bucket: see bot.composition.send_budget
 FIRST_RTT = 0.25  # a guess until the first answer is measured
 RTT_WEIGHT = 0.25  # how fast the measured round trip follows a change
 WINDOW_MARGIN = 1.25
+STALL_DETECT_SECONDS = 0.005  # a pump this late means the loop was held up
+STALL_SECONDS = 0.1  # the pipeline also covers this long a pause in recording (a batch claim)
 DEMAND_SECONDS = 5.0  # how far back "what answers and reminders use" looks
 CADENCES = (5.0, 10.0, 15.0)  # countdown edits: every 5 s when there is room, else 10, 15
 COUNTDOWN_SHARE = 0.8  # of the spare slots, the most countdowns are planned to use
@@ -260,7 +262,15 @@ class SendBudget:
                 async with asyncio.timeout(delay):
                     await wake.wait()
             except TimeoutError:
-                pass
+                self._note_lateness(self._now() - (now + delay))
+
+    def _note_lateness(self, late: float) -> None:
+        """The pump woke ``late`` seconds after it meant to: the event loop (or the machine)
+        was held up, and the send granted just before most likely reaches Telegram only
+        now, together with the next. It counts as sent now, so that the one-second cap
+        holds as Telegram counts."""
+        if late > STALL_DETECT_SECONDS and self._last_second:
+            self._last_second[-1] = max(self._last_second[-1], self._now())
 
     # --- the pipeline --------------------------------------------------------------------
 
@@ -269,11 +279,13 @@ class SendBudget:
         self.rtt += RTT_WEIGHT * (seconds - self.rtt)
 
     def window(self, *, paid: bool = False) -> int:
-        """How many prompts the sweep keeps in flight: rate × round trip, with a margin."""
+        """How many prompts the sweep keeps in flight: rate × round trip, with a margin (and
+        room for a tenth of a second when recording pauses, e.g. while the next batch is
+        claimed), within ``max_in_flight``."""
         rate = self.paid_rate if paid else self.rate
         if rate is None:
             return self.max_in_flight
-        wanted = math.ceil(rate * self.rtt * WINDOW_MARGIN) + 1
+        wanted = math.ceil(rate * (self.rtt * WINDOW_MARGIN + STALL_SECONDS)) + 1
         return max(1, min(self.max_in_flight, wanted))
 
     async def take_off(self, *, paid: bool = False) -> None:
