@@ -78,7 +78,8 @@ def test_rate_limited_benchmark_with_paid_broadcasts() -> None:
 
 
 def test_mixed_load_benchmark_sends_every_prompt_and_answers_every_tap() -> None:
-    args = ["--prompts", "30", "--holders", "6", "--taps-per-second", "4", "--after", "1"]
+    # --after 6: the holds' timers, given back at start-up, first run 5 s later.
+    args = ["--prompts", "30", "--holders", "20", "--taps-per-second", "2", "--after", "6"]
     result = bench_mixed_load.main(args)
 
     assert (result.rejected, result.lost, result.duplicated) == (0, 0, 0)
