@@ -31,7 +31,6 @@ from typing import Any
 if __package__ in (None, ""):  # run as a file: python bench/bench_interaction.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.entry.fake_records import ApiCall, FakeMessage
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
@@ -48,6 +47,7 @@ from bench.support import (
     user_ids,
 )
 from bot.composition import build_application, close_runtime, freeze_startup_objects, open_runtime
+from bot.entry.fake_records import ApiCall, FakeMessage
 from bot.entry.fake_telegram import FakeTelegram
 from bot.plumbing.errors import is_benign
 from bot.runtime import BotApp, BotContext, runtime_of

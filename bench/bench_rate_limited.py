@@ -1,7 +1,7 @@
 """Rate-limited delivery: a fake Bot API enforcing 30 messages a second, over real HTTP.
 
     .venv/bin/python bench/bench_rate_limited.py [--count 3000] [--backend sqlite|postgresql]
-        [--pg-url ...] [--limit 30]
+        [--pg-url ...] [--limit 30] [--rtt-ms 0] [--rtt-jump-ms MS] [--paid]
 
 The fake Bot API runs as an HTTP server on loopback (``tests.fakes.http_server``) and answers
 429 with ``retry_after`` to any send past ``--limit`` in a sliding one-second window, as
@@ -16,6 +16,13 @@ last prompt), the number of 429 answers, and the reminders lost: subscriptions w
 delivery when the run ends (it ends when every prompt has arrived, or after a generous
 timeout). Any chat that got two prompts is reported too. It runs in real time: about
 ``count / 29`` seconds.
+
+``--rtt-ms`` holds every answer of the fake that long (a real network's round trip);
+``--rtt-jump-ms`` changes it to that once half the prompts have arrived, and the pace before
+and after is printed. ``--paid`` sends the prompts as paid broadcasts (``allow_paid_broadcast``)
+against a fake allowing 1,000 of those a second (``--paid-limit``), with the in-flight bound
+raised to ``--max-in-flight`` (default 250). Also printed: the round trip the bot measured and
+the most prompts it had in flight at once (the crash window actually used).
 """
 
 from __future__ import annotations
@@ -33,7 +40,6 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a file: python bench/bench_rate_limited.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.entry.fake_records import ApiCall, FakeMessage
 from sqlalchemy import exists, func, select
 
 from bench.support import (
@@ -47,15 +53,17 @@ from bench.support import (
 )
 from bot.composition import build_application, close_runtime, freeze_startup_objects, open_runtime
 from bot.domain.statuses import DeliveryStatus
+from bot.entry.fake_records import ApiCall, FakeMessage
 from bot.entry.fake_telegram import FakeTelegram
 from bot.features.reminders.jobs import JOB_NAME
-from bot.runtime import BotApp
+from bot.runtime import BotApp, runtime_of
 from content import load_content
 from storage.db import create_engine
 from storage.models import ReminderDelivery, Subscription
 from tests.fakes.http_server import FakeTelegramServer
 
 TARGET_RATE = 28.5
+PAID_TARGET_RATE = 900.0
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,13 @@ class RateLimitedResult:
     duplicated: int
     first_to_last: float  # seconds from the first prompt to the last
     sweep_to_last: float  # seconds from the first sweep starting to the last prompt
+    rtt_ms: float = 0.0
+    jump_ms: float | None = None
+    paid: bool = False
+    measured_rtt_ms: float = 0.0  # the bot's own estimate at the end
+    peak_in_flight: int = 0
+    before_jump: float = 0.0  # msg/s over the first half (with --rtt-jump-ms)
+    after_jump: float = 0.0  # msg/s over the second half
 
     @property
     def rate(self) -> float:
@@ -101,10 +116,27 @@ def _sweep_now(app: BotApp) -> None:
         job.job.modify(next_run_time=datetime.now(UTC))
 
 
+def _pace(times: list[float]) -> float:
+    return (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 else 0.0
+
+
 async def deliver(
-    count: int, *, backend: str = "sqlite", pg_url: str = DEFAULT_PG_URL, limit: int = 30
+    count: int,
+    *,
+    backend: str = "sqlite",
+    pg_url: str = DEFAULT_PG_URL,
+    limit: int = 30,
+    rtt_ms: float = 0.0,
+    jump_ms: float | None = None,
+    paid: bool = False,
+    paid_limit: int = 1000,
+    max_in_flight: int | None = None,
 ) -> RateLimitedResult:
     fake = FakeTelegram()
+    server = FakeTelegramServer(
+        fake, max_per_second=limit, paid_per_second=paid_limit, delay=rtt_ms / 1000
+    )
+    jumped_at: list[int] = []
     prompt_times: list[float] = []
     prompted: Counter[int] = Counter()
     all_arrived = asyncio.Event()
@@ -113,17 +145,26 @@ async def deliver(
         if call.method == "sendMessage" and call.chat_id is not None:
             prompt_times.append(time.monotonic())
             prompted[call.chat_id] += 1
+            if jump_ms is not None and not jumped_at and len(prompt_times) >= count // 2:
+                jumped_at.append(len(prompt_times))
+                server.delay = jump_ms / 1000
             if len(prompted) >= count:
                 all_arrived.set()
 
     fake.listeners.append(on_call)
-    server = FakeTelegramServer(fake, max_per_second=limit)
     base_url = await server.start()
     try:
         async with database(backend, pg_url) as url:
             now = datetime.now(UTC).replace(microsecond=0)
             await insert_subscribers(url, count, now=now - timedelta(days=1), due_at=now)
-            settings = bench_settings(url, telegram_api_base_url=base_url, rate_limit_enabled=True)
+            extra: dict[str, object] = {}
+            if paid:
+                extra = {"reminder_paid_broadcast": True, "reminder_send_concurrency": 250}
+            if max_in_flight is not None:
+                extra["reminder_send_concurrency"] = max_in_flight
+            settings = bench_settings(
+                url, telegram_api_base_url=base_url, rate_limit_enabled=True, **extra
+            )
             app = build_application(settings, load_content())
             freeze_startup_objects()  # as `sciatica-bot run` does
             await app.initialize()
@@ -131,10 +172,12 @@ async def deliver(
             await app.start()  # the JobQueue runs the sweep every REMINDER_SWEEP_SECONDS
             started = time.monotonic()
             _sweep_now(app)
-            timeout = count / (limit * 0.9) + 3 * settings.reminder_sweep_seconds + 30
+            pace = paid_limit if paid else limit
+            timeout = count / (pace * 0.9) + 3 * settings.reminder_sweep_seconds + 30
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(all_arrived.wait(), timeout)
-            await asyncio.sleep(1)  # let the last results be recorded
+            await asyncio.sleep(1 + server.delay)  # let the last results be recorded
+            budget = runtime_of(app).budget
             await app.stop()
             await close_runtime(app)
             await app.shutdown()
@@ -142,56 +185,86 @@ async def deliver(
     finally:
         await server.stop()
     times = prompt_times
-    rejected = server.window.rejected if server.window else 0
+    half = jumped_at[0] if jumped_at else len(times) // 2
     return RateLimitedResult(
         count=count,
         limit=limit,
         delivered=len(prompted),
-        rejected=rejected,
+        rejected=server.rejected,
         lost=lost,
         duplicated=sum(1 for sends in prompted.values() if sends > 1),
         first_to_last=times[-1] - times[0] if len(times) > 1 else 0.0,
         sweep_to_last=times[-1] - started if times else 0.0,
+        rtt_ms=rtt_ms,
+        jump_ms=jump_ms,
+        paid=paid,
+        measured_rtt_ms=budget.rtt * 1000,
+        peak_in_flight=budget.stats.peak_in_flight,
+        before_jump=_pace(times[:half]),
+        after_jump=_pace(times[half:]),
     )
+
+
+def target(result: RateLimitedResult) -> float:
+    return PAID_TARGET_RATE if result.paid else TARGET_RATE
 
 
 def report(result: RateLimitedResult) -> str:
     met = (
-        result.rate >= TARGET_RATE
+        result.rate >= target(result)
         and result.rejected == 0
         and result.lost == 0
         and result.duplicated == 0
     )
-    return "\n".join(
-        [
-            f"Rate-limited delivery: {result.count:,} prompts due now, fake Bot API over HTTP "
-            f"enforcing {result.limit} sends/s, PTB's rate limiter on",
-            machine(),
-            table(
-                [
-                    "prompts",
-                    "delivered",
-                    "msg/s (first→last)",
-                    "msg/s (sweep start→last)",
-                    "429s",
-                    "lost",
-                    "twice",
-                ],
-                [
-                    [
-                        f"{result.count:,}",
-                        f"{result.delivered:,}",
-                        f"{result.rate:.2f}",
-                        f"{result.overall_rate:.2f}",
-                        result.rejected,
-                        result.lost,
-                        result.duplicated,
-                    ]
-                ],
-            ),
-            f"target: ≥ {TARGET_RATE} msg/s, zero 429s, zero lost: {'met' if met else 'NOT met'}",
-        ]
+    network = f"answers delayed {result.rtt_ms:.0f} ms"
+    if result.jump_ms is not None:
+        network += f", then {result.jump_ms:.0f} ms from the middle on"
+    sends = (
+        "paid broadcasts, fake allowing 1,000/s"
+        if result.paid
+        else (f"fake enforcing {result.limit} sends/s")
     )
+    lines = [
+        f"Rate-limited delivery: {result.count:,} prompts due now, fake Bot API over HTTP, "
+        f"{sends}, {network}",
+        machine(),
+        table(
+            [
+                "prompts",
+                "delivered",
+                "msg/s (first→last)",
+                "msg/s (sweep start→last)",
+                "429s",
+                "lost",
+                "twice",
+                "rtt measured",
+                "peak in flight",
+            ],
+            [
+                [
+                    f"{result.count:,}",
+                    f"{result.delivered:,}",
+                    f"{result.rate:.2f}",
+                    f"{result.overall_rate:.2f}",
+                    result.rejected,
+                    result.lost,
+                    result.duplicated,
+                    f"{result.measured_rtt_ms:.0f} ms",
+                    result.peak_in_flight,
+                ]
+            ],
+        ),
+    ]
+    if result.jump_ms is not None:
+        lines.append(
+            f"first half {result.before_jump:.2f} msg/s, second half {result.after_jump:.2f} "
+            f"msg/s (round trip {result.rtt_ms:.0f} → {result.jump_ms:.0f} ms)"
+        )
+    lines.append(
+        f"target: ≥ {target(result)} msg/s, zero 429s, zero lost, none twice: "
+        f"{'met' if met else 'NOT met'}"
+    )
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> RateLimitedResult:
@@ -200,10 +273,25 @@ def main(argv: list[str] | None = None) -> RateLimitedResult:
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
     parser.add_argument("--limit", type=int, default=30, help="the fake's sends per second")
+    parser.add_argument("--rtt-ms", type=float, default=0.0, help="the fake's answer delay")
+    parser.add_argument("--rtt-jump-ms", type=float, default=None, help="the delay from halfway")
+    parser.add_argument("--paid", action="store_true", help="send as paid broadcasts")
+    parser.add_argument("--paid-limit", type=int, default=1000)
+    parser.add_argument("--max-in-flight", type=int, default=None)
     args = parser.parse_args(argv)
     quiet_logging()
     result = asyncio.run(
-        deliver(args.count, backend=args.backend, pg_url=args.pg_url, limit=args.limit)
+        deliver(
+            args.count,
+            backend=args.backend,
+            pg_url=args.pg_url,
+            limit=args.limit,
+            rtt_ms=args.rtt_ms,
+            jump_ms=args.rtt_jump_ms,
+            paid=args.paid,
+            paid_limit=args.paid_limit,
+            max_in_flight=args.max_in_flight,
+        )
     )
     print(report(result))
     return result

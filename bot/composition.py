@@ -9,7 +9,7 @@ from types import ModuleType
 
 from telegram import BotCommand
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, ApplicationBuilder
+from telegram.ext import ApplicationBuilder
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.domain.questions import Library
@@ -24,9 +24,11 @@ from bot.features.report import handlers as report
 from bot.features.routine import handlers as routine
 from bot.plumbing import pictures, text_router
 from bot.plumbing.errors import on_error
+from bot.plumbing.pace import PacedRateLimiter
 from bot.plumbing.retry import RetryingRequest, Sleep
 from bot.plumbing.update_processor import DrainingApplication, PerUserUpdateProcessor
 from bot.runtime import CONTEXT_TYPES, RUNTIME_KEY, BotApp, Runtime, runtime_of
+from bot.runtime.budget import SendBudget
 from bot.runtime.clock import Clock, SystemClock
 from bot.runtime.settings import Settings
 from content import Content
@@ -35,8 +37,6 @@ from storage.db import create_engine, create_sessionmaker, is_sqlite, prepare_sq
 log = logging.getLogger(__name__)
 
 CONSOLE_TOKEN = "1000000:console-chat-token-not-for-telegram"  # noqa: S105 (not a secret)
-
-SEND_BUCKET = 1.5
 
 # Each feature module offers register(app); the order is the order handlers get to match.
 FEATURE_MODULES: tuple[ModuleType, ...] = (
@@ -72,25 +72,24 @@ MENU_COMMANDS: tuple[str, ...] = (
 )
 
 
-def rate_limiter(sends_per_second: float) -> AIORateLimiter:
-    """PTB's limiter, set to stay under Telegram's bulk limit as Telegram counts it.
+def send_budget(settings: Settings) -> SendBudget:
+    """The bot's one send budget (bot/runtime/budget.py), from the settings.
 
-    Telegram refuses (429) sends past 30 in any one second. PTB's default, 30 a second from a
-    leaky bucket holding 30, lets a burst of 30 go at once and 30 more within the same second:
-    against a strict one-second window that is 429s after every pause (bench/bench_rate_limited.py
-    measured 51 for 600 prompts). Here the bucket drains at ``SEND_RATE_PER_SECOND`` (28.8 by
-    default) and holds one and a half sends: a send that starts up to half a slot late (the
-    event loop was busy) keeps its place, so the pace holds, and yet, even from a full bucket
-    at 28.8 a second, 31 sends reach
-    Telegram within one second only if one of them is held up 24 ms or more between the
-    limiter and the wire (a pause of the event loop: see ``freeze_startup_objects``).
-    ``max_retries=0``: a 429 reaches the caller at once (the reminder sweep reschedules it and
-    never sleeps on it).
+    Telegram refuses (429) sends past 30 in any one second. A leaky bucket holding 30 (PTB's
+    default) lets a burst of 30 go at once and 30 more within the same second: against a
+    strict one-second window that is 429s after every pause (bench/bench_rate_limited.py
+    measured 51 for 600 prompts). The budget's bucket drains at ``SEND_RATE_PER_SECOND``
+    (28.8 by default) and holds one and a half sends: a send that starts up to half a slot
+    late (the event loop was busy) keeps its place, so the pace holds, and yet, even from a
+    full bucket at 28.8 a second, 31 sends reach Telegram within one second only if one of
+    them is held up 24 ms or more between the budget and the wire (a pause of the event
+    loop: see ``freeze_startup_objects``). With ``RATE_LIMIT_ENABLED=false`` there is no
+    bucket (and no per-chat limit), only the priorities and the pipeline's bound.
     """
-    return AIORateLimiter(
-        overall_max_rate=SEND_BUCKET,
-        overall_time_period=SEND_BUCKET / sends_per_second,
-        max_retries=0,
+    return SendBudget(
+        rate=settings.send_rate_per_second if settings.rate_limit_enabled else None,
+        paid_rate=settings.paid_broadcast_rate_per_second,
+        max_in_flight=settings.reminder_send_concurrency,
     )
 
 
@@ -176,11 +175,15 @@ def build_application(
         builder = builder.get_updates_request(request)
     if not with_updater:
         builder = builder.updater(None)
-    if settings.rate_limit_enabled:
-        builder = builder.rate_limiter(rate_limiter(settings.send_rate_per_second))  # type: ignore[arg-type]
+    budget = send_budget(settings)
+    builder = builder.rate_limiter(PacedRateLimiter(budget))
     app: BotApp = builder.build()
     runtime = Runtime(
-        settings=settings, content=content, clock=clock or SystemClock(), library=Library(content)
+        settings=settings,
+        content=content,
+        clock=clock or SystemClock(),
+        library=Library(content),
+        budget=budget,
     )
     app.bot_data[RUNTIME_KEY] = runtime
     runtime.add_startup_hook(register_menu)

@@ -6,10 +6,10 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from bot.entry.fake_records import ApiCall, FakeMessage
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.schedule import EVERY_DAY, next_due
+from bot.entry.fake_records import ApiCall, FakeMessage
 from storage.models import ReminderDelivery, Subscription, User
 from tests.harness import BotHarness, catalog, catalog_fragment
 

@@ -17,6 +17,7 @@ import pytest
 from bench import (
     bench_dispatch,
     bench_interaction,
+    bench_mixed_load,
     bench_rate_limited,
     bench_scheduler,
     bench_two_instances,
@@ -59,6 +60,32 @@ def test_rate_limited_benchmark_delivers_all_without_a_429() -> None:
     result = bench_rate_limited.main(["--count", "24"])
 
     assert (result.delivered, result.rejected, result.lost, result.duplicated) == (24, 0, 0, 0)
+
+
+def test_rate_limited_benchmark_over_a_round_trip_and_when_it_jumps() -> None:
+    result = bench_rate_limited.main(["--count", "24", "--rtt-ms", "5", "--rtt-jump-ms", "40"])
+
+    assert (result.delivered, result.rejected, result.lost, result.duplicated) == (24, 0, 0, 0)
+    assert result.jump_ms == 40
+    assert result.peak_in_flight >= 1
+
+
+def test_rate_limited_benchmark_with_paid_broadcasts() -> None:
+    result = bench_rate_limited.main(["--count", "60", "--paid", "--rtt-ms", "10"])
+
+    assert (result.delivered, result.rejected, result.lost, result.duplicated) == (60, 0, 0, 0)
+    assert result.paid
+
+
+def test_mixed_load_benchmark_sends_every_prompt_and_answers_every_tap() -> None:
+    # --after 6: the holds' timers, given back at start-up, first run 5 s later.
+    args = ["--prompts", "30", "--holders", "20", "--taps-per-second", "2", "--after", "6"]
+    result = bench_mixed_load.main(args)
+
+    assert (result.rejected, result.lost, result.duplicated) == (0, 0, 0)
+    assert result.replies
+    assert len(result.answers) == len(result.replies)  # every tap answered
+    assert sum(result.cadence_during.values()) + sum(result.cadence_after.values()) > 0
 
 
 def test_interaction_benchmark_answers_every_tap() -> None:

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bot.entry.fake_records import ApiCall
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 from telegram import Update
 
+from bot.entry.fake_records import ApiCall
 from bot.plumbing.callbacks import Action, encode
 from storage.models import Base
 from tests.harness import BotHarness, make_settings

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 import pytest
-from bot.entry.fake_records import ApiCall
 
+from bot.entry.fake_records import ApiCall
 from bot.plumbing.callbacks import Action, encode
 from storage.models import PainRating, User
 from tests.harness import BotHarness, texts

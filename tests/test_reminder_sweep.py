@@ -160,11 +160,21 @@ async def test_a_kill_mid_dispatch_repeats_at_most_the_send_window(
 
 
 async def test_a_claim_whose_lease_runs_out_while_telegram_is_slow_waits_for_the_next_sweep(
-    bot: BotHarness,
+    database_url: str,
 ) -> None:
-    """Telegram holds the first prompt so long that the batch's lease runs out: the rest are
-    not sent by this sweep (another dispatcher may have taken them over by now); the next
-    sweep claims and sends them, once each."""
+    """Telegram holds the first prompt so long that the batch's lease runs out, while the
+    others wait for a place in flight (one, here): they are not sent by this sweep (another
+    dispatcher may have taken them over by now); the next sweep claims and sends them, once
+    each."""
+    bot = await BotHarness.start(make_settings(database_url, reminder_send_concurrency=1))
+    try:
+        await _lease_runs_out(bot)
+    finally:
+        await bot.stop()
+    assert bot.errors == []
+
+
+async def _lease_runs_out(bot: BotHarness) -> None:
     users = [5101, 5102, 5103]
     await insert_subscribers(bot, users, zone="Europe/Berlin", at=time(7, 30))
     bot.fake.hang(method="sendMessage", chat_id=5101)

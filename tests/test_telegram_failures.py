@@ -23,11 +23,11 @@ from collections import Counter
 from datetime import UTC, datetime, time
 
 import pytest
-from bot.entry.fake_records import ApiCall, FakeMessage
 from telegram import Update
 from telegram.error import TelegramError
 
 from bot.domain.statuses import DeliveryStatus
+from bot.entry.fake_records import ApiCall, FakeMessage
 from bot.plumbing.callbacks import Action, CallbackDataError, decode
 from storage.models import PainRating, ReminderDelivery, RoutineSession
 from tests.fakes.chaos import Injected, fail_at_random

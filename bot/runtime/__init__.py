@@ -20,6 +20,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 from bot.domain.questions import Library
 from bot.domain.zoneparse import ZoneDirectory
 from bot.plumbing.mapping import Sender
+from bot.runtime.budget import SendBudget
 from bot.runtime.clock import Clock
 from bot.runtime.settings import Settings
 from bot.services.zone_lookup import ZoneLocator
@@ -38,6 +39,10 @@ class Runtime:
     content: Content
     clock: Clock
     library: Library
+    budget: SendBudget = field(
+        default_factory=lambda: SendBudget(rate=None, paid_rate=1000.0, max_in_flight=1)
+    )
+    """Every send and edit takes a slot of this (``bot.plumbing.pace``), answers first."""
     zone_locator: ZoneLocator = field(default_factory=ZoneLocator)
     zone_directory: ZoneDirectory | None = None  # loaded by a start-up hook, in a thread
     engine: AsyncEngine | None = None

@@ -36,8 +36,14 @@ class Settings(BaseSettings):
     log_level: LogLevel = "INFO"
     reminder_grace_minutes: int = Field(default=120, ge=0, le=24 * 60)
     reminder_sweep_seconds: int = Field(default=20, ge=1, le=30)
-    # Prompts in flight at once; a kill mid-sweep repeats at most this many (see .env.example).
-    reminder_send_concurrency: int = Field(default=1, ge=1, le=32)
+    # The most prompts in flight at once (sent, result not yet recorded): the sweep keeps
+    # about rate x measured round trip in flight, up to this. A kill mid-sweep repeats at most
+    # this many prompts (see .env.example and README "Reliability").
+    reminder_send_concurrency: int = Field(default=16, ge=1, le=1000)
+    # Send the daily prompts with allow_paid_broadcast (up to 1,000 a second, paid in Stars).
+    reminder_paid_broadcast: bool = False
+    # Paid broadcasts a second at most (Telegram allows up to 1,000).
+    paid_broadcast_rate_per_second: float = Field(default=1000.0, gt=0, le=1000)
     # A claimed prompt not recorded within this time is sent again by a later sweep.
     reminder_send_lease_seconds: int = Field(default=120, ge=1, le=3600)
     # SQLite: how long a write waits for another writer before the update fails.

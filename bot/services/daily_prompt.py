@@ -7,10 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.schedule import (
-    SNOOZE_MINUTES,
-    local_date,
-)
+from bot.domain.schedule import SNOOZE_MINUTES, local_date
 from bot.domain.statuses import DeliveryStatus
 from bot.services.reminders import Refusal, Schedule, schedule_of
 from storage.models import ReminderDelivery, Subscription

@@ -8,8 +8,9 @@ retries, expired leases and finished snoozes are claimed again. Only then is any
 A crash between claim and record leaves a "claimed" row whose lease (``retry_at``) runs out,
 after which any dispatcher sends it: a prompt is never lost. It is sent twice only if the
 process dies in the instant between Telegram accepting the message and the record commit;
-the dispatcher records each result before it starts its next send, so a crash can leave at
-most ``REMINDER_SEND_CONCURRENCY`` prompts (1 by default) in that window.
+the dispatcher keeps a prompt's place in flight until its result is recorded, so a crash can
+leave at most the prompts in flight in that window: about rate x round trip, never more than
+``REMINDER_SEND_CONCURRENCY`` (16 by default).
 """
 
 from __future__ import annotations

@@ -14,13 +14,7 @@ from typing import Literal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.onboarding import MAX_LOOSE_INPUT, Awaiting, Step
-from bot.domain.schedule import (
-    EVERY_DAY,
-    MAX_PAUSE_DAYS,
-    local_date,
-    next_due,
-    resume_after,
-)
+from bot.domain.schedule import EVERY_DAY, MAX_PAUSE_DAYS, local_date, next_due, resume_after
 from bot.domain.statuses import SubscriptionStatus
 from bot.domain.timeparse import parse_time
 from bot.domain.zoneparse import ZoneDirectory, ZoneMatch, ZoneMatchKind

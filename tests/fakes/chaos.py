@@ -6,7 +6,6 @@ import random
 from dataclasses import dataclass, field
 
 from bot.entry.fake_records import EDIT_METHODS, SEND_METHODS, PlannedFailure
-
 from bot.entry.fake_telegram import FakeTelegram
 
 # What Telegram answers on a bad day, per kind of call: (kind, status, description).

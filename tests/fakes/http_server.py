@@ -2,7 +2,10 @@
 
 Give the bot ``TELEGRAM_API_BASE_URL=http://127.0.0.1:<port>/bot``. Optionally enforces
 Telegram's bulk limit (``max_per_second``): calls past it get 429 with ``retry_after``, as
-Telegram answers. Used by the crash-safety tests and the rate-limit benchmark.
+Telegram answers; paid broadcasts (``allow_paid_broadcast``) count against a window of their
+own (``paid_per_second``, 1,000 as Telegram allows). ``delay`` (seconds, may be changed while
+it runs) holds every answer that long after the call is handled, as a real network's round
+trip does. Used by the crash-safety tests and the rate-limit benchmarks.
 """
 
 from __future__ import annotations
@@ -56,12 +59,25 @@ def _decode_value(value: str) -> Any:
     return value
 
 
+def _paid(params: dict[str, Any]) -> bool:
+    return params.get("allow_paid_broadcast") in (True, "true", "True", 1)
+
+
 class FakeTelegramServer:
     """Serves a FakeTelegram at ``http://host:port/bot<token>/<method>``."""
 
-    def __init__(self, fake: FakeTelegram, *, max_per_second: int | None = None) -> None:
+    def __init__(
+        self,
+        fake: FakeTelegram,
+        *,
+        max_per_second: int | None = None,
+        paid_per_second: int = 1000,
+        delay: float = 0.0,
+    ) -> None:
         self.fake = fake
         self.window = RateWindow(max_per_second) if max_per_second else None
+        self.paid_window = RateWindow(paid_per_second) if max_per_second else None
+        self.delay = delay
         self._server: uvicorn.Server | None = None
         self._task: asyncio.Task[None] | None = None
         self.port = 0
@@ -84,8 +100,9 @@ class FakeTelegramServer:
                     files[key] = await value.read()
                 else:
                     params[key] = _decode_value(value)
-        if self.window is not None and method in SENDING_METHODS:
-            wait = self.window.admit()
+        window = self.paid_window if _paid(params) else self.window
+        if window is not None and method in SENDING_METHODS:
+            wait = window.admit()
             if wait is not None:
                 body = {
                     "ok": False,
@@ -93,9 +110,20 @@ class FakeTelegramServer:
                     "description": f"Too Many Requests: retry after {int(wait)}",
                     "parameters": {"retry_after": int(wait)},
                 }
+                await self._round_trip()
                 return Response(json.dumps(body), status_code=429, media_type="application/json")
         status, payload = await self.fake.handle(method, params, files)
+        await self._round_trip()
         return Response(payload, status_code=status, media_type="application/json")
+
+    async def _round_trip(self) -> None:
+        if self.delay > 0:
+            await asyncio.sleep(self.delay)
+
+    @property
+    def rejected(self) -> int:
+        """429 answers given, free and paid."""
+        return sum(w.rejected for w in (self.window, self.paid_window) if w is not None)
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         """Start serving; returns the base URL to give the bot (``.../bot``)."""

@@ -1,21 +1,27 @@
 """The one repeating job that sends daily prompts: claim due work, send it, record results.
 
 It never sleeps. A 429 is not waited out here: the delivery gets a retry time and a later run
-sends it (PTB's AIORateLimiter is built with ``max_retries=0``, so it throttles to Telegram's
-limits but hands every RetryAfter to us; the request layer's own retries are switched off for
-prompts, see ``bot.plumbing.retry.no_retries``).
+sends it (the send budget's rate limiter hands every RetryAfter straight back, and the request
+layer's own retries are switched off for prompts, see ``bot.plumbing.retry.no_retries``).
+
+Pipelined: each send takes a round trip to Telegram, so the sweep keeps about rate x round
+trip prompts in flight (``SendBudget.window``: measured as it goes, never more than
+``REMINDER_SEND_CONCURRENCY``, 16 by default), and records each result the moment its answer
+arrives. The next batch is claimed while the current one is still being sent, so the pipeline
+never drains between batches. Prompts take the REMINDER priority: answers to users go first.
 
 The duplicate window: Telegram has no idempotency key, so a prompt whose send was accepted
 but whose result was not yet committed when the process died is sent again after the lease.
-Each send slot records its result *before* it takes its next prompt, so at most
-``REMINDER_SEND_CONCURRENCY`` prompts (default 1) can be in that window at any instant, and a
-kill duplicates at most that many. Sends run concurrently only up to that bound.
+A prompt holds its place in flight until its result is committed, so at most
+``REMINDER_SEND_CONCURRENCY`` prompts can be in that window at any instant, and a kill
+duplicates at most that many.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,8 +32,10 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.domain.schedule import LATE_AFTER
 from bot.domain.statuses import DeliveryStatus
 from bot.features.reminders.views import prompt_keyboard, prompt_text
+from bot.plumbing.pace import sending_as
 from bot.plumbing.retry import no_retries
 from bot.runtime import BotContext, Runtime
+from bot.runtime.budget import Priority
 from bot.services.reminder_sweep import (
     MIN_BATCH,
     Dispatch,
@@ -77,20 +85,82 @@ async def run_sweep(runtime: Runtime, bot: Bot) -> SweepReport:
 
     Every batch makes progress (a claimed subscription's next due instant moves forward; a
     claimed delivery gets a later retry time or a final status), so this ends; MAX_BATCHES
-    bounds one run all the same. Each batch is as large as the pace of the one before allows
+    bounds one run all the same. Each batch is as large as the pace so far allows
     (``batch_size``): large enough to spare the database, small enough to be sent within its
-    lease.
+    lease; the next is claimed once half of the current one has gone out.
     """
     # Never below LATE_AFTER: a prompt is not "missed" because the sweep runs every few seconds.
     settings = runtime.settings
     grace = max(timedelta(minutes=settings.reminder_grace_minutes), LATE_AFTER)
     lease = timedelta(seconds=settings.reminder_send_lease_seconds)
-    semaphore = asyncio.Semaphore(settings.reminder_send_concurrency)
+    paid = settings.reminder_paid_broadcast
+    budget = runtime.budget
     margin = min(LEASE_MARGIN, lease / 4)
-    size = MIN_BATCH
     report = SweepReport()
+    queue: _Queue = _Queue()
+    tasks: set[asyncio.Task[str]] = set()
     async with runtime.autocommit_connection() as connection:
         recorder = _Recorder(runtime, connection)
+        with sending_as(Priority.REMINDER):
+            claims = asyncio.create_task(_claim_batches(runtime, queue, report, grace, lease))
+            try:
+                while (item := await queue.take()) is not None:
+                    await budget.take_off(paid=paid)
+                    task = asyncio.create_task(_deliver(runtime, bot, item, recorder, margin))
+                    tasks.add(task)
+                    task.add_done_callback(tasks.discard)
+                    task.add_done_callback(lambda done: _count(report, done))
+                await claims  # raises what the claiming raised
+                if tasks:
+                    await asyncio.wait(tasks)  # each records its own result
+            finally:
+                claims.cancel()
+                for task in tasks:  # only if cancelled (the process is stopping) or failed
+                    task.cancel()
+    return report
+
+
+def _count(report: SweepReport, task: asyncio.Task[str]) -> None:
+    if task.cancelled() or task.exception() is not None:
+        report.unsent += 1
+    elif task.result() == DeliveryStatus.SENT:
+        report.sent += 1
+    else:
+        report.unsent += 1
+
+
+class _Queue:
+    """Claimed prompts waiting for a place in flight; None ends the sweep."""
+
+    def __init__(self) -> None:
+        self.items: deque[Dispatch | None] = deque()
+        self._changed = asyncio.Event()
+        self.taken = 0
+
+    def put(self, item: Dispatch | None) -> None:
+        self.items.append(item)
+        self._changed.set()
+
+    async def take(self) -> Dispatch | None:
+        while not self.items:
+            self._changed.clear()
+            await self._changed.wait()
+        self.taken += 1
+        self._changed.set()
+        return self.items.popleft()
+
+    async def down_to(self, count: int) -> None:
+        while len(self.items) > count:
+            self._changed.clear()
+            await self._changed.wait()
+
+
+async def _claim_batches(
+    runtime: Runtime, queue: _Queue, report: SweepReport, grace: timedelta, lease: timedelta
+) -> None:
+    size = MIN_BATCH
+    started = runtime.clock.now()
+    try:
         for _ in range(MAX_BATCHES):
             async with runtime.session() as session:
                 batch = await claim_due(
@@ -98,23 +168,18 @@ async def run_sweep(runtime: Runtime, bot: Bot) -> SweepReport:
                 )
             report.claimed += len(batch.dispatches)
             report.missed += batch.missed
-            started = runtime.clock.now()
-            statuses = await asyncio.gather(
-                *(
-                    _deliver(runtime, bot, item, recorder, semaphore, margin)
-                    for item in batch.dispatches
-                )
-            )
-            size = batch_size(len(statuses), runtime.clock.now() - started, lease)
-            report.sent += sum(status == DeliveryStatus.SENT for status in statuses)
-            report.unsent += sum(status != DeliveryStatus.SENT for status in statuses)
+            for item in batch.dispatches:
+                queue.put(item)
             if not batch.more:
                 break
-    return report
+            await queue.down_to(len(batch.dispatches) // 2)
+            size = batch_size(queue.taken, runtime.clock.now() - started, lease)
+    finally:
+        queue.put(None)
 
 
 class _Recorder:
-    """Writes each send's result before its send slot takes the next prompt.
+    """Writes each send's result the moment its answer arrives.
 
     A sent prompt (nearly every result) is one autocommit statement on a connection held for
     the sweep: one round trip, where a session transaction costs three. Anything else, or a
@@ -153,18 +218,13 @@ class _Recorder:
 
 
 async def _deliver(
-    runtime: Runtime,
-    bot: Bot,
-    item: Dispatch,
-    recorder: _Recorder,
-    semaphore: asyncio.Semaphore,
-    margin: timedelta,
+    runtime: Runtime, bot: Bot, item: Dispatch, recorder: _Recorder, margin: timedelta
 ) -> str:
-    """Send one prompt and record the result, both inside one send slot (the slot is not
-    free for another send until this result is committed); a failure here never touches
-    the others. A claim whose lease is about to run out (Telegram was slow with the ones
-    before it) is not sent: another dispatcher may take it over, so the next sweep does."""
-    async with semaphore:
+    """Send one prompt and record the result, holding its place in flight until the result
+    is committed; a failure here never touches the others. A claim whose lease is about to
+    run out (Telegram was slow with the ones before it) is not sent: another dispatcher may
+    take it over, so the next sweep does."""
+    try:
         if item.lease_ends is not None and runtime.clock.now() >= item.lease_ends - margin:
             log.info(
                 "reminder for user %s left to the next sweep: its claim runs out", item.user_id
@@ -178,6 +238,8 @@ async def _deliver(
                 "could not record reminder delivery %s for user %s", item.delivery_id, item.user_id
             )
             return "unrecorded"
+    finally:
+        await runtime.budget.land()
 
 
 async def send_prompt(runtime: Runtime, bot: Bot, item: Dispatch) -> SendResult:
@@ -189,6 +251,7 @@ async def send_prompt(runtime: Runtime, bot: Bot, item: Dispatch) -> SendResult:
                 item.chat_id,
                 prompt_text(content, item),
                 reply_markup=prompt_keyboard(content, item.delivery_id),
+                allow_paid_broadcast=runtime.settings.reminder_paid_broadcast or None,
             )
     except RetryAfter as error:
         log.warning(

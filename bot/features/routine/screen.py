@@ -3,7 +3,9 @@
 Turns the routine service's plain results into Bot API calls: cards and their buttons,
 countdown edits, the next step's message, the summary. A step's message is remembered as
 the session's card once it is sent. Also the hold timer: one one-off JobQueue job per chat
-(``hold:<chat id>``), scheduled at an absolute time from the runtime's clock.
+(``hold:<chat id>``), scheduled at an absolute time from the runtime's clock. Its countdown
+edits go at the send budget's lowest priority, as often as the budget leaves room for
+(``SendBudget.countdown_every``: every 5, 10 or 15 s, or once near the end).
 """
 
 from __future__ import annotations
@@ -27,11 +29,16 @@ from bot.features.routine.keyboards import (
 )
 from bot.plumbing import pictures
 from bot.plumbing.callbacks import Action
+from bot.plumbing.pace import SendSkipped, sending_as
 from bot.plumbing.replies import drop_buttons, edit_text
 from bot.runtime import BotApp, BotContext, runtime_of
+from bot.runtime.budget import Priority
 from bot.services import routine as service
 
 log = logging.getLogger(__name__)
+
+COUNTDOWN_MAX_WAIT = 1.0
+"""Seconds a countdown edit may wait for a slot of the send budget before it is given up."""
 
 
 def app_of(context: BotContext) -> BotApp:
@@ -250,6 +257,7 @@ async def hold_timer(context: BotContext) -> None:
         return
     data = job.data
     runtime = context.runtime
+    every = runtime.budget.countdown_every(data.chat_id)  # what the send budget leaves
     async with runtime.session() as db:
         tick = await service.timer_due(
             db,
@@ -257,6 +265,7 @@ async def hold_timer(context: BotContext) -> None:
             hold_id=data.hold_id,
             now=runtime.clock.now(),
             exercises=runtime.content.exercises,
+            every=every,
         )
     app = app_of(context)
     if tick.countdown is not None and tick.next_at is not None:
@@ -264,9 +273,13 @@ async def hold_timer(context: BotContext) -> None:
         if view.card_message_id is not None:
             text = render.running_text(runtime.content, view)
             markup = step_keyboard(runtime.content, view)
-            await _quietly(
-                edit_text(app.bot, data.chat_id, view.card_message_id, text, markup), data.chat_id
-            )
+            # The lowest priority: never ahead of an answer or a reminder; given up if no
+            # slot comes within a second (the count would be stale).
+            with sending_as(Priority.COUNTDOWN, max_wait=COUNTDOWN_MAX_WAIT):
+                await _quietly(
+                    edit_text(app.bot, data.chat_id, view.card_message_id, text, markup),
+                    data.chat_id,
+                )
         schedule_timer(
             app, service.TimerOrder(data.chat_id, data.session_id, data.hold_id, tick.next_at)
         )
@@ -290,5 +303,7 @@ async def _quietly(action: Awaitable[object], chat_id: int) -> None:
         await action
     except Forbidden as error:
         log.info("routine message to chat %s not delivered (blocked): %s", chat_id, error.message)
+    except SendSkipped:
+        log.debug("countdown edit in chat %s skipped: the send budget had no slot", chat_id)
     except TelegramError as error:
         log.warning("routine message to chat %s given up: %s", chat_id, error)

@@ -23,6 +23,9 @@ from storage.routine import lock_session, running_timed_holds
 
 log = logging.getLogger(__name__)
 
+NEAR_END = 5
+"""Seconds before a hold's end of its one countdown edit when the send budget is short."""
+
 
 async def timer_due(
     db: AsyncSession,
@@ -31,8 +34,10 @@ async def timer_due(
     hold_id: int,
     now: datetime,
     exercises: Sequence[Exercise],
+    every: float | None = TICK_SECONDS,
 ) -> Tick:
-    """The timer for a running hold: the countdown so far, or the hold's end."""
+    """The timer for a running hold: the countdown so far, or the hold's end. The next tick
+    comes ``every`` seconds later (None: only once more, NEAR_END seconds before the end)."""
     routine = await lock_session(db, session_id)
     if routine is None or routine.status != SessionStatus.ACTIVE:
         return Tick()
@@ -48,7 +53,8 @@ async def timer_due(
         return Tick()
     if now < hold.ends_at:
         return Tick(
-            countdown=await step_view(db, routine, now), next_at=next_tick(now, hold.ends_at)
+            countdown=await step_view(db, routine, now),
+            next_at=next_tick(now, hold.ends_at, every),
         )
     seconds = close_hold(hold, hold.ends_at, HoldOutcome.COMPLETED)
     finished = await after_step_outcome(
@@ -92,5 +98,11 @@ async def recover_timers(
     return Recovery(tuple(finished), tuple(timers))
 
 
-def next_tick(now: datetime, ends_at: datetime) -> datetime:
-    return min(now + timedelta(seconds=TICK_SECONDS), ends_at)
+def next_tick(now: datetime, ends_at: datetime, every: float | None = TICK_SECONDS) -> datetime:
+    """When a running hold's timer runs next: ``every`` seconds on, never past the end. With
+    no cadence to spare (``every`` None, the send budget is short) it runs once more NEAR_END
+    seconds before the end, then at the end."""
+    if every is None:
+        near_end = ends_at - timedelta(seconds=NEAR_END)
+        return near_end if near_end > now + timedelta(seconds=1) else ends_at
+    return min(now + timedelta(seconds=every), ends_at)
