@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Time,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -58,6 +59,10 @@ class User(Base):
     onboarding_step: Mapped[str | None] = mapped_column(String(32))
     awaiting: Mapped[str | None] = mapped_column(String(32))
     awaiting_ref: Mapped[int | None] = mapped_column(BigInteger)
+    awaiting_since: Mapped[datetime | None]
+    """When the wait in ``awaiting`` began: it expires (``bot.domain.pending``)."""
+    awaiting_repeated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """The pending question was already repeated once after a text that did not answer it."""
     safety_acknowledged_at: Mapped[datetime | None]
     # Routine preferences.
     routine_length: Mapped[str] = mapped_column(String(8), default="full")

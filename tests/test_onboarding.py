@@ -165,7 +165,7 @@ async def test_typing_during_the_safety_check_repeats_the_question(bot: BotHarne
     content = bot.content
     await bot.send(ALICE, "/start")
 
-    calls = await bot.send(ALICE, "why do you ask?")
+    calls = await bot.send(ALICE, "hmm ok")
 
     questions = content.safety.red_flag_questions
     question = content.t(
@@ -175,6 +175,24 @@ async def test_typing_during_the_safety_check_repeats_the_question(bot: BotHarne
         ("sendMessage", content.t("onboard.answer_with_buttons") + "\n\n" + question)
     ]
     assert set(calls[0].button_data) == {"Yes", "No"}
+
+
+async def test_a_question_during_the_safety_check_is_answered_then_it_is_asked_again(
+    bot: BotHarness,
+) -> None:
+    content = bot.content
+    await bot.send(ALICE, "/start")
+
+    calls = await bot.send(ALICE, "why do you ask?")
+
+    questions = content.safety.red_flag_questions
+    question = content.t(
+        "onboard.safety_question", number=1, total=len(questions), question=questions[0].question
+    )
+    assert len(calls) == 2
+    assert calls[0].text != content.t("onboard.answer_with_buttons") + "\n\n" + question
+    assert calls[1].text == content.t("pending.safety") + "\n\n" + question
+    assert set(calls[1].button_data) == {"Yes", "No"}
 
 
 async def test_an_old_safety_button_is_stale_not_a_second_answer(bot: BotHarness) -> None:

@@ -464,13 +464,15 @@ async def test_a_long_message_while_asked_for_a_time_goes_elsewhere(bot: BotHarn
     question = "How long should I hold the knee to chest stretch when my back is stiff?"
     calls = await bot.send(ALICE, question)
 
-    # Not a time: the questions feature answers it with the stretch's card.
-    assert [call.method for call in calls] == ["sendMessage"]
+    # Not a time: the questions feature answers it with the stretch's card, then the time
+    # question comes again, in one line.
+    assert [call.method for call in calls] == ["sendMessage", "sendMessage"]
     knees = bot.content.exercise("knees_to_chest")
     assert knees is not None
     assert (calls[0].text or "").startswith(knees.name)
+    assert calls[1].text == bot.content.t("pending.time")
     (user,) = await bot.rows(User)
-    assert user.awaiting is None
+    assert user.awaiting == "remind_time"
 
 
 async def test_a_user_can_only_use_their_own_prompt_buttons(bot: BotHarness) -> None:

@@ -48,7 +48,7 @@ async def time_command(
 ) -> Changed | Refusal | Asked | TimeNotUnderstood:
     """/time: with a time, apply it; without, ask for one."""
     if not argument.strip():
-        asked = await ask(session, user_id, Awaiting.TIME)
+        asked = await ask(session, user_id, Awaiting.TIME, now)
         return asked if isinstance(asked, Refusal) else Asked(asked)
     parsed = parse_time(argument)
     if parsed is not None:
@@ -65,7 +65,7 @@ async def zone_command(
     session: AsyncSession, user_id: int, argument: str, now: datetime, directory: ZoneDirectory
 ) -> Changed | Refusal | Asked | ZoneNotUnderstood:
     """/timezone: with a zone or city, apply it (or suggest); without, ask for one."""
-    asked = await ask(session, user_id, Awaiting.ZONE)
+    asked = await ask(session, user_id, Awaiting.ZONE, now)
     if isinstance(asked, Refusal) or not argument.strip():
         return asked if isinstance(asked, Refusal) else Asked(asked)
     match = directory.resolve(argument)

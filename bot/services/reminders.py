@@ -13,7 +13,8 @@ from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.onboarding import MAX_LOOSE_INPUT, Awaiting, Step
+from bot.domain.onboarding import Awaiting, Step
+from bot.domain.pending import Expecting
 from bot.domain.schedule import (
     EVERY_DAY,
     MAX_PAUSE_DAYS,
@@ -25,6 +26,7 @@ from bot.domain.statuses import SubscriptionStatus
 from bot.domain.timeparse import parse_time
 from bot.domain.zoneparse import ZoneDirectory, ZoneMatch, ZoneMatchKind
 from bot.domain.zones import zone_for
+from bot.services.pending import Reader, answers, begin_wait, end_wait, live_awaiting, not_answered
 from bot.services.progress import reschedule_weekly
 from storage.models import Subscription, User
 from storage.reminders import get_subscription, has_delivery_on
@@ -189,8 +191,7 @@ async def choose_zone(
         subscription.updated_at = now
         await reschedule_weekly(session, user_id=user_id, now=now)
         user.onboarding_step = Step.TIME
-        user.awaiting = Awaiting.TIME
-        user.updated_at = now
+        begin_wait(user, Awaiting.TIME, now)
         await session.commit()
         return Changed("zone", schedule_of(subscription), onboarding=True)
     refusal = _refusal_for(user, subscription)
@@ -217,7 +218,7 @@ async def choose_time(
         subscription.status = SubscriptionStatus.ACTIVE
         await _reschedule(session, subscription, now)
         user.onboarding_step = None
-        user.awaiting = None
+        end_wait(user)
         user.updated_at = now
         await session.commit()
         return Changed("time", schedule_of(subscription), onboarding=True)
@@ -233,10 +234,12 @@ async def choose_time(
 
 def _clear_awaiting(user: User | None, what: Awaiting) -> None:
     if user is not None and user.awaiting == what:
-        user.awaiting = None
+        end_wait(user)
 
 
-async def ask(session: AsyncSession, user_id: int, what: Awaiting) -> Schedule | Refusal:
+async def ask(
+    session: AsyncSession, user_id: int, what: Awaiting, now: datetime
+) -> Schedule | Refusal:
     """Start waiting for a typed zone or time (after /time, /timezone or a settings button)."""
     user, subscription = await _user_and_subscription(session, user_id)
     if user is None:
@@ -247,52 +250,77 @@ async def ask(session: AsyncSession, user_id: int, what: Awaiting) -> Schedule |
         refusal = _refusal_for(user, subscription)
         if refusal is not None:
             return refusal
-    user.awaiting = what
+    begin_wait(user, what, now)
     await session.commit()
     if subscription is None:
         return Schedule(DEFAULT_TIME, "UTC", EVERY_DAY, SubscriptionStatus.SETUP, None, None)
     return schedule_of(subscription)
 
 
+@dataclass(frozen=True, slots=True)
+class NotAnAnswer:
+    """Typed text that is something else (a pain score, a question): it goes to its normal
+    route, and ``what`` is asked again after it, briefly: "zone", "time", or "safety" (the
+    /start safety question ``index``; -1: the urgent-care advice)."""
+
+    what: Literal["zone", "time", "safety"]
+    index: int = 0
+
+
 async def typed(
-    session: AsyncSession, user_id: int, text: str, now: datetime, directory: ZoneDirectory
-) -> TypedOutcome | None:
+    session: AsyncSession,
+    user_id: int,
+    text: str,
+    now: datetime,
+    directory: ZoneDirectory,
+    read: Reader,
+) -> TypedOutcome | NotAnAnswer | None:
     """Handle typed text if the user is in the middle of /start or was asked for a zone or a
-    time; None when this feature is not waiting for anything from them."""
+    time; None when this feature is not waiting for anything from them (or the text is for
+    another route and the question was already repeated once)."""
     user = await get_user(session, user_id)
     if user is None:
         return None
-    if user.awaiting is not None and user.awaiting not in (Awaiting.ZONE, Awaiting.TIME):
+    awaiting = live_awaiting(user, now)
+    if awaiting is not None and awaiting not in (Awaiting.ZONE, Awaiting.TIME):
         return None  # another feature waits for this text (a pain note): its route takes it
     step = user.onboarding_step
-    if step == Step.SAFETY:
-        return SafetyPending(user.awaiting_ref or 0)
-    if step == Step.URGENT:
-        return UrgentPending()
+    if step in (Step.SAFETY, Step.URGENT):
+        index = user.awaiting_ref or 0 if step == Step.SAFETY else -1
+        if answers(Expecting.BUTTON, text, read):
+            return SafetyPending(index) if step == Step.SAFETY else UrgentPending()
+        return await _not_an_answer(session, user, NotAnAnswer("safety", index))
     onboarding = step in (Step.ZONE, Step.TIME)
-    if step == Step.ZONE or (step in (None, Step.TIME) and user.awaiting == Awaiting.ZONE):
+    if step == Step.ZONE or (step in (None, Step.TIME) and awaiting == Awaiting.ZONE):
         match = directory.resolve(text)
         if match.kind == ZoneMatchKind.ZONE and match.key is not None:
             return await choose_zone(session, user_id, match.key, now)
-        if not onboarding and match.kind == ZoneMatchKind.UNKNOWN and len(text) > MAX_LOOSE_INPUT:
-            await _stop_waiting(session, user, now)
+        if awaiting is None:  # /start's wait was ended: only a clear zone still counts
+            await session.commit()
             return None
-        return ZoneNotUnderstood(match, _echo(text), onboarding)
-    if step == Step.TIME or (step is None and user.awaiting == Awaiting.TIME):
+        if answers(Expecting.VALUE, text, read, parses=match.kind != ZoneMatchKind.UNKNOWN):
+            return ZoneNotUnderstood(match, _echo(text), onboarding)
+        return await _not_an_answer(session, user, NotAnAnswer("zone"))
+    if step == Step.TIME or (step is None and awaiting == Awaiting.TIME):
         parsed = parse_time(text)
         if parsed is not None:
             return await choose_time(session, user_id, parsed, now)
-        if not onboarding and len(text) > MAX_LOOSE_INPUT:
-            await _stop_waiting(session, user, now)
+        if awaiting is None:
+            await session.commit()
             return None
-        return TimeNotUnderstood(_echo(text), onboarding)
+        if answers(Expecting.VALUE, text, read):
+            return TimeNotUnderstood(_echo(text), onboarding)
+        return await _not_an_answer(session, user, NotAnAnswer("time"))
+    await session.commit()  # an expired wait was ended
     return None
 
 
-async def _stop_waiting(session: AsyncSession, user: User, now: datetime) -> None:
-    user.awaiting = None
-    user.updated_at = now
+async def _not_an_answer(
+    session: AsyncSession, user: User, outcome: NotAnAnswer
+) -> NotAnAnswer | None:
+    repeat = not_answered(user)
     await session.commit()
+    return outcome if repeat else None
 
 
 def _echo(text: str) -> str | None:
@@ -307,7 +335,7 @@ async def current_schedule(session: AsyncSession, user_id: int) -> Schedule | Re
         return found
     user, subscription = found
     if user is not None and user.awaiting in (Awaiting.ZONE, Awaiting.TIME):
-        user.awaiting = None
+        end_wait(user)
         await session.commit()
     return schedule_of(subscription)
 

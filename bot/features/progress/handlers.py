@@ -16,6 +16,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.domain.progress import DEFAULT_PERIOD, PERIODS
 from bot.domain.weekly import DAYS_OF_WEEK
+from bot.features.pending.handlers import repeat_question
 from bot.features.progress.charts import render_history_png
 from bot.features.progress.views import (
     chart_labels,
@@ -33,8 +34,10 @@ from bot.plumbing.taps import read_tap
 from bot.plumbing.text_router import PRIORITY_AWAITING
 from bot.runtime import BotApp, BotContext, runtime_of
 from bot.services.progress import (
+    AWAITING_WEEKLY_TIME,
     DueSummary,
     History,
+    NotAWeeklyTime,
     WeeklySettings,
     WeeklyTimeNotUnderstood,
     await_weekly_time,
@@ -236,9 +239,14 @@ async def weekly_time_text(update: Update, context: BotContext, sender: Sender) 
             language_code=sender.language_code,
             text=sender.text or "",
             now=runtime.clock.now(),
+            read=runtime.library.read,
         )
     content = runtime.content
     if result is None:
+        return False
+    if isinstance(result, NotAWeeklyTime):
+        text = content.t("pending.weekly_time")
+        repeat_question(context, sender, text, awaiting=AWAITING_WEEKLY_TIME)
         return False
     if isinstance(result, WeeklyTimeNotUnderstood):
         await context.bot.send_message(sender.chat_id, content.t("weekly_summary.time_unclear"))

@@ -94,7 +94,7 @@ async def on_settings_screen(update: Update, context: BotContext) -> None:
     async with runtime.session() as session:
         if screen in ("time", "zone"):
             what = Awaiting.TIME if screen == "time" else Awaiting.ZONE
-            outcome = await service.ask(session, button.user_id, what)
+            outcome = await service.ask(session, button.user_id, what, runtime.clock.now())
         else:
             outcome = await service.current_schedule(session, button.user_id)
     if isinstance(outcome, Refusal):

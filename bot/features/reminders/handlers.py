@@ -31,6 +31,7 @@ from bot.features.reminders.screens import (
     show_typed,
     show_zone_question,
 )
+from bot.features.reminders.waits import repeat_later
 from bot.plumbing.callbacks import Action, pattern
 from bot.plumbing.mapping import Sender, sender_of
 from bot.plumbing.senders import for_sender
@@ -39,18 +40,12 @@ from bot.runtime import BotApp, BotContext, runtime_of
 from bot.services import reminder_commands as commands
 from bot.services import reminders as service
 from bot.services.reminder_commands import Asked, LocationNotUnderstood
-from bot.services.reminders import Refusal
+from bot.services.reminders import NotAnAnswer, Refusal
 from bot.services.zone_lookup import build_zone_directory
 
 log = logging.getLogger(__name__)
 
 FIRST_SWEEP = timedelta(seconds=5)
-
-
-# --- small adapters ----------------------------------------------------------------------
-
-
-# --- showing outcomes --------------------------------------------------------------------
 
 
 # --- typed text and locations ------------------------------------------------------------
@@ -61,9 +56,17 @@ async def on_typed(update: Update, context: BotContext, sender: Sender) -> bool:
     runtime = context.runtime
     async with runtime.session() as session:
         outcome = await service.typed(
-            session, sender.user_id, sender.text or "", runtime.clock.now(), context.runtime.zones()
+            session,
+            sender.user_id,
+            sender.text or "",
+            runtime.clock.now(),
+            runtime.zones(),
+            runtime.library.read,
         )
     if outcome is None:
+        return False
+    if isinstance(outcome, NotAnAnswer):
+        repeat_later(context, sender, outcome)
         return False
     await show_typed(context, sender.chat_id, outcome)
     return True
@@ -172,9 +175,6 @@ async def settings_command(sender: Sender, context: BotContext) -> None:
     content = runtime.content
     text = views.settings_text(content, outcome, runtime.clock.now())
     await send(context, sender.chat_id, text, views.settings_keyboard(content, outcome))
-
-
-# --- buttons -----------------------------------------------------------------------------
 
 
 # --- wiring ------------------------------------------------------------------------------

@@ -1,0 +1,33 @@
+"""users.awaiting_since, users.awaiting_repeated: when the bot started waiting for a typed
+answer (a wait expires after a few minutes) and whether the question was already repeated
+
+Revision ID: 0008_defects
+Revises: 0006_report_name
+Create Date: 2026-12-01
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0008_defects"
+down_revision: str | None = "0006_report_name"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("awaiting_since", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(
+            sa.Column("awaiting_repeated", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("awaiting_repeated")
+        batch_op.drop_column("awaiting_since")
