@@ -56,14 +56,16 @@ def _changes(content: Content, key: str, knees: tuple[int, int], bridge: tuple[i
 
 
 async def _day(bot: BotHarness, before: int, after: int) -> tuple[str, str, str]:
-    """One routine of knees to chest and the bridge, timers off; returns the two exercise
-    cards and the summary. Then a day passes."""
+    """One routine of knees to chest and the bridge, timers off, each step given its time;
+    returns the two exercise cards and the summary. Then a day passes."""
     await bot.send(ALICE, "/routine")
     calls = await bot.tap(ALICE, str(before))
     knees = calls[-1].text or ""
     for _ in range(6):
+        await bot.advance(seconds=30)
         calls = await bot.tap(ALICE, DONE)
     bridge = calls[-1].text or ""
+    await bot.advance(seconds=60)
     await bot.tap(ALICE, SET_DONE)
     calls = await bot.tap(ALICE, str(after))
     await bot.advance(days=1)
