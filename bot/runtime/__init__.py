@@ -29,6 +29,8 @@ RUNTIME_KEY = "runtime"
 
 StartupHook = Callable[["BotApp"], Awaitable[None]]
 TextRoute = Callable[[Update, "BotContext", Sender], Awaitable[bool]]
+EraseHook = Callable[[int], Awaitable[None]]
+"""Called with a user id after /delete erased the user's rows: removes what else was kept."""
 
 
 @dataclass
@@ -43,6 +45,7 @@ class Runtime:
     sessionmaker: async_sessionmaker[AsyncSession] | None = field(default=None, repr=False)
     startup_hooks: list[StartupHook] = field(default_factory=list, repr=False)
     text_routes: list[tuple[int, TextRoute]] = field(default_factory=list, repr=False)
+    erase_hooks: list[EraseHook] = field(default_factory=list, repr=False)
 
     def session(self) -> AsyncSession:
         """A new database session; one per update or job, never shared across tasks."""
@@ -67,6 +70,10 @@ class Runtime:
     def add_startup_hook(self, hook: StartupHook) -> None:
         """Run ``hook`` once the database is open, before updates are processed."""
         self.startup_hooks.append(hook)
+
+    def add_erase_hook(self, hook: EraseHook) -> None:
+        """Run ``hook(user_id)`` after /delete: whoever wrote files for a user removes them."""
+        self.erase_hooks.append(hook)
 
     def add_text_route(self, priority: int, route: TextRoute) -> None:
         """Offer plain text messages to ``route``; lower priorities are asked first."""

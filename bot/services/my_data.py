@@ -6,11 +6,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.domain.export_csv import HoldRecord, PainRecord, RoutineRecord, export_csv
 from bot.services.progress import History, load_history
 from bot.services.zones import user_zone
+from storage.db import wipe_deleted
 from storage.pain import erase_user, holds_of, ratings_since, routine_sessions_of
 
 log = logging.getLogger(__name__)
@@ -105,5 +106,8 @@ async def erase_everything(
         return False
     removed = await erase_user(session, user_id)
     await session.commit()
+    engine = session.bind
+    if isinstance(engine, AsyncEngine):
+        await wipe_deleted(engine)
     log.info("erased user %s: %s", user_id, removed)
     return True

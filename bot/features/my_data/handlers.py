@@ -94,6 +94,9 @@ async def erase_confirmed(update: Update, context: BotContext) -> None:
             asked_at=tap.data.int_arg(0),
             now=runtime.clock.now(),
         )
+    if erased:
+        for hook in runtime.erase_hooks:
+            await hook(tap.sender.user_id)
     await replace_tapped(
         context.bot, tap, runtime.content.t("erase.done" if erased else "erase.expired")
     )
