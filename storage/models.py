@@ -93,6 +93,8 @@ class Subscription(Base):
     status: Mapped[str] = mapped_column(String(16), default="active")
     paused_until: Mapped[datetime | None]
     next_due_at: Mapped[datetime | None]
+    note_when_done: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Once today's routine is done: False, no prompt that day; True, a one-line note."""
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -361,6 +361,7 @@ async def test_settings_main_screen(bot: BotHarness) -> None:
                 days=_t("remind.days_every"),
                 status=_t("remind.status_active"),
                 next=_next("remind.when_today", "07:30"),
+                when_done=_t("remind.when_done_quiet"),
             ),
         )
     ]
@@ -370,6 +371,7 @@ async def test_settings_main_screen(bot: BotHarness) -> None:
         [button["time"], button["zone"]],
         [button["days"], button["pause"]],
         [button["routine"], button["weekly"]],
+        [_t("remind.btn_when_done_note")],
     ]
     assert calls[0].button_data[button["routine"]] == encode(Action.SETTINGS_ROUTINE)
     assert calls[0].button_data[button["weekly"]] == encode(Action.SETTINGS_WEEKLY)

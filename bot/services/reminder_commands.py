@@ -19,12 +19,14 @@ from bot.services.reminders import (
     ZoneNotUnderstood,
     _echo,
     _refusal_for,
+    _subscribed,
     _user_and_subscription,
     ask,
     choose_time,
     choose_zone,
     current_schedule,
     pause,
+    schedule_of,
 )
 from storage.users import get_user
 
@@ -102,3 +104,17 @@ async def pause_command(
     if not argument.isdecimal() or len(argument) > 3:
         return Refusal.BAD_PAUSE
     return await pause(session, user_id, int(argument), now)
+
+
+async def set_note_when_done(
+    session: AsyncSession, user_id: int, note: bool, now: datetime
+) -> Schedule | Refusal:
+    """Once today's routine is done: a one-line note (True) or no prompt that day (False)."""
+    found = await _subscribed(session, user_id)
+    if isinstance(found, Refusal):
+        return found
+    _user, subscription = found
+    subscription.note_when_done = note
+    subscription.updated_at = now
+    await session.commit()
+    return schedule_of(subscription)

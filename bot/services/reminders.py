@@ -58,6 +58,7 @@ class Schedule:
     status: str
     paused_until: datetime | None
     next_due_at: datetime | None
+    note_when_done: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +111,7 @@ def schedule_of(subscription: Subscription) -> Schedule:
         status=subscription.status,
         paused_until=subscription.paused_until,
         next_due_at=subscription.next_due_at,
+        note_when_done=subscription.note_when_done,
     )
 
 

@@ -19,6 +19,7 @@ from bot.features.reminders.buttons import (
     on_skip,
     on_snooze,
     on_time_pick,
+    on_when_done,
     on_zone_pick,
 )
 from bot.features.reminders.jobs import JOB_NAME, sweep_job
@@ -205,6 +206,7 @@ def register(app: BotApp) -> None:
         Action.RESUME: on_resume,
         Action.SNOOZE: on_snooze,
         Action.SKIP_TODAY: on_skip,
+        Action.WHEN_DONE: on_when_done,
     }
     for action, callback in buttons.items():
         app.add_handler(CallbackQueryHandler(callback, pattern=pattern(action)))

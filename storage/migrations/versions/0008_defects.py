@@ -1,5 +1,6 @@
 """users.awaiting_since, users.awaiting_repeated: when the bot started waiting for a typed
-answer (a wait expires after a few minutes) and whether the question was already repeated
+answer (a wait expires after a few minutes) and whether the question was already repeated;
+subscriptions.note_when_done: a one-line note instead of no prompt once today's routine is done
 
 Revision ID: 0008_defects
 Revises: 0006_report_name
@@ -25,9 +26,15 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("awaiting_repeated", sa.Boolean(), nullable=False, server_default=sa.false())
         )
+    with op.batch_alter_table("subscriptions", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("note_when_done", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("subscriptions", schema=None) as batch_op:
+        batch_op.drop_column("note_when_done")
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_column("awaiting_repeated")
         batch_op.drop_column("awaiting_since")
