@@ -69,8 +69,8 @@ def test_worse_and_steady_trends_and_rising_pain_after(content: Content) -> None
     from bot.domain.progress import CONTEXT_AFTER, CONTEXT_BEFORE, Rating
 
     rising = [
-        Rating(date(2026, 3, 4), 3, CONTEXT_BEFORE),
-        Rating(date(2026, 3, 4), 5, CONTEXT_AFTER),
+        Rating(date(2026, 3, 4), 3, CONTEXT_BEFORE, session_id=1),
+        Rating(date(2026, 3, 4), 5, CONTEXT_AFTER, session_id=1),
         Rating(date(2026, 3, 10), 6),
     ]
     text = summary_text(content, summarise(rising, {date(2026, 3, 8)}, TODAY, 7))

@@ -70,7 +70,12 @@ async def load_history(session: AsyncSession, *, user_id: int, days: int, now: d
     start = datetime.combine(period_start(today, days), time(0), tzinfo=zone).astimezone(UTC)
     rows = await ratings_since(session, user_id, start)
     ratings = [
-        Rating(day=row.rated_at.astimezone(zone).date(), score=row.score, context=row.context)
+        Rating(
+            day=row.rated_at.astimezone(zone).date(),
+            score=row.score,
+            context=row.context,
+            session_id=row.session_id,
+        )
         for row in rows
         if row.rated_at <= now
     ]
