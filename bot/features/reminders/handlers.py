@@ -38,10 +38,12 @@ from bot.plumbing.mapping import Sender, sender_of
 from bot.plumbing.senders import for_sender
 from bot.plumbing.text_router import PRIORITY_AWAITING
 from bot.runtime import BotApp, BotContext, runtime_of
+from bot.services import reminder_answers as answers
 from bot.services import reminder_commands as commands
 from bot.services import reminders as service
+from bot.services.reminder_answers import NotAnAnswer
 from bot.services.reminder_commands import Asked, LocationNotUnderstood
-from bot.services.reminders import NotAnAnswer, Refusal
+from bot.services.reminders import Refusal
 from bot.services.zone_lookup import build_zone_directory
 
 log = logging.getLogger(__name__)
@@ -56,7 +58,7 @@ async def on_typed(update: Update, context: BotContext, sender: Sender) -> bool:
     """Text route: a typed zone or time, or text while /start waits for a button."""
     runtime = context.runtime
     async with runtime.session() as session:
-        outcome = await service.typed(
+        outcome = await answers.typed(
             session,
             sender.user_id,
             sender.text or "",

@@ -9,7 +9,7 @@ from bot.features.pending.handlers import repeat_question
 from bot.plumbing.mapping import Sender
 from bot.runtime import BotContext
 from bot.services.pending import safety_still_open
-from bot.services.reminders import NotAnAnswer
+from bot.services.reminder_answers import NotAnAnswer
 
 
 def repeat_later(context: BotContext, sender: Sender, outcome: NotAnAnswer) -> None:
