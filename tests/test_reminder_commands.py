@@ -418,7 +418,8 @@ async def test_time_from_settings_and_by_command(bot: BotHarness) -> None:
     asked = await bot.send(ALICE, "/time")
     assert asked[0].text == content.t("remind.ask_time_current", time="19:00")
     answered = await bot.send(ALICE, "6:45")
-    assert "06:45" in (answered[0].text or "")
+    assert [call.method for call in answered] == ["editMessageReplyMarkup", "sendMessage"]
+    assert "06:45" in (answered[1].text or "")
     assert (await subscription(bot, ALICE)).local_time == time(6, 45)
     (user,) = await bot.rows(User)
     assert user.awaiting is None
