@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.entry.fake_records import ApiCall
+from bot.plumbing.callbacks import Action, encode
 from tests.harness import BotHarness, catalog_fragment
 
 ALICE = 181_818_181_818
@@ -25,3 +26,31 @@ async def test_a_typed_time_takes_the_buttons_off_the_time_question(bot: BotHarn
     assert not bot.fake.messages[ALICE][question.message_id].reply_markup
     done = catalog_fragment(bot.content, "remind.subscribed")
     assert any(done in (c.text or "") for c in sent(calls))
+
+
+async def test_the_offer_names_the_exercise_its_button_offers(bot: BotHarness) -> None:
+    await bot.send(ALICE, "/start")
+    await bot.send(ALICE, "/routine")
+    pigeon = bot.content.exercise("seated_pigeon")
+    assert pigeon is not None
+
+    calls = await bot.tap_data(ALICE, 1, encode(Action.START_SINGLE, "seated_pigeon"))
+
+    (offer,) = sent(calls)
+    instead = bot.content.t("routine.button_restart_single", name=pigeon.name)
+    assert instead in offer.button_data
+    assert pigeon.name in (offer.text or "")
+    assert "from the beginning" not in (offer.text or "")
+
+
+async def test_history_with_a_period_it_has_not_got_says_what_is_possible(
+    bot: BotHarness,
+) -> None:
+    await bot.send(ALICE, "/pain 4")
+
+    calls = await bot.send(ALICE, "/history 365")
+
+    assert [c.method for c in calls] == ["sendMessage", "sendPhoto"]
+    assert calls[0].text == bot.content.t(
+        "history.period_unknown", wanted="365", periods="7, 30, 90", days=30
+    )

@@ -103,8 +103,16 @@ async def _show(context: BotContext, sender: Sender, days: int) -> None:
 @for_sender
 async def history_command(sender: Sender, context: BotContext) -> None:
     wanted = (context.args or [""])[0]
-    days = int(wanted) if wanted.isdecimal() and int(wanted) in PERIODS else DEFAULT_PERIOD
-    await _show(context, sender, days)
+    if wanted.isdecimal() and int(wanted) in PERIODS:
+        await _show(context, sender, int(wanted))
+        return
+    if wanted:  # a period it has not got: say so, and show the default one
+        periods = ", ".join(str(days) for days in PERIODS)
+        text = context.runtime.content.t(
+            "history.period_unknown", wanted=wanted[:20], periods=periods, days=DEFAULT_PERIOD
+        )
+        await context.bot.send_message(sender.chat_id, text)
+    await _show(context, sender, DEFAULT_PERIOD)
 
 
 async def period_tapped(update: Update, context: BotContext) -> None:

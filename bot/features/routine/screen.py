@@ -68,7 +68,7 @@ async def show_opened(app: BotApp, opened: service.Opened) -> None:
     elif opened.result == "offer" and opened.view is not None:
         await app.bot.send_message(
             chat_id,
-            render.offer_text(content, opened.view),
+            render.offer_text(content, opened.view, opened.request.exercise_id),
             reply_markup=offer_keyboard(content, opened.view, opened.request),
         )
     elif opened.result == "empty":

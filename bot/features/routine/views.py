@@ -277,8 +277,9 @@ def summary_text(content: Content, summary: Summary) -> str:
     return text
 
 
-def offer_text(content: Content, view: StepView) -> str:
-    """ "You have a routine in progress (at Glute bridge, exercise 2 of 7)..." """
+def offer_text(content: Content, view: StepView, instead: str | None = None) -> str:
+    """ "You have a routine in progress (at Glute bridge, exercise 2 of 7)..."; ``instead``:
+    the exercise id asked for on its own (the question then names it, as its button does)."""
     if view.item is not None and view.item_index is not None:
         name = exercise_of(content, view.item.exercise_id).name
         if view.kind == "single":
@@ -291,6 +292,9 @@ def offer_text(content: Content, view: StepView) -> str:
         here = content.t("routine.offer_at_end")
     else:
         here = content.t("routine.offer_not_started")
+    if instead is not None:
+        name = exercise_of(content, instead).name
+        return content.t("routine.offer_instead", where=here, name=name)
     return content.t("routine.offer", where=here)
 
 
