@@ -82,12 +82,13 @@ async def test_history_defaults_to_30_days_and_the_buttons_switch_period(bot: Bo
 
     calls = await bot.send(ALICE, "/history")
 
-    thirty = summary_text(bot.content, summarise(RATINGS, ROUTINE_DAYS, TODAY, 30))
+    first_day = min(ROUTINE_DAYS)  # 18 February: the share counts from the first day of use
+    thirty = summary_text(bot.content, summarise(RATINGS, ROUTINE_DAYS, TODAY, 30, first_day))
     assert [(c.method, c.text) for c in calls] == [("sendPhoto", thirty)]
     t = bot.content.t
     ratings, days = t("history.ratings_other", count=9), t("history.days_other", count=6)
     assert f"{ratings} on {days}" in thirty
-    assert t("history.routine_share", done=12, days=30, percent=40) in thirty
+    assert t("history.routine_share", done=12, days=21, percent=57) in thirty
     assert calls[0].buttons == [_periods(bot, 30)]
 
     calls = await bot.tap(ALICE, _period(bot, 7))

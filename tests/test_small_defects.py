@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.entry.fake_records import ApiCall
 from bot.plumbing.callbacks import Action, encode
 from tests.harness import BotHarness, catalog_fragment
+from tests.routine_helpers import skip_through
 
 ALICE = 181_818_181_818
 
@@ -54,3 +55,38 @@ async def test_history_with_a_period_it_has_not_got_says_what_is_possible(
     assert calls[0].text == bot.content.t(
         "history.period_unknown", wanted="365", periods="7, 30, 90", days=30
     )
+
+
+async def test_on_day_one_the_routine_share_counts_from_the_first_day(bot: BotHarness) -> None:
+    skip = bot.content.t("routine.pain_skip")
+    await bot.send(ALICE, "/start")
+    await bot.send(ALICE, "/routine")
+    await bot.tap(ALICE, skip)
+    await skip_through(bot, ALICE)
+    await bot.tap(ALICE, skip)
+    await bot.send(ALICE, "/pain 4")
+
+    calls = await bot.send(ALICE, "/history")
+
+    share = bot.content.t("history.routine_share", done=1, days=1, percent=100)
+    assert share in (calls[-1].text or "")
+
+
+def test_the_chart_legend_names_only_what_is_drawn() -> None:
+    from datetime import date
+
+    from bot.domain.progress import Rating, chart_data, summarise
+    from bot.features.progress.charts import legend_entries
+    from bot.features.progress.views import chart_labels
+    from tests.harness import catalog
+
+    today = date(2026, 3, 10)
+    one = [Rating(today, 5)]
+    labels = chart_labels(catalog(), summarise(one, set(), today, 30))
+
+    _, names = legend_entries(chart_data(one, set(), today, 30), labels)
+
+    assert names == [labels.daily]
+    two = [Rating(date(2026, 3, 9), 6), *one]
+    _, names = legend_entries(chart_data(two, {today}, today, 30), labels)
+    assert names == [labels.daily, labels.routine, labels.trend]

@@ -74,11 +74,18 @@ class ProgressSummary:
     routine_days: int
     pairs: int = 0
     """Routines in the period with both a before and an after rating."""
+    days_counted: int = 0
+    """The period's days since the user's first day (a new user's day one counts as 1 of 1,
+    not 1 of 30); 0: all ``days``."""
+
+    @property
+    def days_in_use(self) -> int:
+        return self.days_counted or self.days
 
     @property
     def routine_share(self) -> float:
-        """The share of the period's days with a completed routine, 0-1."""
-        return self.routine_days / self.days
+        """The share of the period's days in use with a completed routine, 0-1."""
+        return self.routine_days / self.days_in_use
 
     @property
     def has_data(self) -> bool:
@@ -141,10 +148,16 @@ def _in_period(ratings: Iterable[Rating], start: date, end: date) -> list[Rating
 
 
 def summarise(
-    ratings: Iterable[Rating], routine_days: Iterable[date], today: date, days: int
+    ratings: Iterable[Rating],
+    routine_days: Iterable[date],
+    today: date,
+    days: int,
+    first_day: date | None = None,
 ) -> ProgressSummary:
-    """The period's figures. Streaks count every routine day ever; the rest only the period."""
+    """The period's figures. Streaks count every routine day ever; the rest only the period.
+    ``first_day``: the user's first day with the bot (the routine share counts from it)."""
     start = period_start(today, days)
+    counted_from = max(start, min(first_day, today)) if first_day is not None else start
     chosen = _in_period(ratings, start, today)
     done = set(routine_days)
     scores = [rating.score for rating in chosen]
@@ -168,6 +181,7 @@ def summarise(
         best_streak=best_streak(done),
         routine_days=sum(1 for day in done if start <= day <= today),
         pairs=len(pairs),
+        days_counted=(today - counted_from).days + 1,
     )
 
 

@@ -80,8 +80,14 @@ async def load_history(session: AsyncSession, *, user_id: int, days: int, now: d
         if row.rated_at <= now
     ]
     done = await routine_days(session, user_id, zone)
+    user = await get_user(session, user_id)
+    # The first day of use: joining, or the first rating or routine (older data, imports).
+    known = [rating.day for rating in ratings] + list(done)
+    if user is not None:
+        known.append(user.created_at.astimezone(zone).date())
+    first_day = min(known, default=None)
     return History(
-        summary=summarise(ratings, done, today, days),
+        summary=summarise(ratings, done, today, days, first_day),
         chart=chart_data(ratings, done, today, days),
         zone_key=key,
     )

@@ -110,7 +110,7 @@ def summary_text(content: Content, summary: ProgressSummary, *, heading: str | N
         content.t(
             "history.routine_share",
             done=summary.routine_days,
-            days=summary.days,
+            days=summary.days_in_use,
             percent=percent(summary),
         ),
     ]
