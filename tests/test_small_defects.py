@@ -90,3 +90,24 @@ def test_the_chart_legend_names_only_what_is_drawn() -> None:
     two = [Rating(date(2026, 3, 9), 6), *one]
     _, names = legend_entries(chart_data(two, {today}, today, 30), labels)
     assert names == [labels.daily, labels.routine, labels.trend]
+
+
+async def test_a_pain_rise_after_a_done_routine_gets_no_well_done(bot: BotHarness) -> None:
+    from tests.routine_helpers import DONE, SET_DONE, set_user
+
+    await bot.send(ALICE, "/start")
+    await set_user(bot, ALICE, timers_enabled=False)
+    await bot.send(ALICE, "/routine")
+    calls = await bot.tap(ALICE, "2")
+    while True:
+        labels = calls[-1].button_data
+        button = DONE if DONE in labels else SET_DONE if SET_DONE in labels else None
+        if button is None:
+            break
+        calls = await bot.tap(ALICE, button)
+
+    calls = await bot.tap(ALICE, "6")
+
+    summary = calls[-1].text or ""
+    assert summary.startswith(bot.content.t("routine.summary_title_plain") + "\n")
+    assert summary.endswith(bot.content.t("pain.warning_more").strip())

@@ -233,6 +233,8 @@ def summary_text(content: Content, summary: Summary) -> str:
         lines = [content.t(key, name=name), "", time]
     else:
         key = "routine.summary_title" if summary.done else "routine.summary_title_not_done"
+        if summary.warning and summary.done:
+            key = "routine.summary_title_plain"  # no "Well done!" before a pain warning
         lines = [
             content.t(key),
             "",
@@ -270,7 +272,9 @@ def summary_text(content: Content, summary: Summary) -> str:
             lines.append(content.t(key, name=_names(content, (change.exercise_id,)), what=what))
     text = "\n".join(lines)
     if summary.warning:
+        # The same advice as /pain gives for a high rating (its second paragraph too).
         text += "\n\n" + content.safety.pain_warning.strip()
+        text += "\n\n" + content.t("pain.warning_more").strip()
         if summary.hurt:
             names = _names(content, summary.hurt)
             text += "\n\n" + content.t("routine.summary_stop_hurting", names=names)
