@@ -61,7 +61,7 @@ async def test_finish_early_records_the_real_duration_and_cancels_the_timer(
     calls = await bot.tap(ALICE, FINISH)
 
     assert methods(calls) == ["answerCallbackQuery", "editMessageText", "sendMessage"]
-    assert calls[1].text == f"{KNEES_1L}\n\n✓ Held 7 of 20 seconds."
+    assert calls[1].text == f"{KNEES_1L}\n\nStopped early: held 7 of 20 seconds."
     assert calls[2].text == (
         "Held 7 seconds. Next: rep 1 of 3, right leg.\nKnees to chest: hold 20 seconds."
     )
@@ -85,7 +85,8 @@ async def test_skip_moves_to_the_next_exercise_and_the_summary_lists_it(bot: Bot
 
     assert methods(calls) == ["answerCallbackQuery", "editMessageText", "sendMessage"]
     assert calls[1].text == f"{KNEES_1L}\n\nSkipped."
-    assert (calls[2].text or "").startswith("Skipped.\n\nExercise 2 of 7: Glute bridge\n")
+    # "Skipped." once, on the skipped step's message (issue 13.8: it was printed twice).
+    assert (calls[2].text or "").startswith("Exercise 2 of 7: Glute bridge\n")
     [hold] = await holds(bot)
     assert (hold.exercise_id, hold.outcome, hold.actual_seconds) == (
         "knees_to_chest",

@@ -71,8 +71,6 @@ def exercise_card(content: Content, exercise: Exercise) -> str:
     return content.t(
         "card.full",
         name=exercise.name,
-        order=exercise.order,
-        count=len(content.exercises),
         targets=exercise.targets,
         start_position=exercise.start_position,
         steps=steps,

@@ -112,7 +112,10 @@ async def show_outcome(app: BotApp, outcome: service.Outcome, *, tapped: int | N
             reply_markup=hurt_keyboard(content, outcome.hurt),
         )
     if outcome.next_view is not None:
-        text = render.next_text(content, outcome.next_view, outcome.lead, outcome.lead_seconds)
+        lead = outcome.lead
+        if lead == "skipped" and outcome.closing is not None:
+            lead = None  # the skipped step's message already says "Skipped."
+        text = render.next_text(content, outcome.next_view, lead, outcome.lead_seconds)
         await _send_step(app, outcome.next_view, chat_id, text)
     if outcome.summary is not None:
         text = render.summary_text(content, outcome.summary)
