@@ -111,3 +111,13 @@ async def test_a_pain_rise_after_a_done_routine_gets_no_well_done(bot: BotHarnes
     summary = calls[-1].text or ""
     assert summary.startswith(bot.content.t("routine.summary_title_plain") + "\n")
     assert summary.endswith(bot.content.t("pain.warning_more").strip())
+
+
+async def test_exercise_with_a_name_that_fits_one_stretch_shows_its_card(bot: BotHarness) -> None:
+    tilt = bot.content.exercise("pelvic_tilt")
+    assert tilt is not None
+
+    calls = await bot.send(ALICE, "/exercise pelvic")
+
+    assert (calls[0].text or "").startswith(tilt.name + "\n")
+    assert calls[0].text != bot.content.t("questions.choice_one")

@@ -4,13 +4,14 @@ what a message was read as."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
 )
 
-from bot.domain.questions import Library, Reading, ReadingKind
+from bot.domain.questions import NOTHING, Library, Reading, ReadingKind
 from bot.plumbing.callbacks import Action, encode
 from content import Answer, Content, Exercise
 
@@ -185,8 +186,12 @@ def reply_for(content: Content, reading: Reading) -> Reply | None:
 
 
 def exercise_command_reply(content: Content, library: Library, query: str) -> Reply:
-    """/exercise NAME: the card, a choice, or (nothing close, or no name) the list of seven."""
-    reply = reply_for(content, library.find_exercise(query)) if query else None
+    """/exercise NAME: the card, a choice, or (nothing close, or no name) the list of seven.
+    A name that fits one stretch only gets its card: the command asks for a stretch."""
+    reading = library.find_exercise(query) if query else NOTHING
+    if reading.kind is ReadingKind.CHOICE and len(reading.exercise_ids) == 1:
+        reading = replace(reading, kind=ReadingKind.EXERCISE)
+    reply = reply_for(content, reading) if query else None
     if reply is not None:
         return reply
     if not query:
