@@ -60,7 +60,7 @@ async def test_the_console_files_of_the_user_are_removed(bot: BotHarness, tmp_pa
     await bot.send(CONSOLE_USER_ID, "/export")
     folder = tmp_path / str(CONSOLE_USER_ID)
     saved = sorted(path.name for path in folder.iterdir())
-    assert len(saved) == 6  # two exports of three files each, none overwritten
+    assert len(saved) == 10  # two exports of five files each, none overwritten
 
     await _erase(bot, CONSOLE_USER_ID)
 
