@@ -121,3 +121,17 @@ async def test_exercise_with_a_name_that_fits_one_stretch_shows_its_card(bot: Bo
 
     assert (calls[0].text or "").startswith(tilt.name + "\n")
     assert calls[0].text != bot.content.t("questions.choice_one")
+
+
+def test_the_daily_prompt_is_called_one_thing_everywhere() -> None:
+    """Issue 13.8: "prompt" and "reminder" were used for the same thing."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "content"
+    said = []
+    for path in [*sorted((root / "messages" / "en").glob("*.yaml")), root / "answers.yaml"]:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            text = line.split(": ", 1)[-1] if line[:1].isalpha() else line  # a key: its text
+            if "reminder" in text.lower() and not line.lstrip().startswith("#"):
+                said.append(f"{path.name}: {line.strip()}")
+    assert said == []
