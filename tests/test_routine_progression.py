@@ -3,10 +3,10 @@ pain rise; short routines rotate; /settings changes the length, timers and left-
 
 from __future__ import annotations
 
-from bot.plumbing.callbacks import Action, encode
 from content import Content
 from storage.models import ExercisePreference, Hold, User
 from tests.harness import BotHarness
+from tests.reminder_flow import subscribe
 from tests.routine_helpers import (
     ALICE,
     DONE,
@@ -203,16 +203,23 @@ async def test_the_routine_settings_section(bot: BotHarness) -> None:
     def selected(label: str) -> str:
         return t("routine.settings_selected", label=label)
 
-    calls = await bot.tap_data(ALICE, 1, encode(Action.SETTINGS_ROUTINE))
+    await subscribe(bot, ALICE)
+    await bot.send(ALICE, "/settings")
+    settings = bot.message_with_button(ALICE, t("remind.btn_routine"))
 
-    assert methods(calls) == ["answerCallbackQuery", "sendMessage"]
+    calls = await bot.tap(ALICE, t("remind.btn_routine"))
+
+    # In place of the /settings message, like every settings screen, with a way back.
+    assert methods(calls) == ["answerCallbackQuery", "editMessageText"]
+    assert calls[1].params["message_id"] == settings.message_id
     assert calls[1].text == _settings_text(
         bot.content,
         t("routine.settings_full", count=7, minutes=12),
         t("routine.settings_timers_on"),
         t("routine.settings_none"),
     )
-    assert calls[1].buttons == [[selected(full), short], [timers_off]]
+    back = [t("remind.btn_back")]
+    assert calls[1].buttons == [[selected(full), short], [timers_off], back]
     screen = bot.message_with_button(ALICE, short)
 
     calls = await bot.tap(ALICE, short)
@@ -220,11 +227,11 @@ async def test_the_routine_settings_section(bot: BotHarness) -> None:
     assert methods(calls) == ["answerCallbackQuery", "editMessageText"]
     assert calls[1].params["message_id"] == screen.message_id
     assert t("routine.settings_short", minutes=5) in (calls[1].text or "")
-    assert calls[1].buttons == [[full, selected(short)], [timers_off]]
+    assert calls[1].buttons == [[full, selected(short)], [timers_off], back]
 
     calls = await bot.tap(ALICE, timers_off)
     assert t("routine.settings_timers_off") in (calls[1].text or "")
-    assert calls[1].buttons == [[full, selected(short)], [timers_on]]
+    assert calls[1].buttons == [[full, selected(short)], [timers_on], back]
     [user] = await bot.rows(User)
     assert (user.routine_length, user.timers_enabled) == ("short", False)
 
@@ -248,6 +255,7 @@ async def test_the_routine_settings_section(bot: BotHarness) -> None:
         [timers_off],
         [bring_back[0]],
         [bring_back[1]],
+        back,
     ]
 
     calls = await bot.tap(ALICE, bring_back[0])

@@ -172,16 +172,15 @@ def _valid_weekly(data: CallbackData) -> bool:
 
 
 async def weekly_screen(update: Update, context: BotContext) -> None:
-    """The /settings "Weekly summary" button: the screen as a new message."""
+    """The /settings "Weekly summary" button: the screen in place, like every /settings screen
+    (the summary's own button opens it too)."""
     tap = await read_tap(update, context)
     if tap is None:
         return
     settings = await _change(context, tap.sender)
     content = context.runtime.content
-    await context.bot.send_message(
-        tap.sender.chat_id,
-        weekly_screen_text(content, settings),
-        reply_markup=weekly_keyboard(content, settings),
+    await replace_tapped(
+        context.bot, tap, weekly_screen_text(content, settings), weekly_keyboard(content, settings)
     )
 
 

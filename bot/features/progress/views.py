@@ -197,10 +197,16 @@ def _check(label: str, chosen: bool, content: Content) -> str:
 
 
 def weekly_keyboard(content: Content, settings: WeeklySettings) -> InlineKeyboardMarkup:
+    back = InlineKeyboardButton(
+        content.t("remind.btn_back"), callback_data=encode(Action.SETTINGS_SCREEN, "main")
+    )
     if not settings.enabled:
         label = content.t("weekly_summary.button_on")
         return InlineKeyboardMarkup(
-            [[InlineKeyboardButton(label, callback_data=encode(Action.WEEKLY_TOGGLE, "on"))]]
+            [
+                [InlineKeyboardButton(label, callback_data=encode(Action.WEEKLY_TOGGLE, "on"))],
+                [back],
+            ]
         )
     off = content.t("weekly_summary.button_off")
     days = [
@@ -227,5 +233,6 @@ def weekly_keyboard(content: Content, settings: WeeklySettings) -> InlineKeyboar
             times[3:6],
             times[6:],
             [InlineKeyboardButton(other, callback_data=encode(Action.WEEKLY_OTHER_TIME))],
+            [back],
         ]
     )
