@@ -4,6 +4,7 @@ pending question repeated, briefly, after the reply to a text that was something
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 
 from telegram import InlineKeyboardMarkup, Update
@@ -14,6 +15,8 @@ from bot.plumbing.text_router import after_reply
 from bot.runtime import BotApp, BotContext
 from bot.services.pending import end_wait_for_command, still_waiting
 
+log = logging.getLogger(__name__)
+
 COMMAND_GROUP = -1
 """Handlers in this group run before every command's own handler (group 0)."""
 
@@ -21,11 +24,16 @@ StillOpen = Callable[[], Awaitable[bool]]
 
 
 async def end_wait_on_command(update: Update, context: BotContext) -> None:
+    """Before any command: no typed answer is awaited any more. A failure here (the database
+    busy) is only logged: the command's own handler runs next and reports its own errors."""
     sender = sender_of(update)
     if sender is None:
         return
-    async with context.runtime.session() as session:
-        await end_wait_for_command(session, sender.user_id)
+    try:
+        async with context.runtime.session() as session:
+            await end_wait_for_command(session, sender.user_id)
+    except Exception:  # whatever it was, the command itself goes on
+        log.warning("could not end a pending wait before a command: user=%s", sender.user_id)
 
 
 def repeat_question(
