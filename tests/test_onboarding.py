@@ -108,7 +108,7 @@ async def test_a_typed_time_in_twelve_hour_form_subscribes_for_tomorrow(bot: Bot
 
     calls = await bot.send(ALICE, "7.30 am")
 
-    assert [call.method for call in calls][0] == "editMessageReplyMarkup"  # the question's
+    assert calls[0].method == "editMessageReplyMarkup"  # the question's buttons go
     assert [call.text for call in calls[1:]] == [
         bot.content.t(
             "remind.subscribed", when="today at 07:30", zone="America/New_York", time="07:30"
