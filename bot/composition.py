@@ -17,6 +17,7 @@ from bot.features.basics import handlers as basics
 from bot.features.my_data import handlers as my_data
 from bot.features.onboarding import handlers as onboarding
 from bot.features.pain import handlers as pain
+from bot.features.pending import handlers as pending
 from bot.features.progress import handlers as progress
 from bot.features.questions import handlers as questions
 from bot.features.reminders import handlers as reminders
@@ -40,6 +41,7 @@ CONSOLE_TOKEN = "1000000:console-chat-token-not-for-telegram"  # noqa: S105 (not
 
 # Each feature module offers register(app); the order is the order handlers get to match.
 FEATURE_MODULES: tuple[ModuleType, ...] = (
+    pending,
     basics,
     onboarding,
     reminders,

@@ -42,7 +42,11 @@ def prepare_sqlite_file(url: str) -> None:
 
 
 def _configure_sqlite(engine: AsyncEngine, busy_timeout: float) -> None:
-    """WAL, foreign keys, a busy timeout, and ``BEGIN IMMEDIATE`` for every transaction.
+    """WAL, foreign keys, a busy timeout, ``secure_delete``, and ``BEGIN IMMEDIATE`` for every
+    transaction.
+
+    ``secure_delete`` overwrites deleted content with zeros, so a note erased with /delete is
+    not left in freed pages of the file (``wipe_deleted`` then checkpoints the WAL).
 
     pysqlite's own transaction handling starts transactions lazily and deferred, which can
     fail at once with "database is locked" when two writers meet; taking the write lock at
@@ -57,6 +61,7 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout: float) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={round(busy_timeout * 1000)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -121,6 +126,16 @@ async def autocommit_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConne
         finally:
             if postgresql:  # a pooled connection keeps its settings: put it back as it was
                 await _reset_or_discard(autocommit, "RESET synchronous_commit")
+
+
+async def wipe_deleted(engine: AsyncEngine) -> None:
+    """After an erase: on SQLite, copy the WAL into the file (where ``secure_delete`` has
+    zeroed the deleted rows) and truncate the WAL, so no old page with the rows stays in
+    either file. PostgreSQL frees dead rows with VACUUM (autovacuum; README "Erasing")."""
+    if engine.dialect.name != "sqlite":
+        return
+    async with autocommit_connection(engine) as connection:
+        await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 async def _reset_or_discard(connection: AsyncConnection, statement: str) -> None:

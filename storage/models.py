@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Time,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -59,6 +60,10 @@ class User(Base):
     onboarding_step: Mapped[str | None] = mapped_column(String(32))
     awaiting: Mapped[str | None] = mapped_column(String(32))
     awaiting_ref: Mapped[int | None] = mapped_column(BigInteger)
+    awaiting_since: Mapped[datetime | None]
+    """When the wait in ``awaiting`` began: it expires (``bot.domain.pending``)."""
+    awaiting_repeated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """The pending question was already repeated once after a text that did not answer it."""
     safety_acknowledged_at: Mapped[datetime | None]
     # The safety gate (migration 0004): the tier of the latest screening that found warning
     # signs ("none", "see_doctor", "emergency"), and when the user confirmed a doctor's check.
@@ -95,6 +100,8 @@ class Subscription(Base):
     status: Mapped[str] = mapped_column(String(16), default="active")
     paused_until: Mapped[datetime | None]
     next_due_at: Mapped[datetime | None]
+    note_when_done: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Once today's routine is done: False, no prompt that day; True, a one-line note."""
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

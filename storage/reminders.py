@@ -7,7 +7,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, insert, or_, select
+from sqlalchemy import Select, and_, exists, insert, or_, select, update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -182,3 +182,13 @@ async def routine_started_since(session: AsyncSession, user_id: int, since: date
             )
         )
     )
+
+
+async def mark_done_today(session: AsyncSession, delivery_ids: Sequence[int]) -> None:
+    """Claimed prompts not sent: the user already did today's routine (status "skipped")."""
+    if delivery_ids:
+        await session.execute(
+            update(ReminderDelivery)
+            .where(ReminderDelivery.id.in_(list(delivery_ids)))
+            .values(status=DeliveryStatus.SKIPPED, retry_at=None)
+        )

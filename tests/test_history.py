@@ -36,13 +36,22 @@ def _periods(bot: BotHarness, current: int) -> list[str]:
 async def _alice_in_berlin_with_the_domain_test_data(bot: BotHarness) -> None:
     """The ratings and routine days of test_progress_domain, at Berlin times."""
     await set_zone(bot, ALICE, "Europe/Berlin")
+    routines = {}
+    for day in sorted(ROUTINE_DAYS):
+        routines[day] = await add_routine(bot, ALICE, local(day, 9, 15), holds=1)
     for number, rating in enumerate(RATINGS):
         # The 5 March rating is at 00:30 Berlin time, still 4 March in UTC: only a
         # zone-aware day split puts it on the right day (and the figures depend on it).
         hour, minute = (0, 30) if rating.day.day == 5 else (8 + number % 3, 0)
-        await rate(bot, ALICE, rating.score, local(rating.day, hour, minute), rating.context)
-    for day in sorted(ROUTINE_DAYS):
-        await add_routine(bot, ALICE, local(day, 9, 15), holds=1)
+        routine = routines[rating.day] if rating.session_id is not None else None
+        await rate(
+            bot,
+            ALICE,
+            rating.score,
+            local(rating.day, hour, minute),
+            rating.context,
+            session_id=routine,
+        )
     # Not counted: a routine left unfinished, and everything of another user.
     await add_routine(bot, ALICE, local(TODAY, 7), status="abandoned")
     await rate(bot, BOB, 10, local(TODAY, 8))
@@ -73,12 +82,13 @@ async def test_history_defaults_to_30_days_and_the_buttons_switch_period(bot: Bo
 
     calls = await bot.send(ALICE, "/history")
 
-    thirty = summary_text(bot.content, summarise(RATINGS, ROUTINE_DAYS, TODAY, 30))
+    first_day = min(ROUTINE_DAYS)  # 18 February: the share counts from the first day of use
+    thirty = summary_text(bot.content, summarise(RATINGS, ROUTINE_DAYS, TODAY, 30, first_day))
     assert [(c.method, c.text) for c in calls] == [("sendPhoto", thirty)]
     t = bot.content.t
     ratings, days = t("history.ratings_other", count=9), t("history.days_other", count=6)
     assert f"{ratings} on {days}" in thirty
-    assert t("history.routine_share", done=12, days=30, percent=40) in thirty
+    assert t("history.routine_share", done=12, days=21, percent=57) in thirty
     assert calls[0].buttons == [_periods(bot, 30)]
 
     calls = await bot.tap(ALICE, _period(bot, 7))
@@ -97,9 +107,10 @@ async def test_a_period_in_other_digits_gets_the_default_period(bot: BotHarness)
     """Found by the fuzzer: "²²" passed str.isdigit and then failed int()."""
     await bot.send(ALICE, "/pain 4")
 
-    for typed in ("/history ²²", "/history ７"):  # superscripts; a full-width 7 is a 7
-        calls = await bot.send(ALICE, typed)
-        assert [c.method for c in calls] == ["sendPhoto"], typed
+    calls = await bot.send(ALICE, "/history ²²")  # superscripts: not a period (it says so)
+    assert [c.method for c in calls] == ["sendMessage", "sendPhoto"]
+    calls = await bot.send(ALICE, "/history ７")  # a full-width 7 is a 7
+    assert [c.method for c in calls] == ["sendPhoto"]
     assert calls[0].buttons == [["• 7 days •", "30 days", "90 days"]]
     assert bot.errors == []
 
@@ -156,3 +167,43 @@ async def test_words_too_long_for_a_caption_go_in_their_own_message(
     finally:
         await bot.stop()
     assert bot.errors == []
+
+
+async def test_before_and_after_are_compared_in_pairs_from_the_same_routine(
+    bot: BotHarness,
+) -> None:
+    """Issue 13 item 6: a stopped routine (before 4) and a finished one (7, then 9): the
+    change is +2, not "3.5 points higher" (the mean of 4 and 7 against 9)."""
+    bot.runtime.clock.set(datetime(2026, 3, 10, 19, 0, tzinfo=UTC))
+    await set_zone(bot, ALICE, "Europe/Berlin")
+    stopped = await add_routine(bot, ALICE, local(TODAY, 8), status="stopped")
+    finished = await add_routine(bot, ALICE, local(TODAY, 9))
+    await rate(bot, ALICE, 4, local(TODAY, 7, 50), "before", session_id=stopped)
+    await rate(bot, ALICE, 7, local(TODAY, 8, 50), "before", session_id=finished)
+    await rate(bot, ALICE, 9, local(TODAY, 9, 1), "after", session_id=finished)
+
+    calls = await bot.send(ALICE, "/history 7")
+
+    text = calls[0].text or ""
+    higher = bot.content.t("history.before_after_higher", before="7.0", after="9.0", points="2.0")
+    assert higher in text
+
+
+async def test_the_shown_difference_is_the_difference_of_the_shown_values(
+    bot: BotHarness,
+) -> None:
+    """Before 8 / 6 = 1.33 and after 1 / 6 = 0.17 on average print as 1.3 and 0.2: the change
+    shown is 1.1, not the 1.2 of the exact values (which reads as an arithmetic error)."""
+    bot.runtime.clock.set(datetime(2026, 3, 10, 19, 0, tzinfo=UTC))
+    await set_zone(bot, ALICE, "Europe/Berlin")
+    befores, afters = [2, 2, 1, 1, 1, 1], [1, 0, 0, 0, 0, 0]
+    for number, (before, after) in enumerate(zip(befores, afters, strict=True)):
+        routine = await add_routine(bot, ALICE, local(TODAY, 8 + number))
+        await rate(bot, ALICE, before, local(TODAY, 7 + number, 50), "before", session_id=routine)
+        await rate(bot, ALICE, after, local(TODAY, 8 + number, 1), "after", session_id=routine)
+
+    calls = await bot.send(ALICE, "/history 7")
+
+    text = calls[0].text or ""
+    lower = bot.content.t("history.before_after_lower", before="1.3", after="0.2", points="1.1")
+    assert lower in text

@@ -7,8 +7,8 @@ import io
 
 from sqlalchemy import delete
 
-from bot.domain.export_csv import COLUMNS
-from storage.models import Base, Hold, PainRating, RoutineSession, User
+from bot.domain.export_csv import COLUMNS, Kind
+from storage.models import Base, Hold, RoutineSession, User
 from tests.harness import BotHarness
 from tests.png import png_size
 from tests.progress_fixtures import (
@@ -24,11 +24,14 @@ ALICE = 111_111_111_111
 BOB = 222_222_222
 
 
-def parse_csv(data: bytes) -> list[dict[str, str]]:
+def parse_csv(data: bytes, kind: Kind) -> tuple[str, list[dict[str, str]]]:
+    """A file's first line (what it holds, the period) and its rows."""
     assert data.startswith(b"\xef\xbb\xbf")
-    reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline=""))
-    assert tuple(reader.fieldnames or ()) == COLUMNS
-    return list(reader)
+    lines = io.StringIO(data.decode("utf-8-sig"), newline="")
+    title = next(csv.reader(lines))[0]
+    reader = csv.DictReader(lines)
+    assert tuple(reader.fieldnames or ()) == COLUMNS[kind]
+    return title, list(reader)
 
 
 async def test_export_sends_a_csv_of_exactly_the_users_rows_and_the_picture(
@@ -44,37 +47,39 @@ async def test_export_sends_a_csv_of_exactly_the_users_rows_and_the_picture(
 
     calls = await bot.send(ALICE, "/export")
 
-    assert [(c.method, c.chat_id) for c in calls] == [
-        ("sendDocument", ALICE),
-        ("sendDocument", ALICE),
-        ("sendDocument", ALICE),
-    ]
-    sheet, picture, report = calls
+    assert [(c.method, c.chat_id) for c in calls] == [("sendDocument", ALICE)] * 5
+    pain, sessions, steps, picture, report = calls
     assert report.files["document"].startswith(b"%PDF")
     assert report.text == bot.content.t("export.report_caption", days=90)
     t = bot.content.t
-    assert sheet.text == t(
+    assert pain.text == t(
         "export.csv_caption",
         ratings=t("history.ratings_other", count=3),
         routines=t("export.routines_one"),
         holds=t("export.holds_other", count=3),
+        sets=t("export.sets_other", count=0),
     )
-    rows = parse_csv(sheet.files["document"])
-    alice_ratings = await bot.rows(PainRating, PainRating.user_id == ALICE)
-    alice_holds = await bot.rows(Hold, Hold.user_id == ALICE)
-    expected = sorted(
-        [("pain", str(r.id)) for r in alice_ratings]
-        + [("routine", str(routine))]
-        + [("hold", str(h.id)) for h in alice_holds]
+    title, ratings = parse_csv(pain.files["document"], "pain")
+    assert title == t(
+        "export.title_pain", start="2026-03-02", end="2026-03-02", zone="Europe/Berlin"
     )
-    assert sorted((row["record"], row["id"]) for row in rows) == expected
-    notes = {row["note"] for row in rows if row["record"] == "pain"}
-    assert notes == {"", "looser, less tingling", "after a long drive"}
-    assert {row["session_id"] for row in rows if row["record"] == "hold"} == {str(routine)}
+    assert {row["note"] for row in ratings} == {"", "looser, less tingling", "after a long drive"}
+    assert {row["when"] for row in ratings} == {"before a routine", "after a routine", "on its own"}
     # Berlin time: the ratings at 06:00 UTC, the routine started 12 minutes earlier.
-    times = {(row["record"], row["local_time"]) for row in rows if row["record"] != "hold"}
-    assert times == {("pain", "2026-03-02 07:00"), ("routine", "2026-03-02 06:48")}
-    assert "felt looser" not in sheet.files["document"].decode("utf-8-sig")  # Bob's note
+    assert {row["time"] for row in ratings} == {"07:00"}
+    _, routines = parse_csv(sessions.files["document"], "routines")
+    assert [(row["routine_number"], row["started"]) for row in routines] == [
+        (str(routine), "06:48")
+    ]
+    _, holds = parse_csv(steps.files["document"], "steps")
+    alice_holds = await bot.rows(Hold, Hold.user_id == ALICE)
+    assert len(holds) == len(alice_holds) == 3
+    assert {row["routine_number"] for row in holds} == {str(routine)}
+    knees = bot.content.exercise("knees_to_chest")
+    assert knees is not None
+    assert {row["exercise"] for row in holds} == {knees.name}
+    everything = b"".join(call.files["document"] for call in (pain, sessions, steps))
+    assert "felt looser" not in everything.decode("utf-8-sig")  # Bob's note
 
     assert picture.text == bot.content.t("export.picture_caption")
     assert png_size(picture.files["document"]) == (1080, 1350)

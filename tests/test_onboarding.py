@@ -108,7 +108,8 @@ async def test_a_typed_time_in_twelve_hour_form_subscribes_for_tomorrow(bot: Bot
 
     calls = await bot.send(ALICE, "7.30 am")
 
-    assert [call.text for call in calls] == [
+    assert calls[0].method == "editMessageReplyMarkup"  # the question's buttons go
+    assert [call.text for call in calls[1:]] == [
         bot.content.t(
             "remind.subscribed", when="today at 07:30", zone="America/New_York", time="07:30"
         )
@@ -165,7 +166,7 @@ async def test_typing_during_the_safety_check_repeats_the_question(bot: BotHarne
     content = bot.content
     await bot.send(ALICE, "/start")
 
-    calls = await bot.send(ALICE, "why do you ask?")
+    calls = await bot.send(ALICE, "hmm ok")
 
     questions = content.safety.red_flag_questions
     question = content.t(
@@ -175,6 +176,24 @@ async def test_typing_during_the_safety_check_repeats_the_question(bot: BotHarne
         ("sendMessage", content.t("onboard.answer_with_buttons") + "\n\n" + question)
     ]
     assert set(calls[0].button_data) == {"Yes", "No"}
+
+
+async def test_a_question_during_the_safety_check_is_answered_then_it_is_asked_again(
+    bot: BotHarness,
+) -> None:
+    content = bot.content
+    await bot.send(ALICE, "/start")
+
+    calls = await bot.send(ALICE, "why do you ask?")
+
+    questions = content.safety.red_flag_questions
+    question = content.t(
+        "onboard.safety_question", number=1, total=len(questions), question=questions[0].question
+    )
+    assert len(calls) == 2
+    assert calls[0].text != content.t("onboard.answer_with_buttons") + "\n\n" + question
+    assert calls[1].text == content.t("pending.safety") + "\n\n" + question
+    assert set(calls[1].button_data) == {"Yes", "No"}
 
 
 async def test_an_old_safety_button_is_stale_not_a_second_answer(bot: BotHarness) -> None:
@@ -324,7 +343,7 @@ async def test_start_survives_a_restart_half_way(bot: BotHarness) -> None:
     await bot.restart()
     calls = await bot.send(ALICE, "8:15")
 
-    assert [call.text for call in calls] == [
+    assert [call.text for call in calls if call.method == "sendMessage"] == [
         bot.content.t(
             "remind.subscribed", when="today at 08:15", zone="Europe/Berlin", time="08:15"
         )

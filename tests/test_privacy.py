@@ -62,9 +62,12 @@ async def test_nothing_alice_does_reaches_bobs_data(bot: BotHarness) -> None:
     )
     assert f"\n{figures}\n" in (calls[0].text or "")
     calls = await bot.send(ALICE, "/export")
-    sheet = calls[0].files["document"].decode("utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(sheet, newline="")))
-    assert [(row["record"], row["score"], row["note"]) for row in rows] == [("pain", "3", "")]
+    lines = io.StringIO(calls[0].files["document"].decode("utf-8-sig"), newline="")
+    next(lines)  # the line naming the period
+    rows = list(csv.DictReader(lines))
+    assert [(row["pain_0_to_10"], row["note"]) for row in rows] == [("3", "")]
+    for call in calls[1:3]:  # her routines and exercise steps: none, and none of Bob's
+        assert len(call.files["document"].decode("utf-8-sig").splitlines()) == 2
 
     # Her settings and her erase touch only her own rows, whatever the buttons carry.
     await bot.tap_data(ALICE, 1, encode(Action.SETTINGS_WEEKLY))

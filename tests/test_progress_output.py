@@ -10,7 +10,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.export_csv import COLUMNS, HoldRecord, PainRecord, RoutineRecord, export_csv
+from bot.domain.export_csv import (
+    COLUMNS,
+    KINDS,
+    ExportFile,
+    HoldRecord,
+    Kind,
+    PainRecord,
+    RoutineRecord,
+    export_files,
+)
 from bot.domain.progress import chart_data, summarise
 from bot.features.progress.charts import (
     BEFORE_COLOUR,
@@ -69,8 +78,8 @@ def test_worse_and_steady_trends_and_rising_pain_after(content: Content) -> None
     from bot.domain.progress import CONTEXT_AFTER, CONTEXT_BEFORE, Rating
 
     rising = [
-        Rating(date(2026, 3, 4), 3, CONTEXT_BEFORE),
-        Rating(date(2026, 3, 4), 5, CONTEXT_AFTER),
+        Rating(date(2026, 3, 4), 3, CONTEXT_BEFORE, session_id=1),
+        Rating(date(2026, 3, 4), 5, CONTEXT_AFTER, session_id=1),
         Rating(date(2026, 3, 10), 6),
     ]
     text = summary_text(content, summarise(rising, {date(2026, 3, 8)}, TODAY, 7))
@@ -171,74 +180,73 @@ def _utc(day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2026, 3, day, hour, minute, tzinfo=UTC)
 
 
-def test_export_csv_parses_into_one_table_with_a_record_column() -> None:
+TITLES: dict[Kind, str] = {kind: f"{kind}, Berlin" for kind in KINDS}
+
+
+def _table(file: ExportFile) -> tuple[str, list[dict[str, str]]]:
+    """The file's first line and its rows under the column names."""
+    assert file.data.startswith(b"\xef\xbb\xbf")
+    lines = io.StringIO(file.data.decode("utf-8-sig"), newline="")
+    title = next(csv.reader(lines))[0]
+    reader = csv.DictReader(lines)
+    assert tuple(reader.fieldnames or ()) == COLUMNS[file.kind]
+    return title, list(reader)
+
+
+def test_export_is_one_plain_table_per_kind_of_record() -> None:
     pain = [
         PainRecord(2, _utc(3, 7), 4, "after", "=HYPERLINK(evil)", 5),
         PainRecord(1, _utc(3, 6, 30), 6, "before", None, 5),
         PainRecord(3, _utc(4, 20), 3, "any", 'long, "quoted"\nnote', None),
     ]
     routines = [RoutineRecord(5, _utc(3, 6, 31), _utc(3, 6, 59), "completed", "full", 6, 4)]
-    holds = [
-        HoldRecord(
-            9,
-            5,
-            _utc(3, 6, 32),
-            _utc(3, 6, 33),
-            "knees_to_chest",
-            "left",
-            1,
-            1,
-            30,
-            None,
-            30,
-            "done",
-        )
-    ]
-
-    data = export_csv(pain, routines, holds, ZoneInfo("Europe/Berlin"))
-
-    assert data.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-    assert list(rows[0]) == list(COLUMNS)
-    assert [(row["record"], row["id"]) for row in rows] == [
-        ("pain", "1"),
-        ("pain", "2"),
-        ("pain", "3"),
-        ("routine", "5"),
-        ("hold", "9"),
-    ]
-    first, formula, quoted, routine, hold = rows
-    assert first["local_time"] == "2026-03-03 07:30"
-    assert first["utc_time"] == "2026-03-03T06:30:00Z"
-    assert (first["score"], first["context"], first["session_id"], first["note"]) == (
-        "6",
-        "before",
-        "5",
-        "",
+    hold = HoldRecord(
+        9, 5, _utc(3, 6, 32), _utc(3, 6, 33), "knees_to_chest", "left", 1, 1, 30, None, 30, "done"
     )
+    a_set = replace(hold, id=10, exercise_id="glute_bridge", side=None, target_reps=8)
+    names = {"knees_to_chest": "Knees to chest"}
+
+    files = export_files(pain, routines, [a_set, hold], ZoneInfo("Europe/Berlin"), TITLES, names)
+
+    assert [(file.kind, file.rows) for file in files] == [
+        ("pain", 3),
+        ("routines", 1),
+        ("steps", 2),
+    ]
+    (title, ratings), (_, sessions), (_, steps) = (_table(file) for file in files)
+    assert title == "pain, Berlin"
+    first, formula, quoted = ratings
+    assert (first["date"], first["time"], first["pain_0_to_10"], first["when"]) == (
+        "2026-03-03",
+        "07:30",
+        "6",
+        "before a routine",
+    )
+    assert first["routine_number"] == "5"
     assert formula["note"] == "'=HYPERLINK(evil)"
-    assert quoted["note"] == 'long, "quoted"\nnote'
-    assert (routine["status"], routine["kind"], routine["pain_before"], routine["pain_after"]) == (
+    assert (quoted["note"], quoted["when"]) == ('long, "quoted"\nnote', "on its own")
+    (routine,) = sessions
+    assert (routine["started"], routine["finished"], routine["status"]) == (
+        "07:31",
+        "07:59",
         "completed",
-        "full",
-        "6",
-        "4",
     )
-    assert routine["end_utc"] == "2026-03-03T06:59:00Z"
-    assert (hold["exercise"], hold["side"], hold["rep"], hold["set"], hold["status"]) == (
-        "knees_to_chest",
+    assert (routine["pain_before"], routine["pain_after"]) == ("6", "4")
+    held, repeated = steps
+    assert (held["exercise"], held["side"], held["kind"], held["seconds_taken"]) == (
+        "Knees to chest",
         "left",
-        "1",
-        "1",
-        "done",
+        "hold",
+        "30",
     )
-    assert (hold["target_seconds"], hold["actual_seconds"], hold["score"]) == ("30", "30", "")
+    assert (repeated["kind"], repeated["target_reps"]) == ("set", "8")
 
 
-def test_an_empty_export_is_just_the_header() -> None:
-    data = export_csv([], [], [], ZoneInfo("UTC"))
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-    assert rows == [list(COLUMNS)]
+def test_an_empty_export_is_just_the_first_line_and_the_columns() -> None:
+    files = export_files([], [], [], ZoneInfo("UTC"), TITLES)
+    for file in files:
+        rows = list(csv.reader(io.StringIO(file.data.decode("utf-8-sig"), newline="")))
+        assert rows == [[TITLES[file.kind]], list(COLUMNS[file.kind])]
 
 
 def _pixels_of(png: bytes, colour: str) -> int:

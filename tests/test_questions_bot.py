@@ -68,7 +68,7 @@ async def test_the_card_reads_well(bot: BotHarness) -> None:
     calls = await bot.send(ALICE, "/exercise glute bridge")
 
     assert calls[0].text == (
-        "Glute bridge (3 of 7)\n"
+        "Glute bridge\n"
         "Strengthens the buttock muscles (glutes), the backs of the thighs and the lower back.\n"
         "\n"
         "How to start: Lie on your back with your knees bent and your feet flat on the floor, "

@@ -361,6 +361,7 @@ async def test_settings_main_screen(bot: BotHarness) -> None:
                 days=_t("remind.days_every"),
                 status=_t("remind.status_active"),
                 next=_next("remind.when_today", "07:30"),
+                when_done=_t("remind.when_done_quiet"),
             ),
         )
     ]
@@ -370,6 +371,7 @@ async def test_settings_main_screen(bot: BotHarness) -> None:
         [button["time"], button["zone"]],
         [button["days"], button["pause"]],
         [button["routine"], button["weekly"]],
+        [_t("remind.btn_when_done_note")],
     ]
     assert calls[0].button_data[button["routine"]] == encode(Action.SETTINGS_ROUTINE)
     assert calls[0].button_data[button["weekly"]] == encode(Action.SETTINGS_WEEKLY)
@@ -416,7 +418,8 @@ async def test_time_from_settings_and_by_command(bot: BotHarness) -> None:
     asked = await bot.send(ALICE, "/time")
     assert asked[0].text == content.t("remind.ask_time_current", time="19:00")
     answered = await bot.send(ALICE, "6:45")
-    assert "06:45" in (answered[0].text or "")
+    assert [call.method for call in answered] == ["editMessageReplyMarkup", "sendMessage"]
+    assert "06:45" in (answered[1].text or "")
     assert (await subscription(bot, ALICE)).local_time == time(6, 45)
     (user,) = await bot.rows(User)
     assert user.awaiting is None
@@ -464,13 +467,15 @@ async def test_a_long_message_while_asked_for_a_time_goes_elsewhere(bot: BotHarn
     question = "How long should I hold the knee to chest stretch when my back is stiff?"
     calls = await bot.send(ALICE, question)
 
-    # Not a time: the questions feature answers it with the stretch's card.
-    assert [call.method for call in calls] == ["sendMessage"]
+    # Not a time: the questions feature answers it with the stretch's card, then the time
+    # question comes again, in one line.
+    assert [call.method for call in calls] == ["sendMessage", "sendMessage"]
     knees = bot.content.exercise("knees_to_chest")
     assert knees is not None
     assert (calls[0].text or "").startswith(knees.name)
+    assert calls[1].text == bot.content.t("pending.time")
     (user,) = await bot.rows(User)
-    assert user.awaiting is None
+    assert user.awaiting == "remind_time"
 
 
 async def test_a_user_can_only_use_their_own_prompt_buttons(bot: BotHarness) -> None:

@@ -325,3 +325,22 @@ def test_steps_written_for_the_right_side_mirror_for_the_left() -> None:
     assert mirror_sides("Right: turn to the left, then upright.") == (
         "Left: turn to the right, then upright."
     )
+
+
+def test_steady_sessions_count_by_day_and_stop_at_an_unclean_one() -> None:
+    from datetime import date
+
+    from bot.domain.progression import plausibly_done, steady_days
+
+    monday, tuesday, wednesday = date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 4)
+
+    def on(day: date, clean: bool = True) -> Occurrence:
+        return Occurrence(done_any=True, completed=clean, pain_rose=False, hurt=False, day=day)
+
+    assert steady_days([on(monday), on(monday), on(monday)]) == 1
+    assert steady_days([on(monday), on(tuesday), on(tuesday), on(wednesday)]) == 3
+    assert steady_days([on(monday), on(tuesday, clean=False), on(wednesday)]) == 1
+    assert plausibly_done(20, None, 9) is False
+    assert plausibly_done(20, None, 10) is True
+    assert plausibly_done(4, 8, 15) is False
+    assert plausibly_done(4, 8, None) is True

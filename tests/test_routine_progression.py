@@ -3,10 +3,10 @@ pain rise; short routines rotate; /settings changes the length, timers and left-
 
 from __future__ import annotations
 
-from bot.plumbing.callbacks import Action, encode
 from content import Content
 from storage.models import ExercisePreference, Hold, User
 from tests.harness import BotHarness
+from tests.reminder_flow import subscribe
 from tests.routine_helpers import (
     ALICE,
     DONE,
@@ -56,14 +56,16 @@ def _changes(content: Content, key: str, knees: tuple[int, int], bridge: tuple[i
 
 
 async def _day(bot: BotHarness, before: int, after: int) -> tuple[str, str, str]:
-    """One routine of knees to chest and the bridge, timers off; returns the two exercise
-    cards and the summary. Then a day passes."""
+    """One routine of knees to chest and the bridge, timers off, each step given its time;
+    returns the two exercise cards and the summary. Then a day passes."""
     await bot.send(ALICE, "/routine")
     calls = await bot.tap(ALICE, str(before))
     knees = calls[-1].text or ""
     for _ in range(6):
+        await bot.advance(seconds=30)
         calls = await bot.tap(ALICE, DONE)
     bridge = calls[-1].text or ""
+    await bot.advance(seconds=60)
     await bot.tap(ALICE, SET_DONE)
     calls = await bot.tap(ALICE, str(after))
     await bot.advance(days=1)
@@ -106,7 +108,9 @@ async def test_progression_steps_up_after_three_steady_days_and_back_after_a_pai
     )
     assert t("routine.summary_pain", before=3, after=6) in summary
     assert _changes(bot.content, "routine.summary_change_down", (25, 20), (4, 3)) in summary
-    assert summary.endswith(bot.content.safety.pain_warning.strip())
+    # The same advice as /pain, all of it, and no "Well done!" before it (issue 13.8).
+    warning = bot.content.safety.pain_warning.strip()
+    assert summary.endswith(warning + "\n\n" + bot.content.t("pain.warning_more").strip())
     day4 = (await sessions(bot))[3]
     assert {h.target_seconds for h in await holds(bot, Hold.session_id == day4.id)} == {25, 4}
 
@@ -203,16 +207,23 @@ async def test_the_routine_settings_section(bot: BotHarness) -> None:
     def selected(label: str) -> str:
         return t("routine.settings_selected", label=label)
 
-    calls = await bot.tap_data(ALICE, 1, encode(Action.SETTINGS_ROUTINE))
+    await subscribe(bot, ALICE)
+    await bot.send(ALICE, "/settings")
+    settings = bot.message_with_button(ALICE, t("remind.btn_routine"))
 
-    assert methods(calls) == ["answerCallbackQuery", "sendMessage"]
+    calls = await bot.tap(ALICE, t("remind.btn_routine"))
+
+    # In place of the /settings message, like every settings screen, with a way back.
+    assert methods(calls) == ["answerCallbackQuery", "editMessageText"]
+    assert calls[1].params["message_id"] == settings.message_id
     assert calls[1].text == _settings_text(
         bot.content,
         t("routine.settings_full", count=7, minutes=12),
         t("routine.settings_timers_on"),
         t("routine.settings_none"),
     )
-    assert calls[1].buttons == [[selected(full), short], [timers_off, pictures_off]]
+    back = [t("remind.btn_back")]
+    assert calls[1].buttons == [[selected(full), short], [timers_off, pictures_off], back]
     screen = bot.message_with_button(ALICE, short)
 
     calls = await bot.tap(ALICE, short)
@@ -220,11 +231,11 @@ async def test_the_routine_settings_section(bot: BotHarness) -> None:
     assert methods(calls) == ["answerCallbackQuery", "editMessageText"]
     assert calls[1].params["message_id"] == screen.message_id
     assert t("routine.settings_short", minutes=5) in (calls[1].text or "")
-    assert calls[1].buttons == [[full, selected(short)], [timers_off, pictures_off]]
+    assert calls[1].buttons == [[full, selected(short)], [timers_off, pictures_off], back]
 
     calls = await bot.tap(ALICE, timers_off)
     assert t("routine.settings_timers_off") in (calls[1].text or "")
-    assert calls[1].buttons == [[full, selected(short)], [timers_on, pictures_off]]
+    assert calls[1].buttons == [[full, selected(short)], [timers_on, pictures_off], back]
     [user] = await bot.rows(User)
     assert (user.routine_length, user.timers_enabled) == ("short", False)
 
@@ -248,6 +259,7 @@ async def test_the_routine_settings_section(bot: BotHarness) -> None:
         [timers_off, pictures_off],
         [bring_back[0]],
         [bring_back[1]],
+        back,
     ]
 
     calls = await bot.tap(ALICE, bring_back[1])  # the bridge

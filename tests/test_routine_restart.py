@@ -78,7 +78,7 @@ async def test_after_a_restart_the_cards_buttons_keep_working(bot: BotHarness) -
     calls = await bot.tap(ALICE, FINISH)
 
     assert methods(calls) == ["answerCallbackQuery", "editMessageText", "sendMessage"]
-    assert calls[1].text == f"{KNEES_1L}\n\n✓ Held 11 of 20 seconds."
+    assert calls[1].text == f"{KNEES_1L}\n\nStopped early: held 11 of 20 seconds."
     assert timer_jobs(bot) == []
     [hold] = await holds(bot)
     assert (hold.outcome, hold.actual_seconds) == ("stopped_early", 11)

@@ -68,7 +68,7 @@ async def test_finish_early_records_the_real_duration_and_cancels_the_timer(
     calls = await bot.tap(ALICE, FINISH)
 
     assert methods(calls) == ["answerCallbackQuery", "editMessageText", "sendMessage"]
-    assert calls[1].text == f"{KNEES_1L}\n\n✓ Held 7 of 20 seconds."
+    assert calls[1].text == f"{KNEES_1L}\n\nStopped early: held 7 of 20 seconds."
     assert calls[2].text == (
         "Held 7 seconds. Next: rep 1 of 3, right leg.\nKnees to chest: hold 20 seconds."
     )
@@ -92,7 +92,8 @@ async def test_skip_moves_to_the_next_exercise_and_the_summary_lists_it(bot: Bot
 
     assert methods(calls) == ["answerCallbackQuery", "editMessageText", "sendMessage"]
     assert calls[1].text == f"{KNEES_1L}\n\nSkipped."
-    assert (calls[2].text or "").startswith("Skipped.\n\nExercise 2 of 6: Glute bridge\n")
+    # "Skipped." once, on the skipped step's message (issue 13.8: it was printed twice).
+    assert (calls[2].text or "").startswith("Exercise 2 of 6: Glute bridge\n")
     [hold] = await holds(bot)
     assert (hold.exercise_id, hold.outcome, hold.actual_seconds) == (
         "knees_to_chest",
@@ -524,7 +525,10 @@ async def test_a_warning_when_the_pain_rose(bot: BotHarness) -> None:
 
     summary = calls[-1].text or ""
     assert "Pain: 2 → 5" in summary
-    assert summary.endswith(bot.content.safety.pain_warning.strip())
+    # The same advice as /pain, all of it, and no "Well done!" before it (issue 13.8).
+    warning = bot.content.safety.pain_warning.strip()
+    assert summary.endswith(warning + "\n\n" + bot.content.t("pain.warning_more").strip())
+    assert not summary.startswith(bot.content.t("routine.summary_title"))
 
 
 async def test_a_streak_counts_days_in_the_users_zone(bot: BotHarness) -> None:

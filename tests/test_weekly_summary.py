@@ -116,10 +116,12 @@ async def test_a_user_who_blocked_the_bot_gets_no_more_summaries(
 async def test_the_settings_screen_changes_day_and_time_or_turns_it_off(bot: BotHarness) -> None:
     await set_zone(bot, ALICE, "Europe/Berlin")
     await bot.send(ALICE, "/pain 5")
+    await bot.send(ALICE, "/settings")
 
-    calls = await bot.tap_data(ALICE, 1, encode(Action.SETTINGS_WEEKLY))
+    calls = await bot.tap(ALICE, bot.content.t("remind.btn_weekly"))
 
-    assert [c.method for c in calls] == ["answerCallbackQuery", "sendMessage"]
+    # In place of the /settings message, like every settings screen, with a way back.
+    assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
     screen = calls[1]
     assert "On: Sundays at 18:00 (your time, Europe/Berlin)." in (screen.text or "")
     assert "Next one: Sunday 8 March, 18:00." in (screen.text or "")
@@ -131,6 +133,7 @@ async def test_the_settings_screen_changes_day_and_time_or_turns_it_off(bot: Bot
         ["12:00", "17:00", "✓ 18:00"],
         ["19:00", "20:00", "21:00"],
         ["Other time…"],
+        [bot.content.t("remind.btn_back")],
     ]
 
     calls = await bot.tap(ALICE, "Wed")
@@ -147,7 +150,7 @@ async def test_the_settings_screen_changes_day_and_time_or_turns_it_off(bot: Bot
     assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
 
     calls = await bot.tap(ALICE, "Turn off")
-    assert calls[1].buttons == [["Turn on"]]
+    assert calls[1].buttons == [["Turn on"], [bot.content.t("remind.btn_back")]]
     row = await user(bot, ALICE)
     assert (row.weekly_summary_enabled, row.weekly_summary_next_at) == (False, None)
     calls = await bot.advance(days=3)

@@ -16,8 +16,3 @@ class Step(StrEnum):
 class Awaiting(StrEnum):
     ZONE = "remind_zone"
     TIME = "remind_time"
-
-
-MAX_LOOSE_INPUT = 60
-"""Outside /start, a typed answer longer than this that does not parse is taken as something
-else (a question), not as a bad time or zone: the wait ends and other features get it."""

@@ -34,6 +34,8 @@ class Rating:
     day: date
     score: int
     context: str = CONTEXT_ANY
+    session_id: int | None = None
+    """The routine a before or after rating belongs to (to compare them in pairs)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,15 +67,25 @@ class ProgressSummary:
     highest: int | None
     before_average: float | None
     after_average: float | None
+    """Averages over routines rated both before and after (pairs from the same routine)."""
     trend: Trend | None
     current_streak: int
     best_streak: int
     routine_days: int
+    pairs: int = 0
+    """Routines in the period with both a before and an after rating."""
+    days_counted: int = 0
+    """The period's days since the user's first day (a new user's day one counts as 1 of 1,
+    not 1 of 30); 0: all ``days``."""
+
+    @property
+    def days_in_use(self) -> int:
+        return self.days_counted or self.days
 
     @property
     def routine_share(self) -> float:
-        """The share of the period's days with a completed routine, 0-1."""
-        return self.routine_days / self.days
+        """The share of the period's days in use with a completed routine, 0-1."""
+        return self.routine_days / self.days_in_use
 
     @property
     def has_data(self) -> bool:
@@ -136,16 +148,23 @@ def _in_period(ratings: Iterable[Rating], start: date, end: date) -> list[Rating
 
 
 def summarise(
-    ratings: Iterable[Rating], routine_days: Iterable[date], today: date, days: int
+    ratings: Iterable[Rating],
+    routine_days: Iterable[date],
+    today: date,
+    days: int,
+    first_day: date | None = None,
 ) -> ProgressSummary:
-    """The period's figures. Streaks count every routine day ever; the rest only the period."""
+    """The period's figures. Streaks count every routine day ever; the rest only the period.
+    ``first_day``: the user's first day with the bot (the routine share counts from it)."""
     start = period_start(today, days)
+    counted_from = max(start, min(first_day, today)) if first_day is not None else start
     chosen = _in_period(ratings, start, today)
     done = set(routine_days)
     scores = [rating.score for rating in chosen]
     daily = daily_averages(chosen, start)
-    before = [float(r.score) for r in chosen if r.context == CONTEXT_BEFORE]
-    after = [float(r.score) for r in chosen if r.context == CONTEXT_AFTER]
+    pairs = before_after_pairs(chosen)
+    before = [float(pair[0]) for pair in pairs]
+    after = [float(pair[1]) for pair in pairs]
     return ProgressSummary(
         days=days,
         start=start,
@@ -161,7 +180,24 @@ def summarise(
         current_streak=current_streak(done, today),
         best_streak=best_streak(done),
         routine_days=sum(1 for day in done if start <= day <= today),
+        pairs=len(pairs),
+        days_counted=(today - counted_from).days + 1,
     )
+
+
+def before_after_pairs(ratings: Iterable[Rating]) -> list[tuple[int, int]]:
+    """(before, after) for each routine rated both before and after it, in routine order: a
+    stopped routine with only a "before" is not compared with another routine's "after"."""
+    before: dict[int, int] = {}
+    after: dict[int, int] = {}
+    for rating in ratings:
+        if rating.session_id is None:
+            continue
+        if rating.context == CONTEXT_BEFORE:
+            before[rating.session_id] = rating.score
+        elif rating.context == CONTEXT_AFTER:
+            after[rating.session_id] = rating.score
+    return [(before[key], after[key]) for key in sorted(before) if key in after]
 
 
 def chart_data(

@@ -3,8 +3,9 @@ level goes up (steady, clean sessions on different days) or down (pain rose, "it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Literal
 
 from content import Exercise
@@ -16,7 +17,12 @@ Reason = Literal["steady", "pain_rose", "hurt"]
 
 
 STEADY_SESSIONS = 3
-"""Clean sessions in a row (at the same level) before an exercise goes up a step."""
+"""Clean sessions in a row (at the same level), on this many different days, before an
+exercise goes up a step: three routines in one afternoon count as one day."""
+
+PLAUSIBLE_SHARE = 0.5
+"""A hold or set counts as done in full only when at least this share of the time it takes
+went by before "Done" (with timers off a tap is all we know; a quicker one is a short hold)."""
 
 
 HOLD_STEP_SECONDS = 5
@@ -84,6 +90,20 @@ class Occurrence:
     """The session's pain rose meaningfully from before to after."""
     hurt: bool
     """The user pressed "It hurts" on this exercise."""
+    day: date | None = None
+    """The user's local day of the session (None: unknown, counted as a day of its own)."""
+
+    @property
+    def clean(self) -> bool:
+        return self.completed and not self.pain_rose and not self.hurt
+
+
+def plausibly_done(target_seconds: int, target_reps: int | None, taken: float | None) -> bool:
+    """Whether a hold (or a set of ``target_reps`` held ``target_seconds`` each) taking
+    ``taken`` seconds could have been done in full; None (not known) counts as done."""
+    if taken is None:
+        return True
+    return taken >= target_seconds * max(1, target_reps or 1) * PLAUSIBLE_SHARE
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +129,8 @@ def decide_level(
 
     - The latest session hurt ("It hurts"), or the pain rose after it while the exercise
       was done: one step down (not below the start).
-    - The last three sessions were all completed in full with no pain rise: one step up
-      (not above the content's limits).
+    - The latest sessions were all completed in full with no pain rise, on at least three
+      different days: one step up (not above the content's limits).
     - Otherwise the dose stays.
     """
     if not history:
@@ -120,12 +140,20 @@ def decide_level(
     if latest.hurt or (latest.pain_rose and latest.done_any):
         reason: Reason = "hurt" if latest.hurt else "pain_rose"
         return _change(exercise, level, level - 1, reason)
-    recent = history[-STEADY_SESSIONS:]
-    if len(recent) == STEADY_SESSIONS and all(
-        item.completed and not item.pain_rose and not item.hurt for item in recent
-    ):
+    if steady_days(history) >= STEADY_SESSIONS:
         return _change(exercise, level, level + 1, "steady")
     return None
+
+
+def steady_days(history: Sequence[Occurrence]) -> int:
+    """How many different days the trailing run of clean sessions covers."""
+    days: set[Hashable] = set()
+    for index in range(len(history) - 1, -1, -1):
+        item = history[index]
+        if not item.clean:
+            break
+        days.add(item.day if item.day is not None else ("session", index))
+    return len(days)
 
 
 def _change(exercise: Exercise, old: int, new: int, reason: Reason) -> LevelChange | None:

@@ -78,6 +78,7 @@ class Action(StrEnum):
     RESUME = "mr"
     SNOOZE = "mn"  # args: delivery id, minutes
     SKIP_TODAY = "mk"  # args: delivery id
+    WHEN_DONE = "mw"  # args: 1 (a one-line note once today's routine is done) or 0 (no prompt)
 
 
 class CallbackDataError(ValueError):

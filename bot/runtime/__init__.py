@@ -31,6 +31,8 @@ RUNTIME_KEY = "runtime"
 
 StartupHook = Callable[["BotApp"], Awaitable[None]]
 TextRoute = Callable[[Update, "BotContext", Sender], Awaitable[bool]]
+EraseHook = Callable[[int], Awaitable[None]]
+"""Called with a user id after /delete erased the user's rows: removes what else was kept."""
 
 
 @dataclass
@@ -51,6 +53,7 @@ class Runtime:
     text_routes: list[tuple[int, TextRoute]] = field(default_factory=list, repr=False)
     drawing: asyncio.Task[None] | None = field(default=None, repr=False)
     """The start-up drawing of the exercise pictures (a worker thread), while it runs."""
+    erase_hooks: list[EraseHook] = field(default_factory=list, repr=False)
 
     def session(self) -> AsyncSession:
         """A new database session; one per update or job, never shared across tasks."""
@@ -75,6 +78,10 @@ class Runtime:
     def add_startup_hook(self, hook: StartupHook) -> None:
         """Run ``hook`` once the database is open, before updates are processed."""
         self.startup_hooks.append(hook)
+
+    def add_erase_hook(self, hook: EraseHook) -> None:
+        """Run ``hook(user_id)`` after /delete: whoever wrote files for a user removes them."""
+        self.erase_hooks.append(hook)
 
     def add_text_route(self, priority: int, route: TextRoute) -> None:
         """Offer plain text messages to ``route``; lower priorities are asked first."""

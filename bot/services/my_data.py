@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from bot.domain.export_csv import HoldRecord, PainRecord, RoutineRecord, export_csv
+from bot.domain.export_csv import (
+    ExportFile,
+    HoldRecord,
+    Kind,
+    PainRecord,
+    RoutineRecord,
+    export_files,
+    period_of,
+)
 from bot.services.progress import History, load_history
 from bot.services.zones import user_zone
+from storage.db import wipe_deleted
 from storage.pain import erase_user, holds_of, ratings_since, routine_sessions_of
 
 log = logging.getLogger(__name__)
@@ -22,17 +32,28 @@ ERASE_CONFIRM_WINDOW = timedelta(minutes=10)
 
 @dataclass(frozen=True, slots=True)
 class ExportBundle:
-    csv: bytes
-    filename: str
+    files: tuple[tuple[str, ExportFile], ...]
+    """(file name, file) for each kind of record: pain ratings, routines, exercise steps."""
     ratings: int
     routines: int
     holds: int
+    """Timed holds (one each); sets of repetitions are counted in ``sets``."""
+    sets: int
     history: History
 
 
-async def export_data(session: AsyncSession, *, user_id: int, now: datetime) -> ExportBundle:
-    """The user's pain ratings, routines and holds as CSV, and the 90-day picture's data."""
-    zone, _ = await user_zone(session, user_id)
+async def export_data(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    now: datetime,
+    titles: Mapping[Kind, str] | None = None,
+    names: Mapping[str, str] | None = None,
+) -> ExportBundle:
+    """The user's pain ratings, routines and exercise steps as one CSV each, and the 90-day
+    picture's data. ``titles``: each file's first line, a template with {start}, {end} and
+    {zone}; ``names``: exercise ids to their names."""
+    zone, zone_key = await user_zone(session, user_id)
     pain = [
         PainRecord(
             id=row.id,
@@ -81,12 +102,21 @@ async def export_data(session: AsyncSession, *, user_id: int, now: datetime) -> 
         len(routines),
         len(holds),
     )
+    start, end = period_of(pain, routines, zone, now.astimezone(zone).date())
+    lines: dict[Kind, str] = {
+        kind: (titles or {})
+        .get(kind, "{start} to {end} ({zone})")
+        .format(start=start.isoformat(), end=end.isoformat(), zone=zone_key or "UTC")
+        for kind in ("pain", "routines", "steps")
+    }
+    day = f"{now.astimezone(zone):%Y-%m-%d}"
+    files = export_files(pain, routines, holds, zone, lines, names)
     return ExportBundle(
-        csv=export_csv(pain, routines, holds, zone),
-        filename=f"sciatica-log-{now.astimezone(zone):%Y-%m-%d}.csv",
+        files=tuple((f"sciatica-{file.kind}-{day}.csv", file) for file in files),
         ratings=len(pain),
         routines=len(routines),
-        holds=len(holds),
+        holds=sum(1 for hold in holds if not hold.is_set),
+        sets=sum(1 for hold in holds if hold.is_set),
         history=history,
     )
 
@@ -105,5 +135,8 @@ async def erase_everything(
         return False
     removed = await erase_user(session, user_id)
     await session.commit()
+    engine = session.bind
+    if isinstance(engine, AsyncEngine):
+        await wipe_deleted(engine)
     log.info("erased user %s: %s", user_id, removed)
     return True

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.onboarding import Awaiting, Step
 from bot.domain.statuses import SubscriptionStatus
+from bot.services.pending import begin_wait, end_wait
 from bot.services.reminders import Refusal, Schedule, next_free_due, schedule_of
 from storage.models import User
 from storage.reminders import get_subscription
@@ -68,23 +69,24 @@ async def begin(
         subscription.chat_id = chat_id
         await session.commit()
         return StartOutcome(None, schedule=schedule_of(subscription), turned_back_on=turned_back_on)
-    outcome = _resume_onboarding(user, has_zone=subscription is not None)
+    outcome = _resume_onboarding(user, has_zone=subscription is not None, now=now)
     user.updated_at = now
     await session.commit()
     return outcome
 
 
-def _resume_onboarding(user: User, *, has_zone: bool) -> StartOutcome:
+def _resume_onboarding(user: User, *, has_zone: bool, now: datetime) -> StartOutcome:
     if user.safety_acknowledged_at is None:
         if user.onboarding_step == Step.URGENT:
             return StartOutcome(Step.URGENT)
         user.onboarding_step = Step.SAFETY
+        end_wait(user)
         user.awaiting_ref = 0
-        user.awaiting = None
+        user.awaiting_repeated = False
         return StartOutcome(Step.SAFETY, question_index=0)
     step = Step.TIME if has_zone else Step.ZONE
     user.onboarding_step = step
-    user.awaiting = Awaiting.TIME if has_zone else Awaiting.ZONE
+    begin_wait(user, Awaiting.TIME if has_zone else Awaiting.ZONE, now)
     return StartOutcome(step)
 
 
@@ -107,6 +109,7 @@ async def answer_safety(
         user.awaiting_ref = None
         await session.commit()
         return SafetyStep("urgent")
+    user.awaiting_repeated = False
     if index + 1 < question_count:
         user.awaiting_ref = index + 1
         await session.commit()
@@ -131,6 +134,4 @@ async def acknowledge_urgent(
 def _safety_done(user: User, now: datetime) -> None:
     user.safety_acknowledged_at = now
     user.onboarding_step = Step.ZONE
-    user.awaiting = Awaiting.ZONE
-    user.awaiting_ref = None
-    user.updated_at = now
+    begin_wait(user, Awaiting.ZONE, now)

@@ -11,8 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.onboarding import Step
 from bot.domain.pain import rating_needs_warning
-from bot.domain.pain_entry import clip_note, parse_plain_text
+from bot.domain.pain_entry import clip_note
+from bot.domain.pending import Expecting
 from bot.domain.progress import CONTEXT_ANY
+from bot.services.pending import Reader, answers, begin_wait, end_wait, live_awaiting, not_answered
 from storage.pain import add_rating, average_since, rating_from_keyboard, user_rating
 from storage.users import get_user, upsert_user
 
@@ -20,8 +22,6 @@ log = logging.getLogger(__name__)
 
 AWAITING_NOTE = "pain_note"
 """users.awaiting while the next plain message is a note for rating users.awaiting_ref."""
-NOTE_WINDOW = timedelta(minutes=30)
-"""How long after "Add a note" a plain message still counts as the note."""
 AVERAGE_WINDOW = timedelta(days=7)
 
 
@@ -96,9 +96,7 @@ async def record_rating(
         keyboard_message_id=keyboard_message_id,
     )
     if user.awaiting == AWAITING_NOTE:
-        # A new rating ends a pending note for an older one.
-        user.awaiting = None
-        user.awaiting_ref = None
+        end_wait(user)  # a new rating ends a pending note for an older one
     await session.commit()
     log.info("pain rating %s recorded: user=%s", rating.id, user_id)
     return Recorded(
@@ -131,28 +129,38 @@ async def start_note(
         return "stale"
     if user.onboarding_step in (Step.SAFETY, Step.URGENT):
         return "finish_safety"
-    user.awaiting = AWAITING_NOTE
-    user.awaiting_ref = rating.id
-    user.updated_at = now
+    begin_wait(user, AWAITING_NOTE, now, ref=rating.id)
     await session.commit()
     return "accepted"
 
 
+@dataclass(frozen=True, slots=True)
+class NotANote:
+    """The text is something else (a new score, a question): its own route answers it, and
+    the note for the ``score``/10 rating is asked again after it, once."""
+
+    score: int | None
+
+
 async def take_note(
-    session: AsyncSession, *, user_id: int, text: str, now: datetime
-) -> NoteSaved | None:
+    session: AsyncSession, *, user_id: int, text: str, now: datetime, read: Reader
+) -> NoteSaved | NotANote | None:
     """Store ``text`` as the awaited note; None when no note is awaited (the text is for
-    someone else), the wait has expired, or the text is a new rating ("pain 6")."""
+    someone else) or the wait has expired; NotANote when the text is clearly not a note
+    (``bot.domain.pending``)."""
     user = await get_user(session, user_id)
     if user is None or user.awaiting != AWAITING_NOTE:
         return None
     rating_id = user.awaiting_ref
-    user.awaiting = None
-    user.awaiting_ref = None
-    if now - user.updated_at > NOTE_WINDOW or parse_plain_text(text) is not None:
+    if live_awaiting(user, now) is None:
         await session.commit()
         return None
     rating = None if rating_id is None else await user_rating(session, user_id, rating_id)
+    if not answers(Expecting.NOTE, text, read):
+        repeat = not_answered(user)
+        await session.commit()
+        return NotANote(rating.score if rating is not None else None) if repeat else None
+    end_wait(user)
     if rating is None:
         await session.commit()
         return NoteSaved(score=None, clipped=False)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta, tzinfo
+from datetime import UTC, datetime, time, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.pending import Expecting
 from bot.domain.progress import (
     ChartData,
     ProgressSummary,
@@ -18,6 +19,7 @@ from bot.domain.progress import (
     summarise,
 )
 from bot.domain.weekly import next_weekly_at, parse_time_of_day
+from bot.services.pending import Reader, answers, begin_wait, end_wait, live_awaiting, not_answered
 from bot.services.zones import user_zone
 from storage.activity import routine_days
 from storage.models import User
@@ -68,13 +70,24 @@ async def load_history(session: AsyncSession, *, user_id: int, days: int, now: d
     start = datetime.combine(period_start(today, days), time(0), tzinfo=zone).astimezone(UTC)
     rows = await ratings_since(session, user_id, start)
     ratings = [
-        Rating(day=row.rated_at.astimezone(zone).date(), score=row.score, context=row.context)
+        Rating(
+            day=row.rated_at.astimezone(zone).date(),
+            score=row.score,
+            context=row.context,
+            session_id=row.session_id,
+        )
         for row in rows
         if row.rated_at <= now
     ]
     done = await routine_days(session, user_id, zone)
+    user = await get_user(session, user_id)
+    # The first day of use: joining, or the first rating or routine (older data, imports).
+    known = [rating.day for rating in ratings] + list(done)
+    if user is not None:
+        known.append(user.created_at.astimezone(zone).date())
+    first_day = min(known, default=None)
     return History(
-        summary=summarise(ratings, done, today, days),
+        summary=summarise(ratings, done, today, days, first_day),
         chart=chart_data(ratings, done, today, days),
         zone_key=key,
     )
@@ -183,7 +196,6 @@ async def change_weekly(
 
 AWAITING_WEEKLY_TIME = "weekly_time"
 """users.awaiting while the next plain message is the weekly summary's time of day."""
-TIME_WINDOW = timedelta(minutes=30)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,11 +208,15 @@ async def await_weekly_time(session: AsyncSession, *, user_id: int, now: datetim
     user = await get_user(session, user_id)
     if user is None:
         return False
-    user.awaiting = AWAITING_WEEKLY_TIME
-    user.awaiting_ref = None
-    user.updated_at = now
+    begin_wait(user, AWAITING_WEEKLY_TIME, now)
     await session.commit()
     return True
+
+
+@dataclass(frozen=True, slots=True)
+class NotAWeeklyTime:
+    """The text is something else (a question, a pain score): its route answers it and the
+    weekly time is asked again after it, once."""
 
 
 async def take_weekly_time(
@@ -211,16 +227,21 @@ async def take_weekly_time(
     language_code: str | None,
     text: str,
     now: datetime,
-) -> WeeklySettings | WeeklyTimeNotUnderstood | None:
+    read: Reader,
+) -> WeeklySettings | WeeklyTimeNotUnderstood | NotAWeeklyTime | None:
     """Set the time the user typed; None when no time is awaited (or the wait expired)."""
     user = await get_user(session, user_id)
     if user is None or user.awaiting != AWAITING_WEEKLY_TIME:
         return None
-    user.awaiting = None
-    if now - user.updated_at > TIME_WINDOW:
+    if live_awaiting(user, now) is None:
         await session.commit()
         return None
     at = parse_time_of_day(text)
+    if not answers(Expecting.VALUE, text, read, parses=at is not None):
+        repeat = not_answered(user)
+        await session.commit()
+        return NotAWeeklyTime() if repeat else None
+    end_wait(user)
     if at is None:
         await session.commit()
         return WeeklyTimeNotUnderstood()

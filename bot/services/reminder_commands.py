@@ -19,12 +19,14 @@ from bot.services.reminders import (
     ZoneNotUnderstood,
     _echo,
     _refusal_for,
+    _subscribed,
     _user_and_subscription,
     ask,
     choose_time,
     choose_zone,
     current_schedule,
     pause,
+    schedule_of,
 )
 from storage.users import get_user
 
@@ -48,7 +50,7 @@ async def time_command(
 ) -> Changed | Refusal | Asked | TimeNotUnderstood:
     """/time: with a time, apply it; without, ask for one."""
     if not argument.strip():
-        asked = await ask(session, user_id, Awaiting.TIME)
+        asked = await ask(session, user_id, Awaiting.TIME, now)
         return asked if isinstance(asked, Refusal) else Asked(asked)
     parsed = parse_time(argument)
     if parsed is not None:
@@ -65,7 +67,7 @@ async def zone_command(
     session: AsyncSession, user_id: int, argument: str, now: datetime, directory: ZoneDirectory
 ) -> Changed | Refusal | Asked | ZoneNotUnderstood:
     """/timezone: with a zone or city, apply it (or suggest); without, ask for one."""
-    asked = await ask(session, user_id, Awaiting.ZONE)
+    asked = await ask(session, user_id, Awaiting.ZONE, now)
     if isinstance(asked, Refusal) or not argument.strip():
         return asked if isinstance(asked, Refusal) else Asked(asked)
     match = directory.resolve(argument)
@@ -102,3 +104,17 @@ async def pause_command(
     if not argument.isdecimal() or len(argument) > 3:
         return Refusal.BAD_PAUSE
     return await pause(session, user_id, int(argument), now)
+
+
+async def set_note_when_done(
+    session: AsyncSession, user_id: int, note: bool, now: datetime
+) -> Schedule | Refusal:
+    """Once today's routine is done: a one-line note (True) or no prompt that day (False)."""
+    found = await _subscribed(session, user_id)
+    if isinstance(found, Refusal):
+        return found
+    _user, subscription = found
+    subscription.note_when_done = note
+    subscription.updated_at = now
+    await session.commit()
+    return schedule_of(subscription)

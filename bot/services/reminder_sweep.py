@@ -44,6 +44,7 @@ from storage.reminders import (
     due_subscriptions,
     existing_delivery_days,
     insert_deliveries,
+    mark_done_today,
     mark_sent,
     routine_started_since,
 )
@@ -87,6 +88,10 @@ class Dispatch:
     snoozed: bool
     streak: int = 0
     routine: RoutineChoice = field(default_factory=RoutineChoice)
+    done_today: bool = False
+    """The user already finished a routine on this local day (a one-line note, if sent)."""
+    note_when_done: bool = False
+    """The user's choice: once today's routine is done, a one-line note instead of nothing."""
     lease_ends: datetime | None = None
     """When another dispatcher may take this claim over (don't start sending it after)."""
 
@@ -193,9 +198,17 @@ async def claim_due(
     ]
     # Streaks are read before the commit, for the whole batch in one query (one transaction
     # per batch: on SQLite each transaction is a connection of its own).
-    batch.dispatches = await _with_streaks(session, dispatches, now)
+    enriched = await _with_streaks(session, dispatches, now)
+    batch.dispatches = [item for item in enriched if _to_send(item)]
+    await mark_done_today(session, [item.delivery_id for item in enriched if not _to_send(item)])
     await session.commit()
     return batch
+
+
+def _to_send(item: Dispatch) -> bool:
+    """The dispatch decision: no prompt on a day whose routine is already done (unless the
+    user chose a one-line note for that)."""
+    return not item.done_today or item.note_when_done
 
 
 def _plan(sub: Subscription, now: datetime, grace: timedelta) -> tuple[date, datetime] | None:
@@ -283,6 +296,7 @@ def _dispatch(
         late=row["late"],
         snoozed=snooze_until is not None,
         lease_ends=row["retry_at"],
+        note_when_done=sub.note_when_done,
     )
 
 
@@ -290,7 +304,8 @@ async def _with_streaks(
     session: AsyncSession, items: list[Dispatch], now: datetime
 ) -> list[Dispatch]:
     """Each prompt with the user's current streak of routine days and what decides today's
-    routine (for the prompt to announce what ``/routine`` will run), in a few batch queries."""
+    routine (for the prompt to announce what ``/routine`` will run), and whether that day's
+    routine is already done, in a few batch queries."""
     user_ids = {item.user_id for item in items}
     finishes = await routine_finishes(session, user_ids)
     choices = await routine_choices(session, user_ids)
@@ -304,7 +319,8 @@ async def _with_streaks(
         days = {instant.astimezone(zone).date() for instant in finishes.get(item.user_id, ())}
         streak = current_streak(days, now.astimezone(zone).date())
         routine = RoutineChoice(*choices[item.user_id])
-        result.append(replace(item, streak=streak, routine=routine))
+        done = item.local_date in days
+        result.append(replace(item, streak=streak, routine=routine, done_today=done))
     return result
 
 

@@ -13,12 +13,12 @@ from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.onboarding import MAX_LOOSE_INPUT, Awaiting, Step
+from bot.domain.onboarding import Awaiting, Step
 from bot.domain.schedule import EVERY_DAY, MAX_PAUSE_DAYS, local_date, next_due, resume_after
 from bot.domain.statuses import SubscriptionStatus
-from bot.domain.timeparse import parse_time
-from bot.domain.zoneparse import ZoneDirectory, ZoneMatch, ZoneMatchKind
+from bot.domain.zoneparse import ZoneMatch
 from bot.domain.zones import zone_for
+from bot.services.pending import begin_wait, end_wait
 from bot.services.progress import reschedule_weekly
 from storage.models import Subscription, User
 from storage.reminders import get_subscription, has_delivery_on
@@ -50,6 +50,7 @@ class Schedule:
     status: str
     paused_until: datetime | None
     next_due_at: datetime | None
+    note_when_done: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,8 @@ class Changed:
     what: Literal["zone", "time"]
     schedule: Schedule
     onboarding: bool
+    asked_in: int | None = None
+    """The message that asked for the typed answer: its buttons are no longer needed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +105,7 @@ def schedule_of(subscription: Subscription) -> Schedule:
         status=subscription.status,
         paused_until=subscription.paused_until,
         next_due_at=subscription.next_due_at,
+        note_when_done=subscription.note_when_done,
     )
 
 
@@ -183,8 +187,7 @@ async def choose_zone(
         subscription.updated_at = now
         await reschedule_weekly(session, user_id=user_id, now=now)
         user.onboarding_step = Step.TIME
-        user.awaiting = Awaiting.TIME
-        user.updated_at = now
+        begin_wait(user, Awaiting.TIME, now)
         await session.commit()
         return Changed("zone", schedule_of(subscription), onboarding=True)
     refusal = _refusal_for(user, subscription)
@@ -211,7 +214,7 @@ async def choose_time(
         subscription.status = SubscriptionStatus.ACTIVE
         await _reschedule(session, subscription, now)
         user.onboarding_step = None
-        user.awaiting = None
+        end_wait(user)
         user.updated_at = now
         await session.commit()
         return Changed("time", schedule_of(subscription), onboarding=True)
@@ -227,10 +230,12 @@ async def choose_time(
 
 def _clear_awaiting(user: User | None, what: Awaiting) -> None:
     if user is not None and user.awaiting == what:
-        user.awaiting = None
+        end_wait(user)
 
 
-async def ask(session: AsyncSession, user_id: int, what: Awaiting) -> Schedule | Refusal:
+async def ask(
+    session: AsyncSession, user_id: int, what: Awaiting, now: datetime
+) -> Schedule | Refusal:
     """Start waiting for a typed zone or time (after /time, /timezone or a settings button)."""
     user, subscription = await _user_and_subscription(session, user_id)
     if user is None:
@@ -241,52 +246,11 @@ async def ask(session: AsyncSession, user_id: int, what: Awaiting) -> Schedule |
         refusal = _refusal_for(user, subscription)
         if refusal is not None:
             return refusal
-    user.awaiting = what
+    begin_wait(user, what, now)
     await session.commit()
     if subscription is None:
         return Schedule(DEFAULT_TIME, "UTC", EVERY_DAY, SubscriptionStatus.SETUP, None, None)
     return schedule_of(subscription)
-
-
-async def typed(
-    session: AsyncSession, user_id: int, text: str, now: datetime, directory: ZoneDirectory
-) -> TypedOutcome | None:
-    """Handle typed text if the user is in the middle of /start or was asked for a zone or a
-    time; None when this feature is not waiting for anything from them."""
-    user = await get_user(session, user_id)
-    if user is None:
-        return None
-    if user.awaiting is not None and user.awaiting not in (Awaiting.ZONE, Awaiting.TIME):
-        return None  # another feature waits for this text (a pain note): its route takes it
-    step = user.onboarding_step
-    if step == Step.SAFETY:
-        return SafetyPending(user.awaiting_ref or 0)
-    if step == Step.URGENT:
-        return UrgentPending()
-    onboarding = step in (Step.ZONE, Step.TIME)
-    if step == Step.ZONE or (step in (None, Step.TIME) and user.awaiting == Awaiting.ZONE):
-        match = directory.resolve(text)
-        if match.kind == ZoneMatchKind.ZONE and match.key is not None:
-            return await choose_zone(session, user_id, match.key, now)
-        if not onboarding and match.kind == ZoneMatchKind.UNKNOWN and len(text) > MAX_LOOSE_INPUT:
-            await _stop_waiting(session, user, now)
-            return None
-        return ZoneNotUnderstood(match, _echo(text), onboarding)
-    if step == Step.TIME or (step is None and user.awaiting == Awaiting.TIME):
-        parsed = parse_time(text)
-        if parsed is not None:
-            return await choose_time(session, user_id, parsed, now)
-        if not onboarding and len(text) > MAX_LOOSE_INPUT:
-            await _stop_waiting(session, user, now)
-            return None
-        return TimeNotUnderstood(_echo(text), onboarding)
-    return None
-
-
-async def _stop_waiting(session: AsyncSession, user: User, now: datetime) -> None:
-    user.awaiting = None
-    user.updated_at = now
-    await session.commit()
 
 
 def _echo(text: str) -> str | None:
@@ -301,7 +265,7 @@ async def current_schedule(session: AsyncSession, user_id: int) -> Schedule | Re
         return found
     user, subscription = found
     if user is not None and user.awaiting in (Awaiting.ZONE, Awaiting.TIME):
-        user.awaiting = None
+        end_wait(user)
         await session.commit()
     return schedule_of(subscription)
 

@@ -7,7 +7,7 @@ import asyncio
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.features.my_data.views import PICTURE_FILENAME, _caption
+from bot.features.my_data.views import PICTURE_FILENAME, _caption, file_caption, file_titles
 from bot.features.progress.charts import render_history_png
 from bot.features.progress.views import chart_labels
 from bot.features.report.handlers import report_pdf
@@ -27,15 +27,23 @@ from bot.services.report.requests import REPORT_PERIODS
 async def export_command(sender: Sender, context: BotContext) -> None:
     runtime = context.runtime
     content = runtime.content
+    names = {exercise.id: exercise.name for exercise in content.exercises}
     async with runtime.session() as session:
-        bundle = await export_data(session, user_id=sender.user_id, now=runtime.clock.now())
-    if bundle.ratings + bundle.routines + bundle.holds == 0:
+        bundle = await export_data(
+            session,
+            user_id=sender.user_id,
+            now=runtime.clock.now(),
+            titles=file_titles(content),
+            names=names,
+        )
+    if bundle.ratings + bundle.routines + bundle.holds + bundle.sets == 0:
         await context.bot.send_message(sender.chat_id, content.t("export.nothing"))
         return
-    document = InputFile(bundle.csv, filename=bundle.filename)
-    await context.bot.send_document(
-        sender.chat_id, document=document, caption=_caption(content, bundle)
-    )
+    for number, (filename, file) in enumerate(bundle.files):
+        caption = _caption(content, bundle) if number == 0 else file_caption(content, file.kind)
+        await context.bot.send_document(
+            sender.chat_id, document=InputFile(file.data, filename=filename), caption=caption
+        )
     if bundle.history.summary.has_data:
         await _send_picture(context, sender.chat_id, bundle.history)
     made = await report_pdf(runtime, sender.user_id, REPORT_PERIODS[-1], include_notes=True)
@@ -94,6 +102,9 @@ async def erase_confirmed(update: Update, context: BotContext) -> None:
             asked_at=tap.data.int_arg(0),
             now=runtime.clock.now(),
         )
+    if erased:
+        for hook in runtime.erase_hooks:
+            await hook(tap.sender.user_id)
     await replace_tapped(
         context.bot, tap, runtime.content.t("erase.done" if erased else "erase.expired")
     )

@@ -24,6 +24,7 @@ from bot.features.pain.views import (
     recorded_text,
     warning_text,
 )
+from bot.features.pending.handlers import repeat_question
 from bot.plumbing.callbacks import Action, CallbackData, CallbackDataError, pattern
 from bot.plumbing.mapping import Sender
 from bot.plumbing.replies import replace_tapped
@@ -31,7 +32,14 @@ from bot.plumbing.senders import for_sender
 from bot.plumbing.taps import no_args, read_tap, whole_number
 from bot.plumbing.text_router import PRIORITY_AWAITING, PRIORITY_COMMAND_LIKE
 from bot.runtime import BotApp, BotContext, runtime_of
-from bot.services.pain import Recorded, record_rating, start_note, take_note
+from bot.services.pain import (
+    AWAITING_NOTE,
+    NotANote,
+    Recorded,
+    record_rating,
+    start_note,
+    take_note,
+)
 
 log = logging.getLogger(__name__)
 
@@ -174,11 +182,23 @@ async def note_text(update: Update, context: BotContext, sender: Sender) -> bool
     runtime = context.runtime
     async with runtime.session() as session:
         saved = await take_note(
-            session, user_id=sender.user_id, text=sender.text or "", now=runtime.clock.now()
+            session,
+            user_id=sender.user_id,
+            text=sender.text or "",
+            now=runtime.clock.now(),
+            read=runtime.library.read,
         )
     if saved is None:
         return False
     content = runtime.content
+    if isinstance(saved, NotANote):
+        text = (
+            content.t("pending.note", score=saved.score)
+            if saved.score is not None
+            else content.t("pending.note_no_score")
+        )
+        repeat_question(context, sender, text, awaiting=AWAITING_NOTE)
+        return False
     if saved.score is None:
         await context.bot.send_message(sender.chat_id, content.t("pain.note_gone"))
         return True

@@ -79,7 +79,7 @@ def render_history_png(data: ChartData, labels: ChartLabels) -> bytes:
 
 
 def legend_handles(scale: float = 1.0) -> list[Artist]:
-    """The legend's keys, in the order of ``ChartLabels``' legend names."""
+    """The legend's keys, in the order of ``ChartLabels``' legend names (all five)."""
     return [
         Line2D([], [], color=DAILY_COLOUR, linewidth=3.5 * scale, marker="o", markersize=9 * scale),
         Line2D([], [], color=BEFORE_COLOUR, linestyle="none", marker="v", markersize=16 * scale),
@@ -89,6 +89,25 @@ def legend_handles(scale: float = 1.0) -> list[Artist]:
     ]
 
 
+def trend_drawn(data: ChartData) -> bool:
+    return data.trend is not None and len(data.daily) >= 2
+
+
+def legend_entries(
+    data: ChartData, labels: ChartLabels, scale: float = 1.0
+) -> tuple[list[Artist], list[str]]:
+    """The legend's keys and names for what the picture shows: no "Trend" without a trend
+    line, no "Before a routine" without such a mark."""
+    shown = (True, bool(data.before), bool(data.after), bool(data.routine_days), trend_drawn(data))
+    names = (labels.daily, labels.before, labels.after, labels.routine, labels.trend)
+    pairs = [
+        (handle, name)
+        for handle, name, on in zip(legend_handles(scale), names, shown, strict=True)
+        if on
+    ]
+    return [handle for handle, _ in pairs], [name for _, name in pairs]
+
+
 def draw_pain(axes: Axes, data: ChartData, labels: ChartLabels, scale: float = 1.0) -> None:
     """The pain series on ``axes``: routine-day bands, daily line, before/after marks, trend.
 
@@ -96,7 +115,8 @@ def draw_pain(axes: Axes, data: ChartData, labels: ChartLabels, scale: float = 1
     same picture smaller, as vector graphics. Call it holding ``RENDER_LOCK``.
     """
     last = data.days - 1
-    axes.set_xlim(-0.6, last + 0.6)
+    margin = max(0.6, data.days * 0.035)  # room for the first and last day's marks
+    axes.set_xlim(-margin, last + margin)
     axes.set_ylim(PAIN_MIN - 0.3, PAIN_MAX + 0.3)
     axes.set_yticks(range(PAIN_MIN, PAIN_MAX + 1, 2))
     axes.set_ylabel(labels.axis, fontsize=24 * scale)
@@ -148,7 +168,7 @@ def draw_pain(axes: Axes, data: ChartData, labels: ChartLabels, scale: float = 1
                 zorder=4,
                 edgecolors="white",
             )
-    if data.trend is not None and len(data.daily) >= 2:
+    if trend_drawn(data) and data.trend is not None:
         first, final = data.daily[0][0], data.daily[-1][0]
         axes.plot(
             [first, final],
@@ -169,8 +189,7 @@ def _render(data: ChartData, labels: ChartLabels) -> bytes:
     figure.text(0.5, 0.955, labels.title, ha="center", va="center", fontsize=30, weight="bold")
     draw_pain(axes, data, labels)
 
-    handles = legend_handles()
-    names = [labels.daily, labels.before, labels.after, labels.routine, labels.trend]
+    handles, names = legend_entries(data, labels)
     figure.legend(
         handles,
         names,

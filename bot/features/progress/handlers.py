@@ -16,6 +16,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.domain.progress import DEFAULT_PERIOD, PERIODS
 from bot.domain.weekly import DAYS_OF_WEEK
+from bot.features.pending.handlers import repeat_question
 from bot.features.progress.charts import render_history_png
 from bot.features.progress.views import (
     chart_labels,
@@ -33,8 +34,10 @@ from bot.plumbing.taps import read_tap
 from bot.plumbing.text_router import PRIORITY_AWAITING
 from bot.runtime import BotApp, BotContext, runtime_of
 from bot.services.progress import (
+    AWAITING_WEEKLY_TIME,
     DueSummary,
     History,
+    NotAWeeklyTime,
     WeeklySettings,
     WeeklyTimeNotUnderstood,
     await_weekly_time,
@@ -100,8 +103,16 @@ async def _show(context: BotContext, sender: Sender, days: int) -> None:
 @for_sender
 async def history_command(sender: Sender, context: BotContext) -> None:
     wanted = (context.args or [""])[0]
-    days = int(wanted) if wanted.isdecimal() and int(wanted) in PERIODS else DEFAULT_PERIOD
-    await _show(context, sender, days)
+    if wanted.isdecimal() and int(wanted) in PERIODS:
+        await _show(context, sender, int(wanted))
+        return
+    if wanted:  # a period it has not got: say so, and show the default one
+        periods = ", ".join(str(days) for days in PERIODS)
+        text = context.runtime.content.t(
+            "history.period_unknown", wanted=wanted[:20], periods=periods, days=DEFAULT_PERIOD
+        )
+        await context.bot.send_message(sender.chat_id, text)
+    await _show(context, sender, DEFAULT_PERIOD)
 
 
 async def period_tapped(update: Update, context: BotContext) -> None:
@@ -161,16 +172,15 @@ def _valid_weekly(data: CallbackData) -> bool:
 
 
 async def weekly_screen(update: Update, context: BotContext) -> None:
-    """The /settings "Weekly summary" button: the screen as a new message."""
+    """The /settings "Weekly summary" button: the screen in place, like every /settings screen
+    (the summary's own button opens it too)."""
     tap = await read_tap(update, context)
     if tap is None:
         return
     settings = await _change(context, tap.sender)
     content = context.runtime.content
-    await context.bot.send_message(
-        tap.sender.chat_id,
-        weekly_screen_text(content, settings),
-        reply_markup=weekly_keyboard(content, settings),
+    await replace_tapped(
+        context.bot, tap, weekly_screen_text(content, settings), weekly_keyboard(content, settings)
     )
 
 
@@ -236,9 +246,14 @@ async def weekly_time_text(update: Update, context: BotContext, sender: Sender) 
             language_code=sender.language_code,
             text=sender.text or "",
             now=runtime.clock.now(),
+            read=runtime.library.read,
         )
     content = runtime.content
     if result is None:
+        return False
+    if isinstance(result, NotAWeeklyTime):
+        text = content.t("pending.weekly_time")
+        repeat_question(context, sender, text, awaiting=AWAITING_WEEKLY_TIME)
         return False
     if isinstance(result, WeeklyTimeNotUnderstood):
         await context.bot.send_message(sender.chat_id, content.t("weekly_summary.time_unclear"))

@@ -18,9 +18,6 @@ from bot.services.progress import (
 )
 from content import Content
 
-SAME = 0.05
-"""Before/after averages closer than this read as "no change" (they print equal)."""
-
 
 def _rounded(value: float) -> Decimal:
     """One decimal, halves rounded up as people do by hand (4.25 → 4.3, not 4.2)."""
@@ -62,21 +59,22 @@ def _figures(content: Content, summary: ProgressSummary) -> str:
 
 
 def _before_after(content: Content, summary: ProgressSummary) -> str:
-    before, after = summary.before_average, summary.after_average
-    if before is None or after is None:
+    if summary.before_average is None or summary.after_average is None:
         return content.t("history.before_after_missing")
-    change = after - before
+    # The change from the values as shown, so "5.4 ... 4.4" reads "1.0 points lower".
+    before, after = _rounded(summary.before_average), _rounded(summary.after_average)
+    change = float(after - before)
     key = (
         "history.before_after_same"
-        if abs(change) < SAME
+        if change == 0
         else "history.before_after_lower"
         if change < 0
         else "history.before_after_higher"
     )
     return content.t(
         key,
-        before=one_decimal(before),
-        after=one_decimal(after),
+        before=one_decimal(float(before)),
+        after=one_decimal(float(after)),
         points=one_decimal(abs(change)),
     )
 
@@ -112,7 +110,7 @@ def summary_text(content: Content, summary: ProgressSummary, *, heading: str | N
         content.t(
             "history.routine_share",
             done=summary.routine_days,
-            days=summary.days,
+            days=summary.days_in_use,
             percent=percent(summary),
         ),
     ]
@@ -199,10 +197,16 @@ def _check(label: str, chosen: bool, content: Content) -> str:
 
 
 def weekly_keyboard(content: Content, settings: WeeklySettings) -> InlineKeyboardMarkup:
+    back = InlineKeyboardButton(
+        content.t("remind.btn_back"), callback_data=encode(Action.SETTINGS_SCREEN, "main")
+    )
     if not settings.enabled:
         label = content.t("weekly_summary.button_on")
         return InlineKeyboardMarkup(
-            [[InlineKeyboardButton(label, callback_data=encode(Action.WEEKLY_TOGGLE, "on"))]]
+            [
+                [InlineKeyboardButton(label, callback_data=encode(Action.WEEKLY_TOGGLE, "on"))],
+                [back],
+            ]
         )
     off = content.t("weekly_summary.button_off")
     days = [
@@ -229,5 +233,6 @@ def weekly_keyboard(content: Content, settings: WeeklySettings) -> InlineKeyboar
             times[3:6],
             times[6:],
             [InlineKeyboardButton(other, callback_data=encode(Action.WEEKLY_OTHER_TIME))],
+            [back],
         ]
     )

@@ -4,13 +4,14 @@ what a message was read as."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
 )
 
-from bot.domain.questions import Library, Reading, ReadingKind
+from bot.domain.questions import NOTHING, Library, Reading, ReadingKind
 from bot.domain.reading import EXERCISE_HURTS, PAIN_LOG
 from bot.plumbing.callbacks import Action, encode
 from content import Answer, Content, Exercise
@@ -73,8 +74,6 @@ def exercise_card(content: Content, exercise: Exercise) -> str:
     return content.t(
         "card.full",
         name=exercise.name,
-        order=exercise.order,
-        count=len(content.exercises),
         targets=exercise.targets,
         start_position=exercise.start_position,
         steps=steps,
@@ -199,8 +198,12 @@ def card_exercise_id(content: Content, reading: Reading) -> str | None:
 
 
 def exercise_command_reply(content: Content, library: Library, query: str) -> Reply:
-    """/exercise NAME: the card, a choice, or (nothing close, or no name) the list of seven."""
-    reply = reply_for(content, library.find_exercise(query)) if query else None
+    """/exercise NAME: the card, a choice, or (nothing close, or no name) the list of seven.
+    A name that fits one stretch only gets its card: the command asks for a stretch."""
+    reading = library.find_exercise(query) if query else NOTHING
+    if reading.kind is ReadingKind.CHOICE and len(reading.exercise_ids) == 1:
+        reading = replace(reading, kind=ReadingKind.EXERCISE)
+    reply = reply_for(content, reading) if query else None
     if reply is not None:
         return reply
     if not query:

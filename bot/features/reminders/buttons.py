@@ -23,6 +23,7 @@ from bot.plumbing.replies import replace_tapped
 from bot.plumbing.taps import Tap, read_tap, whole_number
 from bot.runtime import BotContext
 from bot.services import daily_prompt
+from bot.services import reminder_commands as commands
 from bot.services import reminders as service
 from bot.services.reminders import Refusal, Schedule
 
@@ -94,7 +95,7 @@ async def on_settings_screen(update: Update, context: BotContext) -> None:
     async with runtime.session() as session:
         if screen in ("time", "zone"):
             what = Awaiting.TIME if screen == "time" else Awaiting.ZONE
-            outcome = await service.ask(session, button.user_id, what)
+            outcome = await service.ask(session, button.user_id, what, runtime.clock.now())
         else:
             outcome = await service.current_schedule(session, button.user_id)
     if isinstance(outcome, Refusal):
@@ -229,3 +230,19 @@ async def on_skip(update: Update, context: BotContext) -> None:
         "remind.skipped", prompt=button.text, next=views.next_text(content, outcome, now)
     )
     await replace_tapped(context.bot, button, text)
+
+
+async def on_when_done(update: Update, context: BotContext) -> None:
+    """The /settings toggle: what a prompt does once today's routine is done."""
+    button = await read_tap(update, context, lambda data: _bounded_int(data, 0, 0, 1))
+    if button is None:
+        return
+    runtime = context.runtime
+    async with runtime.session() as session:
+        outcome = await commands.set_note_when_done(
+            session, button.user_id, bool(button.args), runtime.clock.now()
+        )
+    if isinstance(outcome, Refusal):
+        await refuse_button(context, button, outcome)
+        return
+    await show_settings_screen(context, button, "main", outcome)

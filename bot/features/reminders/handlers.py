@@ -19,6 +19,7 @@ from bot.features.reminders.buttons import (
     on_skip,
     on_snooze,
     on_time_pick,
+    on_when_done,
     on_zone_pick,
 )
 from bot.features.reminders.jobs import JOB_NAME, sweep_job
@@ -31,13 +32,16 @@ from bot.features.reminders.screens import (
     show_typed,
     show_zone_question,
 )
+from bot.features.reminders.waits import repeat_later
 from bot.plumbing.callbacks import Action, pattern
 from bot.plumbing.mapping import Sender, sender_of
 from bot.plumbing.senders import for_sender
 from bot.plumbing.text_router import PRIORITY_AWAITING
 from bot.runtime import BotApp, BotContext, runtime_of
+from bot.services import reminder_answers as answers
 from bot.services import reminder_commands as commands
 from bot.services import reminders as service
+from bot.services.reminder_answers import NotAnAnswer
 from bot.services.reminder_commands import Asked, LocationNotUnderstood
 from bot.services.reminders import Refusal
 from bot.services.zone_lookup import build_zone_directory
@@ -47,12 +51,6 @@ log = logging.getLogger(__name__)
 FIRST_SWEEP = timedelta(seconds=5)
 
 
-# --- small adapters ----------------------------------------------------------------------
-
-
-# --- showing outcomes --------------------------------------------------------------------
-
-
 # --- typed text and locations ------------------------------------------------------------
 
 
@@ -60,10 +58,18 @@ async def on_typed(update: Update, context: BotContext, sender: Sender) -> bool:
     """Text route: a typed zone or time, or text while /start waits for a button."""
     runtime = context.runtime
     async with runtime.session() as session:
-        outcome = await service.typed(
-            session, sender.user_id, sender.text or "", runtime.clock.now(), context.runtime.zones()
+        outcome = await answers.typed(
+            session,
+            sender.user_id,
+            sender.text or "",
+            runtime.clock.now(),
+            runtime.zones(),
+            runtime.library.read,
         )
     if outcome is None:
+        return False
+    if isinstance(outcome, NotAnAnswer):
+        repeat_later(context, sender, outcome)
         return False
     await show_typed(context, sender.chat_id, outcome)
     return True
@@ -174,9 +180,6 @@ async def settings_command(sender: Sender, context: BotContext) -> None:
     await send(context, sender.chat_id, text, views.settings_keyboard(content, outcome))
 
 
-# --- buttons -----------------------------------------------------------------------------
-
-
 # --- wiring ------------------------------------------------------------------------------
 
 
@@ -205,6 +208,7 @@ def register(app: BotApp) -> None:
         Action.RESUME: on_resume,
         Action.SNOOZE: on_snooze,
         Action.SKIP_TODAY: on_skip,
+        Action.WHEN_DONE: on_when_done,
     }
     for action, callback in buttons.items():
         app.add_handler(CallbackQueryHandler(callback, pattern=pattern(action)))

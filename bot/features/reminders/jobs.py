@@ -31,7 +31,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.domain.schedule import LATE_AFTER
 from bot.domain.statuses import DeliveryStatus
-from bot.features.reminders.views import prompt_keyboard, prompt_text
+from bot.features.reminders.views import prompt_markup, prompt_text
 from bot.plumbing.pace import sending_as
 from bot.plumbing.retry import no_retries
 from bot.runtime import BotContext, Runtime
@@ -250,7 +250,7 @@ async def send_prompt(runtime: Runtime, bot: Bot, item: Dispatch) -> SendResult:
             message = await bot.send_message(
                 item.chat_id,
                 prompt_text(content, item),
-                reply_markup=prompt_keyboard(content, item.delivery_id),
+                reply_markup=prompt_markup(content, item),
                 allow_paid_broadcast=runtime.settings.reminder_paid_broadcast or None,
             )
     except RetryAfter as error:

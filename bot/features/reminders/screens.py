@@ -11,9 +11,10 @@ from bot.domain.timeparse import format_time
 from bot.domain.zoneparse import ZoneMatchKind
 from bot.features.onboarding import views as onboarding_views
 from bot.features.reminders import views
-from bot.plumbing.replies import drop_tapped_buttons, replace_tapped
+from bot.plumbing.replies import drop_buttons, drop_tapped_buttons, replace_tapped
 from bot.plumbing.taps import Tap
 from bot.runtime import BotContext
+from bot.services import reminder_answers as answers
 from bot.services.reminder_commands import Asked
 from bot.services.reminders import (
     Changed,
@@ -63,7 +64,9 @@ async def show_time_question(
         text = content.t("remind.ask_time")
     else:
         text = content.t("remind.ask_time_current", time=format_time(schedule.local_time))
-    await send(context, chat_id, text, views.time_keyboard())
+    message = await context.bot.send_message(chat_id, text, reply_markup=views.time_keyboard())
+    async with context.runtime.session() as session:  # private chats: the chat is the user
+        await answers.remember_question(session, chat_id, message.message_id)
 
 
 async def show_changed(
@@ -74,6 +77,8 @@ async def show_changed(
     now = context.runtime.clock.now()
     schedule = changed.schedule
     next_line = views.next_text(content, schedule, now)
+    if changed.asked_in is not None:  # answered by typing: the question's buttons go
+        await drop_buttons(context.bot, chat_id, changed.asked_in)
     if changed.what == "zone":
         if button is not None:
             await drop_tapped_buttons(context.bot, button)

@@ -191,6 +191,9 @@ def settings_text(content: Content, schedule: Schedule, now: datetime) -> str:
         days=days_text(content, schedule.days),
         status=status_text(content, schedule),
         next=next_text(content, schedule, now),
+        when_done=content.t(
+            "remind.when_done_note" if schedule.note_when_done else "remind.when_done_quiet"
+        ),
     )
 
 
@@ -212,6 +215,14 @@ def settings_keyboard(content: Content, schedule: Schedule) -> InlineKeyboardMar
             [
                 button("remind.btn_routine", encode(Action.SETTINGS_ROUTINE)),
                 button("remind.btn_weekly", encode(Action.SETTINGS_WEEKLY)),
+            ],
+            [
+                button(
+                    "remind.btn_when_done_quiet"
+                    if schedule.note_when_done
+                    else "remind.btn_when_done_note",
+                    encode(Action.WHEN_DONE, 0 if schedule.note_when_done else 1),
+                )
             ],
         ]
     )
@@ -294,6 +305,8 @@ def streak_text(content: Content, streak: int) -> str:
 
 
 def prompt_text(content: Content, item: Dispatch) -> str:
+    if item.done_today:
+        return content.t("remind.prompt_done_today")
     count, minutes = routine_size(content, item.routine)
     text = content.t(
         "remind.prompt", count=count, minutes=minutes, streak=streak_text(content, item.streak)
@@ -304,6 +317,11 @@ def prompt_text(content: Content, item: Dispatch) -> str:
         due = format_time(item.due_at.astimezone(zone_for(item.zone_key)).time())
         return content.t("remind.prompt_late", time=due, prompt=text)
     return text
+
+
+def prompt_markup(content: Content, item: Dispatch) -> InlineKeyboardMarkup | None:
+    """The prompt's buttons; none on the note that today's routine is already done."""
+    return None if item.done_today else prompt_keyboard(content, item.delivery_id)
 
 
 def prompt_keyboard(content: Content, delivery_id: int) -> InlineKeyboardMarkup:

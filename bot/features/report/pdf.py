@@ -34,7 +34,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from bot.features.progress.charts import RENDER_LOCK, ChartLabels, draw_pain, legend_handles
+from bot.features.progress.charts import RENDER_LOCK, ChartLabels, draw_pain, legend_entries
 from bot.features.report import words
 from bot.services.report.data import ReportData
 from content import Content
@@ -185,8 +185,7 @@ def _pain(page: _Page, data: ReportData, content: Content) -> None:
     )
     draw_pain(axes, data.chart, labels, CHART_SCALE)
     page.figure.legend(
-        legend_handles(CHART_SCALE),
-        [labels.daily, labels.before, labels.after, labels.routine, labels.trend],
+        *legend_entries(data.chart, labels, CHART_SCALE),
         loc="upper left",
         bbox_to_anchor=((LEFT + 5.75) / WIDTH, 1 - (chart_top + 0.1) / HEIGHT),
         fontsize=SMALL,

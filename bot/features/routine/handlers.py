@@ -263,12 +263,9 @@ async def on_settings(update: Update, context: BotContext) -> None:
             exercises=runtime.content.exercises,
             change=change,
         )
-    opened_here = tap.data.action is not Action.SETTINGS_ROUTINE
+    # Like every /settings screen: in place of the tapped message, with "« Back".
     await screen.show_settings(
-        screen.app_of(context),
-        settings,
-        chat_id=tap.chat_id,
-        message_id=tap.message_id if opened_here else None,
+        screen.app_of(context), settings, chat_id=tap.chat_id, message_id=tap.message_id
     )
 
 

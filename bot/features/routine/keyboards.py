@@ -98,4 +98,5 @@ def settings_keyboard(content: Content, settings: service.SettingsView) -> Inlin
         name = render.exercise_of(content, exercise_id).name
         label = t("routine.settings_button_bring_back", name=name)
         rows.append([_button(label, Action.ROUTINE_BRING_BACK, exercise_id)])
+    rows.append([_button(t("remind.btn_back"), Action.SETTINGS_SCREEN, "main")])  # to /settings
     return InlineKeyboardMarkup(rows)

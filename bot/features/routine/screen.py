@@ -118,7 +118,7 @@ async def show_opened(app: BotApp, opened: service.Opened) -> None:
     elif opened.result == "offer" and opened.view is not None:
         await app.bot.send_message(
             chat_id,
-            render.offer_text(content, opened.view),
+            render.offer_text(content, opened.view, opened.request.exercise_id),
             reply_markup=offer_keyboard(content, opened.view, opened.request),
         )
     elif opened.result == "empty":
@@ -162,7 +162,10 @@ async def show_outcome(app: BotApp, outcome: service.Outcome, *, tapped: int | N
             reply_markup=hurt_keyboard(content, outcome.hurt),
         )
     if outcome.next_view is not None:
-        text = render.next_text(content, outcome.next_view, outcome.lead, outcome.lead_seconds)
+        lead = outcome.lead
+        if lead == "skipped" and outcome.closing is not None:
+            lead = None  # the skipped step's message already says "Skipped."
+        text = render.next_text(content, outcome.next_view, lead, outcome.lead_seconds)
         await _send_step(app, outcome.next_view, chat_id, text, opening=True)
     if outcome.summary is not None:
         text = render.summary_text(content, outcome.summary)

@@ -233,6 +233,8 @@ def summary_text(content: Content, summary: Summary) -> str:
         lines = [content.t(key, name=name), "", time]
     else:
         key = "routine.summary_title" if summary.done else "routine.summary_title_not_done"
+        if summary.warning and summary.done:
+            key = "routine.summary_title_plain"  # no "Well done!" before a pain warning
         lines = [
             content.t(key),
             "",
@@ -270,15 +272,18 @@ def summary_text(content: Content, summary: Summary) -> str:
             lines.append(content.t(key, name=_names(content, (change.exercise_id,)), what=what))
     text = "\n".join(lines)
     if summary.warning:
+        # The same advice as /pain gives for a high rating (its second paragraph too).
         text += "\n\n" + content.safety.pain_warning.strip()
+        text += "\n\n" + content.t("pain.warning_more").strip()
         if summary.hurt:
             names = _names(content, summary.hurt)
             text += "\n\n" + content.t("routine.summary_stop_hurting", names=names)
     return text
 
 
-def offer_text(content: Content, view: StepView) -> str:
-    """ "You have a routine in progress (at Glute bridge, exercise 2 of 7)..." """
+def offer_text(content: Content, view: StepView, instead: str | None = None) -> str:
+    """ "You have a routine in progress (at Glute bridge, exercise 2 of 7)..."; ``instead``:
+    the exercise id asked for on its own (the question then names it, as its button does)."""
     if view.item is not None and view.item_index is not None:
         name = exercise_of(content, view.item.exercise_id).name
         if view.kind == "single":
@@ -291,6 +296,9 @@ def offer_text(content: Content, view: StepView) -> str:
         here = content.t("routine.offer_at_end")
     else:
         here = content.t("routine.offer_not_started")
+    if instead is not None:
+        name = exercise_of(content, instead).name
+        return content.t("routine.offer_instead", where=here, name=name)
     return content.t("routine.offer", where=here)
 
 

@@ -279,7 +279,12 @@ async def gather_report(
     since = datetime.combine(first, time(0), tzinfo=zone).astimezone(UTC)
     rows = [row for row in await ratings_since(session, user_id, since) if row.rated_at <= now]
     ratings = [
-        Rating(day=row.rated_at.astimezone(zone).date(), score=row.score, context=row.context)
+        Rating(
+            day=row.rated_at.astimezone(zone).date(),
+            score=row.score,
+            context=row.context,
+            session_id=row.session_id,
+        )
         for row in rows
     ]
     done = await routine_days(session, user_id, zone)

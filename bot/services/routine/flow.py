@@ -6,12 +6,12 @@ import logging
 import math
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.pain import rose_meaningfully, routine_needs_warning
-from bot.domain.progression import LevelChange, Occurrence, decide_level
+from bot.domain.progression import LevelChange, Occurrence, decide_level, plausibly_done
 from bot.domain.routine import Cursor, Phase, Plan, PlanItem, Position, after_step, step_index
 from bot.domain.statuses import HoldOutcome, SessionStatus
 from bot.domain.streaks import current_streak
@@ -307,6 +307,7 @@ async def progression(
     by_id: dict[str, Exercise],
 ) -> list[LevelChange]:
     """Apply the progression rule to every exercise of a completed session."""
+    zone, _key = await user_zone(db, routine.user_id)
     changes: list[LevelChange] = []
     for item in plan.items:
         exercise = by_id.get(item.exercise_id)
@@ -318,7 +319,7 @@ async def progression(
         history = await exercise_history(
             db, routine.user_id, item.exercise_id, pref.level_changed_at
         )
-        occurrences = [occurrence_of(past, holds) for past, holds in history]
+        occurrences = [occurrence_of(past, holds, zone) for past, holds in history]
         change = decide_level(exercise, pref.level, occurrences)
         if change is not None:
             apply_level(pref, change, now)
@@ -326,13 +327,19 @@ async def progression(
     return changes
 
 
-def occurrence_of(routine: RoutineSession, holds: list[Hold]) -> Occurrence:
+def occurrence_of(routine: RoutineSession, holds: list[Hold], zone: tzinfo = UTC) -> Occurrence:
+    """How the session went for the exercise of ``holds``: a hold whose "Done" came far
+    sooner than it could take counts as a short one (``plausibly_done``)."""
     outcomes = [hold.outcome for hold in holds]
     expected = 0
     for item in plan_of(routine).items:
         if item.exercise_id == holds[0].exercise_id:
             expected = item.steps
-    completed = all(outcome == HoldOutcome.COMPLETED for outcome in outcomes)
+    completed = all(
+        hold.outcome == HoldOutcome.COMPLETED
+        and plausibly_done(hold.target_seconds, hold.target_reps, _taken(hold))
+        for hold in holds
+    )
     return Occurrence(
         done_any=any(
             outcome in (HoldOutcome.COMPLETED, HoldOutcome.STOPPED_EARLY) for outcome in outcomes
@@ -340,7 +347,16 @@ def occurrence_of(routine: RoutineSession, holds: list[Hold]) -> Occurrence:
         completed=completed and len(outcomes) >= expected,
         pain_rose=rose_meaningfully(routine.pain_before, routine.pain_after),
         hurt=HoldOutcome.HURT in outcomes,
+        day=routine.started_at.astimezone(zone).date(),
     )
+
+
+def _taken(hold: Hold) -> float | None:
+    if hold.actual_seconds is not None:
+        return hold.actual_seconds
+    if hold.ended_at is None:
+        return None
+    return (hold.ended_at - hold.started_at).total_seconds()
 
 
 def apply_level(pref: ExercisePreference, change: LevelChange, now: datetime) -> None:
