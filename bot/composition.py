@@ -22,6 +22,7 @@ from bot.features.questions import handlers as questions
 from bot.features.reminders import handlers as reminders
 from bot.features.report import handlers as report
 from bot.features.routine import handlers as routine
+from bot.features.safety import handlers as safety
 from bot.plumbing import text_router
 from bot.plumbing.errors import on_error
 from bot.plumbing.retry import RetryingRequest, Sleep
@@ -49,6 +50,7 @@ FEATURE_MODULES: tuple[ModuleType, ...] = (
     progress,
     report,
     my_data,
+    safety,
 )
 
 # The commands shown in Telegram's menu, with their catalog keys.

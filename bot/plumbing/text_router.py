@@ -3,6 +3,7 @@
 Routes run from the lowest priority number up; the first that returns True has handled the
 message. Safety screening (priority 10) comes before anything else. Features add routes with
 ``runtime.add_text_route``; the fallback (basics) answers what nothing else understood.
+Edited messages are not routed here: the safety feature screens them (and does nothing else).
 """
 
 from __future__ import annotations
@@ -31,5 +32,8 @@ async def on_text(update: Update, context: BotContext) -> None:
 
 def register(app: BotApp) -> None:
     app.add_handler(
-        MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, on_text),
+        MessageHandler(
+            filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE,
+            on_text,
+        ),
     )

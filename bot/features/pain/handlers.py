@@ -17,6 +17,7 @@ from bot.features.pain.views import (
     recorded_text,
     warning_text,
 )
+from bot.features.safety.handlers import screen_typed
 from bot.plumbing.callbacks import Action, CallbackData, CallbackDataError, pattern
 from bot.plumbing.mapping import Sender
 from bot.plumbing.replies import replace_tapped
@@ -57,6 +58,14 @@ async def _reply(context: BotContext, sender: Sender, entry: Entry | Problem) ->
     )
     if recorded.needs_warning:
         await context.bot.send_message(sender.chat_id, warning_text(content))
+    if entry.note:  # the note is screened like any typed text (it stays saved)
+        await screen_typed(
+            context,
+            user_id=sender.user_id,
+            chat_id=sender.chat_id,
+            language_code=sender.language_code,
+            text=entry.note,
+        )
 
 
 @for_sender

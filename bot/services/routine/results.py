@@ -126,12 +126,16 @@ class Request:
 class Opened:
     """The answer to /routine, "Start now" or "Do this one now"."""
 
-    result: Literal["started", "offer", "repeat", "empty", "unknown"]
+    result: Literal["started", "offer", "repeat", "empty", "unknown", "unscreened", "emergency"]
     chat_id: int
     view: StepView | None = None
     request: Request = field(default_factory=Request)
     left_behind: Closing | None = None
     """An idle session closed to make way for this one: its card loses its buttons."""
+    caution: bool = False
+    """A see-a-doctor answer not yet cleared: the routine shows a caution."""
+    offer_rescreen: bool = False
+    """The first routine after 14+ days away: offer "any new warning signs?"."""
 
 
 @dataclass(frozen=True, slots=True)
