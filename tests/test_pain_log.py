@@ -24,6 +24,10 @@ async def ratings(bot: BotHarness, user_id: int = ALICE) -> list[tuple[int, str,
     return [(row.score, row.context, row.note) for row in sorted(rows, key=lambda r: r.id)]
 
 
+def ordinary_sciatica(bot: BotHarness) -> str:
+    return bot.content.safety.ordinary_sciatica.strip()
+
+
 def sent_texts(calls: list[ApiCall]) -> list[str]:
     return [call.text or "" for call in calls if call.method == "sendMessage"]
 
@@ -150,9 +154,11 @@ async def test_plain_text_records_but_questions_pass_through(bot: BotHarness) ->
 
     for question in ("pain in my left leg for 6 weeks?", "how long does the pain last"):
         calls = await bot.send(ALICE, question)
-        # Not a rating: the questions feature answers it instead.
-        assert len(sent_texts(calls)) == 1
-        assert not sent_texts(calls)[0].startswith("Logged")
+        # Not a rating: the questions feature answers it instead (one-sided leg pain gets
+        # the ordinary-sciatica explanation first: bot.features.safety).
+        answers = [text for text in sent_texts(calls) if text != ordinary_sciatica(bot)]
+        assert len(answers) == 1
+        assert not answers[0].startswith("Logged")
     assert await ratings(bot) == [(7, "any", None)]
 
 

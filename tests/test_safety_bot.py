@@ -55,7 +55,8 @@ def test_the_emergency_questions_come_first(bot: BotHarness) -> None:
     see-a-doctor one."""
     tiers = [question.tier for question in bot.content.safety.red_flag_questions]
     assert tiers == sorted(tiers, key=lambda tier: tier != "emergency")
-    assert "emergency" in tiers and "see_doctor" in tiers
+    assert "emergency" in tiers
+    assert "see_doctor" in tiers
 
 
 async def test_start_with_an_emergency_answer_sets_up_nothing_and_says_how_to_resume(
