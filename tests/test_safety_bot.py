@@ -144,9 +144,9 @@ async def test_no_routine_starts_before_the_safety_questions(gated: BotHarness) 
     any_message = bot.message_with_button(ALICE, content.t("safety.button_start_check"))
     by_prompt = await bot.tap_data(ALICE, any_message.message_id, encode(Action.START_ROUTINE, 0))
 
-    for calls in (by_command, by_card, by_prompt):
-        assert sent(calls) == [blocked]
-        assert calls[-1].button_data == start_check
+    for refused in (by_command, by_card, by_prompt):
+        assert sent(refused) == [blocked]
+        assert refused[-1].button_data == start_check
     await bot.send(ALICE, "/start")  # mid-way through the questions: still no routine
     await bot.tap(ALICE, "No")
     assert sent(await bot.send(ALICE, "/routine")) == [blocked]

@@ -36,6 +36,7 @@ from bot.domain.schedule import (
 from bot.domain.statuses import DeliveryStatus, SubscriptionStatus
 from bot.domain.streaks import current_streak
 from bot.domain.zones import zone_for
+from bot.services.pain import ask_how_it_settled
 from storage.activity import routine_finishes
 from storage.models import ReminderDelivery, Subscription, User
 from storage.reminders import (
@@ -88,6 +89,8 @@ class Dispatch:
     routine: RoutineChoice = field(default_factory=RoutineChoice)
     lease_ends: datetime | None = None
     """When another dispatcher may take this claim over (don't start sending it after)."""
+    ask_settled: bool = False
+    """Yesterday's pain rose by a change that matters: the prompt asks how it settled."""
 
 
 @dataclass(slots=True)
@@ -303,7 +306,8 @@ async def _with_streaks(
         days = {instant.astimezone(zone).date() for instant in finishes.get(item.user_id, ())}
         streak = current_streak(days, now.astimezone(zone).date())
         routine = RoutineChoice(*choices[item.user_id])
-        result.append(replace(item, streak=streak, routine=routine))
+        settled = await ask_how_it_settled(session, item.user_id, now)
+        result.append(replace(item, streak=streak, routine=routine, ask_settled=settled))
     return result
 
 

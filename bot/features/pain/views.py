@@ -64,5 +64,6 @@ def note_button(content: Content, recorded: Recorded) -> InlineKeyboardMarkup | 
     )
 
 
-def warning_text(content: Content) -> str:
-    return f"{content.safety.pain_warning.strip()}\n\n{content.t('pain.warning_more')}"
+def advice_texts(content: Content, recorded: Recorded) -> list[str]:
+    """The pain rule's texts after a rating (bot.domain.pain: ease off, the GP advice)."""
+    return [content.t(key).strip() for key in recorded.advice_keys]

@@ -10,11 +10,12 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.pain import rose_meaningfully, routine_needs_warning
+from bot.domain.pain import rose_meaningfully
 from bot.domain.progression import LevelChange, Occurrence, decide_level
 from bot.domain.routine import Cursor, Phase, Plan, PlanItem, Position, after_step, step_index
 from bot.domain.statuses import HoldOutcome, SessionStatus
 from bot.domain.streaks import current_streak
+from bot.services.pain import advice_now
 from bot.services.routine.results import Closed, Closing, HurtNote, Lead, Outcome, StepView, Summary
 from bot.services.zones import user_zone
 from content import Exercise
@@ -294,7 +295,7 @@ async def complete_session(
         pain_before=routine.pain_before,
         pain_after=routine.pain_after,
         streak=current_streak(days, now.astimezone(zone).date()),
-        warning=routine_needs_warning(routine.pain_before, routine.pain_after),
+        advice_keys=(await advice_now(db, routine.user_id, now)).message_keys,
         changes=tuple(changes),
     )
 

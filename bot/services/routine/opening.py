@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.progression import recent_change
 from bot.domain.routine import Kind, Plan, PlanItem, opening_cursor, plan_item, todays_exercises
 from bot.domain.statuses import SessionStatus
+from bot.services.pain import easier_after_rise
 from bot.services.routine.flow import (
     advance,
     closing_of,
@@ -113,7 +114,9 @@ async def _new_session(
         kind: Kind = "single"
         chosen: tuple[Exercise, ...] = (by_id[request.exercise_id],)
     else:
-        kind = "short" if user.routine_length == "short" else "full"
+        # After a pain rise that matters (bot.domain.pain), the next routine is the short one.
+        easier = await easier_after_rise(db, user.id, now)
+        kind = "short" if user.routine_length == "short" or easier else "full"
         chosen = todays_exercises(
             by_id.values(),
             length=kind,

@@ -76,8 +76,12 @@ class Summary:
     pain_before: int | None
     pain_after: int | None
     streak: int
-    warning: bool
+    advice_keys: tuple[str, ...]  # the pain rule's texts (bot.domain.pain), by catalog key
     changes: tuple[LevelChange, ...]
+
+    @property
+    def warning(self) -> bool:
+        return bool(self.advice_keys)
 
 
 @dataclass(frozen=True, slots=True)
