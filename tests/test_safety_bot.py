@@ -3,7 +3,7 @@ typed texts (messages, pain notes, edited messages) and the re-screen."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -13,6 +13,7 @@ from storage.models import PainRating, SafetyScreening, Subscription, User
 from tests.harness import BotHarness
 
 ALICE = 111_111_111_111
+SUNDAY_18_UTC = datetime(2026, 3, 8, 18, 0, tzinfo=UTC)  # the weekly summary's default time
 
 
 @pytest.fixture
@@ -285,3 +286,36 @@ async def test_the_first_routine_after_two_weeks_away_offers_the_recheck(bot: Bo
     found = await answer_until(bot, "night_pain")
     assert sent(found) == [content.safety.see_doctor.strip()]
     assert ("rescreen", "see_doctor", "night_pain") in await screenings(bot)
+
+
+async def test_the_weekly_summary_offers_the_recheck_leading_to_the_same_questions(
+    bot: BotHarness,
+) -> None:
+    content = bot.content
+    await bot.send(ALICE, "/pain 4")
+    await bot.advance(minutes=1)  # the weekly sweep gives the user a time: Sunday 18:00 UTC
+
+    calls = await bot.advance(SUNDAY_18_UTC - bot.runtime.clock.now())
+
+    (summary,) = [call for call in calls if call.method == "sendPhoto"]
+    offer = next(call for call in calls if call.method == "sendMessage")
+    assert offer.text == content.t("safety.rescreen_offer")
+    assert offer.button_data == {content.t("safety.button_rescreen"): encode(Action.RESCREEN_START)}
+    questions = content.safety.red_flag_questions
+    first = await bot.tap(ALICE, content.t("safety.button_rescreen"))
+    assert sent(first) == [
+        content.t(
+            "safety.rescreen_question",
+            number=1,
+            total=len(questions),
+            question=questions[0].question,
+        )
+    ]
+    found = await answer_until(bot, "both_legs")
+    assert sent(found) == [
+        content.safety.urgent_care.strip(),
+        content.t("safety.after_message_emergency").strip(),
+    ]
+    assert await screenings(bot) == [("rescreen", "emergency", "both_legs")]
+    blocked = await bot.send(ALICE, "/routine")
+    assert sent(blocked) == [content.t("safety.routine_blocked_emergency").strip()]
