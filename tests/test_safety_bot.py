@@ -319,3 +319,17 @@ async def test_the_weekly_summary_offers_the_recheck_leading_to_the_same_questio
     assert await screenings(bot) == [("rescreen", "emergency", "both_legs")]
     blocked = await bot.send(ALICE, "/routine")
     assert sent(blocked) == [content.t("safety.routine_blocked_emergency").strip()]
+
+
+async def test_text_typed_during_a_routine_is_screened_too(bot: BotHarness) -> None:
+    content = bot.content
+    await bot.send(ALICE, "/routine")
+
+    calls = await bot.send(ALICE, "my legs have both gone numb")
+
+    assert sent(calls)[:2] == [
+        content.safety.urgent_care.strip(),
+        content.t("safety.after_message_emergency").strip(),
+    ]
+    again = await bot.send(ALICE, "/routine")
+    assert sent(again) == [content.t("safety.routine_blocked_emergency").strip()]
