@@ -524,7 +524,7 @@ async def test_a_warning_when_the_pain_rose(bot: BotHarness) -> None:
 
     summary = calls[-1].text or ""
     assert "Pain: 2 → 5" in summary
-    assert summary.endswith(bot.content.safety.pain_warning.strip())
+    assert summary.endswith(bot.content.t("pain.ease_off").strip())  # never "rest"
 
 
 async def test_a_streak_counts_days_in_the_users_zone(bot: BotHarness) -> None:

@@ -30,6 +30,8 @@ AWAITING_NOTE = "pain_note"
 NOTE_WINDOW = timedelta(minutes=30)
 """How long after "Add a note" a plain message still counts as the note."""
 AVERAGE_WINDOW = timedelta(days=7)
+EASE_OFF = "pain.ease_off"
+"""The catalog key of "ease off, keep moving gently" (bot.domain.pain.PainAdvice)."""
 ADVICE_WINDOW = timedelta(days=22)
 """The ratings the pain rule reads: three weekly averages and the baseline before them."""
 
