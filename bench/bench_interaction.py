@@ -96,6 +96,9 @@ class Simulation:
         self.timings = Timings()
         self.answered: dict[str, float] = {}
         self.rng = random.Random(7)
+        content = runtime_of(app).content
+        self.questions = len(content.safety.red_flag_questions)
+        self.no = content.t("onboard.no")
         fake.listeners.append(self._on_call)
 
     def _on_call(self, call: ApiCall, _message: FakeMessage | None) -> None:
@@ -140,7 +143,17 @@ class Simulation:
                         return message, str(button["callback_data"])
         raise AssertionError(f"user {user_id} has no message with a button in {labels}")
 
+    async def _safety_check(self, user_id: int) -> None:
+        """/start's safety questions, all "no" (no routine starts before them); not timed."""
+        await self._process(self.fake.message_update(user_id, "/start"))
+        for _ in range(self.questions):
+            message, data = self._button(user_id, (self.no,))
+            update = self.fake.callback_update(user_id, message.message_id, data)
+            await self._process(update)
+            self.answered.pop(str(update["callback_query"]["id"]), None)
+
     async def user(self, user_id: int, holds: int) -> None:
+        await self._safety_check(user_id)
         await self.type(user_id, "/routine")
         await self.tap(user_id, (PAIN_BEFORE,))
         for _ in range(holds):

@@ -23,6 +23,7 @@ from bot.features.questions import handlers as questions
 from bot.features.reminders import handlers as reminders
 from bot.features.report import handlers as report
 from bot.features.routine import handlers as routine
+from bot.features.safety import handlers as safety
 from bot.plumbing import pictures, text_router
 from bot.plumbing.errors import on_error
 from bot.plumbing.pace import PacedRateLimiter
@@ -51,6 +52,7 @@ FEATURE_MODULES: tuple[ModuleType, ...] = (
     progress,
     report,
     my_data,
+    safety,
 )
 
 # The commands shown in Telegram's menu, with their catalog keys.

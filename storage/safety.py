@@ -12,14 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import SafetyScreening, User
+from storage.models import RoutineSession, SafetyScreening, User
 
 Source = Literal["onboarding", "rescreen", "message"]
 GateTier = Literal["none", "see_doctor", "emergency"]
 
+CHECK_SOURCES: tuple[Source, ...] = ("onboarding", "rescreen")
+"""The sources that count as answering the safety questions (a typed message does not)."""
 GATE_TIERS: tuple[GateTier, ...] = ("none", "see_doctor", "emergency")
 SIGNS_MAX = 200
 
@@ -104,11 +106,13 @@ async def reset_safety(session: AsyncSession, user_id: int, now: datetime) -> No
 
 
 async def safety_state(session: AsyncSession, user_id: int) -> SafetyState:
-    """The user's gate and when they were last screened (a user not found is never screened)."""
+    """The user's gate and when they last answered the safety questions (at /start or in a
+    re-screen; a warning found in a typed message sets the gate but is not an answer to
+    them). A user not found is never screened."""
     user = await session.get(User, user_id)
     last = await session.scalar(
         select(SafetyScreening.taken_at)
-        .where(SafetyScreening.user_id == user_id)
+        .where(SafetyScreening.user_id == user_id, SafetyScreening.source.in_(CHECK_SOURCES))
         .order_by(SafetyScreening.taken_at.desc(), SafetyScreening.id.desc())
         .limit(1)
     )
@@ -131,3 +135,11 @@ async def user_screenings(
         .limit(limit)
     )
     return (await session.scalars(query)).all()
+
+
+async def last_routine_started(session: AsyncSession, user_id: int) -> datetime | None:
+    """When the user's latest routine started (None: never), for "back after a while"."""
+    latest: datetime | None = await session.scalar(
+        select(func.max(RoutineSession.started_at)).where(RoutineSession.user_id == user_id)
+    )
+    return latest

@@ -25,16 +25,20 @@ from telegram.ext import Job
 from bot.composition import build_application, close_runtime, open_runtime
 from bot.entry.fake_records import ApiCall, FakeMessage
 from bot.entry.fake_telegram import FakeTelegram
+from bot.plumbing.callbacks import Action, CallbackDataError, decode
 from bot.plumbing.errors import is_benign
 from bot.runtime import BotApp, BotContext, Runtime, runtime_of
 from bot.runtime.clock import ManualClock
 from bot.runtime.settings import Settings
 from content import Content, load_content
+from storage.safety import record_screening
+from storage.users import upsert_user
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 DEFAULT_START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # a Monday, before Europe's DST change
+ROUTINE_STARTS = frozenset({Action.START_ROUTINE, Action.START_SINGLE, Action.ROUTINE_RESTART})
 TEST_TOKEN = "123456:TEST-token-for-the-fake-bot-api-xyz"
 
 
@@ -63,6 +67,10 @@ class BotHarness:
         self.clock = clock
         self.fake = fake
         self.errors: list[BaseException] = []
+        self.screen_before_routines = True
+        """Tests written before the safety gate: a user who starts a routine has already
+        answered the safety questions (all "no"). Gate tests turn this off."""
+        self._screened: set[int] = set()
         self.slept: list[float] = []  # seconds the request layer waited before retrying
         self.app: BotApp = self._build()
 
@@ -123,11 +131,42 @@ class BotHarness:
     async def feed(self, update_json: dict[str, Any]) -> list[ApiCall]:
         """Process one raw update and return the Bot API calls it caused."""
         before = len(self.fake.calls)
+        await self._screen_if_starting_a_routine(update_json)
         update = Update.de_json(update_json, self.app.bot)
         # As PTB's update fetcher does in production (bypassed here): the whole update, DEBUG.
         log.debug("Processing update %s", update)
         await self.app.process_update(update)
         return self.fake.calls[before:]
+
+    async def _screen_if_starting_a_routine(self, update_json: dict[str, Any]) -> None:
+        if not self.screen_before_routines:
+            return
+        message = update_json.get("message") or {}
+        query = update_json.get("callback_query") or {}
+        user_id = (message.get("from") or query.get("from") or {}).get("id")
+        if user_id is None or user_id in self._screened:
+            return
+        starts = str(message.get("text", "")).startswith("/routine")
+        if query:
+            try:
+                starts = decode(query.get("data")).action in ROUTINE_STARTS
+            except CallbackDataError:
+                starts = False
+        if starts:
+            await self.mark_screened(user_id)
+
+    async def mark_screened(self, user_id: int, tier: str = "none") -> None:
+        """The user has answered the safety questions (``tier``: their result)."""
+        self._screened.add(user_id)
+        now = self.clock.now()
+        async with self.session() as session:
+            await upsert_user(
+                session, user_id=user_id, chat_id=user_id, language_code=None, now=now
+            )
+            await record_screening(
+                session, user_id=user_id, taken_at=now, source="onboarding", tier=tier
+            )
+            await session.commit()
 
     async def send(self, user_id: int, text: str, *, chat_id: int | None = None) -> list[ApiCall]:
         return await self.feed(self.fake.message_update(user_id, text, chat_id=chat_id))

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.schedule import EVERY_DAY, next_due
 from bot.entry.fake_records import ApiCall, FakeMessage
-from storage.models import ReminderDelivery, Subscription, User
+from storage.models import ReminderDelivery, SafetyScreening, Subscription, User
 from tests.harness import BotHarness, catalog, catalog_fragment
 
 START_NOW = catalog().t("remind.btn_start")
@@ -124,6 +124,11 @@ async def add_subscribers(
         )
     await session.flush()
     for user_id in user_ids:
+        session.add(
+            SafetyScreening(
+                user_id=user_id, taken_at=now, source="onboarding", tier="none", signs=""
+            )
+        )
         session.add(
             Subscription(
                 user_id=user_id,

@@ -12,6 +12,18 @@ Each list says what the screen must do with its phrasings:
 from __future__ import annotations
 
 EMERGENCY: list[str] = [
+    # Wordings added with the rules of issue 14 (written here, not taken from any held-out set)
+    "I sit on the loo and cant feel the seat at all",
+    "i cant feel myself when i wipe after a wee",
+    "when I wiped it felt like rubber down there",
+    "I no longer feel the need to pee, my bladder just fills",
+    "i dont notice when i need the toilet now",
+    "first it was my right leg and now the left as well",
+    "it was only on the left before, now its both",
+    "my right leg has stopped working properly since tuesday",
+    "my foot is going limp when I walk",
+    "struggling to get an erection since my back went",
+    "my knee wont take my weight any more and it's getting worse",
     # Saddle area
     "I have numbness in my groin",
     "my groin has gone numb",
@@ -127,6 +139,16 @@ EMERGENCY: list[str] = [
 ]
 
 SEE_DOCTOR: list[str] = [
+    # Wordings added with the rules of issue 14
+    "I think I've got the flu and my back is killing me",
+    "got a temp and i feel awful with this back",
+    "I slipped on the ice last week and my back is bad since",
+    "I took a tumble down the stairs and now my lower back hurts",
+    "I went flying off a ladder and landed hard on my back",
+    "my pain never lets up at night",
+    "the night pain keeps getting worse",
+    "I had cancer in the past and now my back aches",
+    "my pain is constant and it doesnt change with position",
     "I have a fever and back pain",
     "chils and back pain",
     "I have a high temprature",
@@ -226,6 +248,10 @@ ORDINARY: list[str] = [
 ]
 
 UNRELATED: list[str] = [
+    "the bridge doesnt work for my leg, can I swap it",
+    "I took the flu jab yesterday, can I still stretch",
+    "I fell in love with the pigeon stretch",
+    "what temperature should the heat pack be",
     "stretch both legs",
     "should I stretch both legs?",
     "do I do both legs or just one?",

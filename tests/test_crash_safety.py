@@ -44,6 +44,7 @@ from bot.runtime.settings import Settings
 from content import load_content
 from storage.db import create_engine, create_sessionmaker
 from storage.models import ExercisePreference, Hold, ReminderDelivery, RoutineSession, Subscription
+from storage.safety import record_screening
 from storage.users import upsert_user
 from tests.fakes.http_server import FakeTelegramServer
 from tests.reminder_flow import add_subscribers
@@ -316,6 +317,9 @@ async def test_killed_mid_dispatch_and_mid_routine_nothing_lost_repeats_within_t
                     session, user_id=holder, chat_id=holder, language_code="en", now=now
                 )
                 session.add(ExercisePreference(user_id=holder, exercise_id=WARM_UP, excluded=True))
+                await record_screening(  # past the safety check
+                    session, user_id=holder, taken_at=now, source="onboarding", tier="none"
+                )
             await session.commit()
 
         # Run 1: three users start holding; then all 500 prompts fall due; killed in the

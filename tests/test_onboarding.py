@@ -118,48 +118,29 @@ async def test_a_typed_time_in_twelve_hour_form_subscribes_for_tomorrow(bot: Bot
     assert sub.next_due_at == datetime(2026, 3, 2, 12, 30, tzinfo=UTC)
 
 
-async def test_a_yes_shows_urgent_care_and_nothing_goes_on_until_acknowledged(
+async def test_an_old_i_understand_button_now_stops_start_as_an_emergency(
     bot: BotHarness,
 ) -> None:
+    """A user mid-/start when the two tiers shipped (step "urgent"): no set-up follows."""
     content = bot.content
-    questions = content.safety.red_flag_questions
     await bot.send(ALICE, "/start")
-    await bot.tap(ALICE, "No")
+    async with bot.session() as session:
+        user = await session.get(User, ALICE)
+        assert user is not None
+        user.onboarding_step = "urgent"
+        await session.commit()
 
-    calls = await bot.tap(ALICE, "Yes")
+    message_id = bot.message_with_button(ALICE, "No").message_id
+    ack = await bot.tap_data(ALICE, message_id, encode(Action.URGENT_ACK))
 
-    urgent = content.safety.urgent_care.strip()
-    assert _methods(calls) == [
+    assert [(call.method, call.text) for call in ack] == [
         ("answerCallbackQuery", None),
-        ("editMessageText", content.t("onboard.answered_yes", question=questions[1].question)),
-        ("sendMessage", urgent),
-    ]
-    assert calls[2].button_data == {"I understand": encode(Action.URGENT_ACK)}
-
-    typed = await bot.send(ALICE, "Berlin")
-    assert _methods(typed) == [
-        ("sendMessage", content.t("onboard.read_urgent_first") + "\n\n" + urgent)
-    ]
-    refused = await bot.send(ALICE, "/timezone Berlin")
-    assert _methods(refused) == [("sendMessage", content.t("remind.finish_safety"))]
-    restarted = await bot.send(ALICE, "/start")
-    assert [call.text for call in restarted][1:] == [urgent]
-    assert await bot.rows(Subscription) == []
-
-    ack = await bot.tap(ALICE, "I understand")
-
-    assert _methods(ack) == [
-        ("answerCallbackQuery", None),
-        ("editMessageText", urgent),
-        ("sendMessage", content.t("onboard.after_urgent")),
-        ("sendMessage", content.t("remind.ask_zone")),
+        ("editMessageText", content.safety.urgent_care.strip()),
+        ("sendMessage", content.t("safety.after_emergency").strip()),
     ]
     (user,) = await bot.rows(User)
-    assert (user.onboarding_step, user.awaiting) == ("zone", "remind_zone")
-    assert user.safety_acknowledged_at is not None
-    again = await bot.tap_data(ALICE, ack[1].params["message_id"], encode(Action.URGENT_ACK))
-    assert [call.method for call in again] == ["answerCallbackQuery", "sendMessage"]
-    assert again[1].text == content.t("remind.stale")
+    assert (user.onboarding_step, user.safety_tier) == (None, "emergency")
+    assert await bot.rows(Subscription) == []
 
 
 async def test_typing_during_the_safety_check_repeats_the_question(bot: BotHarness) -> None:

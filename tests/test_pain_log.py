@@ -14,14 +14,13 @@ from tests.harness import BotHarness, texts
 ALICE = 111_111_111_111
 
 
-def warning(bot: BotHarness) -> str:
-    content = bot.content
-    return f"{content.safety.pain_warning.strip()}\n\n{content.t('pain.warning_more')}"
-
-
 async def ratings(bot: BotHarness, user_id: int = ALICE) -> list[tuple[int, str, str | None]]:
     rows = await bot.rows(PainRating, PainRating.user_id == user_id)
     return [(row.score, row.context, row.note) for row in sorted(rows, key=lambda r: r.id)]
+
+
+def ordinary_sciatica(bot: BotHarness) -> str:
+    return bot.content.safety.ordinary_sciatica.strip()
 
 
 def sent_texts(calls: list[ApiCall]) -> list[str]:
@@ -150,9 +149,11 @@ async def test_plain_text_records_but_questions_pass_through(bot: BotHarness) ->
 
     for question in ("pain in my left leg for 6 weeks?", "how long does the pain last"):
         calls = await bot.send(ALICE, question)
-        # Not a rating: the questions feature answers it instead.
-        assert len(sent_texts(calls)) == 1
-        assert not sent_texts(calls)[0].startswith("Logged")
+        # Not a rating: the questions feature answers it instead (one-sided leg pain gets
+        # the ordinary-sciatica explanation first: bot.features.safety).
+        answers = [text for text in sent_texts(calls) if text != ordinary_sciatica(bot)]
+        assert len(answers) == 1
+        assert not answers[0].startswith("Logged")
     assert await ratings(bot) == [(7, "any", None)]
 
 
@@ -172,37 +173,39 @@ async def test_unclear_and_out_of_range_values_get_a_clear_answer(bot: BotHarnes
     assert await ratings(bot) == []
 
 
-async def test_a_severe_rating_brings_the_safety_advice(bot: BotHarness) -> None:
+async def test_severe_pain_on_two_different_days_brings_the_gp_advice(bot: BotHarness) -> None:
+    """One rating of 8 is not a reason on its own (bot.domain.pain): two days of it are."""
     calls = await bot.send(ALICE, "/pain 8")
+    assert sent_texts(calls) == ["Logged: 8/10."]
 
-    assert sent_texts(calls) == ["Logged: 8/10.", warning(bot)]
-    assert "both legs" in warning(bot)  # the red flags are in it
-
+    await bot.advance(days=1)
     await bot.send(ALICE, "/pain")
     calls = await bot.tap(ALICE, "9")
+
     assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText", "sendMessage"]
-    assert calls[2].text == warning(bot)
+    assert calls[2].text == bot.content.t("pain.see_gp_severe_twice").strip()
 
 
-async def test_a_rise_of_two_above_the_7_day_average_brings_the_safety_advice(
-    bot: BotHarness,
-) -> None:
-    await bot.send(ALICE, "/pain 9")  # more than 7 days before: not in the average
+async def test_a_rise_of_two_and_thirty_percent_says_ease_off_never_rest(bot: BotHarness) -> None:
+    await bot.send(ALICE, "/pain 9")  # more than 7 days before: not in the baseline
     await bot.advance(days=8)
     await bot.send(ALICE, "/pain 3")
     await bot.advance(days=2)
     await bot.send(ALICE, "/pain 3")
     await bot.advance(hours=5)
 
-    calls = await bot.send(ALICE, "pain 5")
+    calls = await bot.send(ALICE, "pain 5")  # 2 points and 67% over the baseline of 3
 
+    ease_off = bot.content.t("pain.ease_off").strip()
     assert sent_texts(calls) == [
         "Logged: 5/10.\nYour average over the past 7 days was 3.0.",
-        warning(bot),
+        ease_off,
     ]
+    assert " rest" not in ease_off.replace("rest of", "")
 
-    calls = await bot.send(ALICE, "pain 5")  # average now (3+3+5)/3 = 3.67: a rise of 1.3
-    assert sent_texts(calls) == ["Logged: 5/10.\nYour average over the past 7 days was 3.7."]
+    await bot.advance(days=1)
+    calls = await bot.send(ALICE, "pain 4")  # 1 point over the baseline: not a rise that matters
+    assert sent_texts(calls) == ["Logged: 4/10.\nYour average over the past 7 days was 3.7."]
 
 
 async def test_forged_score_buttons_record_nothing(bot: BotHarness) -> None:

@@ -354,6 +354,7 @@ async def test_red_flag_wording_gets_urgent_care_first_and_nothing_else(
 
     assert [(call.method, call.text, call.buttons) for call in calls] == [
         ("sendMessage", bot.content.safety.urgent_care.strip(), []),
+        ("sendMessage", bot.content.t("safety.after_message_emergency").strip(), []),
         ("sendMessage", bot.content.t("questions.red_flag_next"), []),
     ]
 
@@ -395,6 +396,7 @@ async def test_red_flag_wording_in_the_exercise_command_also_gets_urgent_care(
 
     assert [call.text for call in calls] == [
         bot.content.safety.urgent_care.strip(),
+        bot.content.t("safety.after_message_emergency").strip(),
         bot.content.t("questions.red_flag_next"),
     ]
 

@@ -108,9 +108,7 @@ async def test_progression_steps_up_after_three_steady_days_and_back_after_a_pai
     )
     assert t("routine.summary_pain", before=3, after=6) in summary
     assert _changes(bot.content, "routine.summary_change_down", (25, 20), (4, 3)) in summary
-    # The same advice as /pain, all of it, and no "Well done!" before it (issue 13.8).
-    warning = bot.content.safety.pain_warning.strip()
-    assert summary.endswith(warning + "\n\n" + bot.content.t("pain.warning_more").strip())
+    assert summary.endswith(bot.content.t("pain.ease_off").strip())
     day4 = (await sessions(bot))[3]
     assert {h.target_seconds for h in await holds(bot, Hold.session_id == day4.id)} == {25, 4}
 

@@ -525,9 +525,7 @@ async def test_a_warning_when_the_pain_rose(bot: BotHarness) -> None:
 
     summary = calls[-1].text or ""
     assert "Pain: 2 → 5" in summary
-    # The same advice as /pain, all of it, and no "Well done!" before it (issue 13.8).
-    warning = bot.content.safety.pain_warning.strip()
-    assert summary.endswith(warning + "\n\n" + bot.content.t("pain.warning_more").strip())
+    assert summary.endswith(bot.content.t("pain.ease_off").strip())  # never "rest"
     assert not summary.startswith(bot.content.t("routine.summary_title"))
 
 

@@ -70,6 +70,12 @@ class Action(StrEnum):
     # Reminders and /start (issue 3).
     SAFETY_ANSWER = "oq"  # args: question index, "y" or "n"
     URGENT_ACK = "oa"  # the urgent-care advice has been read
+    # The safety screen (issue 14): bot/features/safety.
+    SAFETY_CLARIFY = "sc"  # args: clarifying question id, "y" or "n", the tier if "no"
+    SAFETY_CHECKED = "sk"  # a doctor has checked me (after an emergency answer)
+    SAFETY_NOT_YET = "sn"  # not checked yet
+    RESCREEN_START = "ss"  # start the warning-sign check (re-screen, or the first one)
+    RESCREEN_ANSWER = "sa"  # args: question index, "y" or "n"
     TIME_PICK = "mt"  # args: the time as HHMM
     ZONE_PICK = "mz"  # args: the zone key's parts ("America", "New_York")
     SETTINGS_SCREEN = "ms"  # args: main, time, zone, days or pause

@@ -7,6 +7,7 @@ message. Safety screening (priority 10) comes before anything else. Features add
 A route that waits for a typed answer and finds the text is something else (a pain score, a
 question) passes it on and asks, with ``after_reply``, to repeat its question once the route
 that takes the text has answered.
+Edited messages are not routed here: the safety feature screens them (and does nothing else).
 """
 
 from __future__ import annotations
@@ -52,5 +53,8 @@ async def on_text(update: Update, context: BotContext) -> None:
 
 def register(app: BotApp) -> None:
     app.add_handler(
-        MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, on_text),
+        MessageHandler(
+            filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE,
+            on_text,
+        ),
     )

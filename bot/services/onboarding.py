@@ -18,6 +18,7 @@ from bot.services.pending import begin_wait, end_wait
 from bot.services.reminders import Refusal, Schedule, next_free_due, schedule_of
 from storage.models import User
 from storage.reminders import get_subscription
+from storage.safety import record_screening
 from storage.users import get_user, upsert_user
 
 
@@ -33,9 +34,11 @@ class StartOutcome:
 
 @dataclass(frozen=True, slots=True)
 class SafetyStep:
-    """After a safety answer: the next ``question``, the ``urgent`` advice, or the ``zone``."""
+    """After a safety answer: the next ``question``; ``emergency`` (no set-up: /start again
+    once a doctor has checked them); ``see_doctor`` (then the ``zone``, with a caution on the
+    routine); the ``zone``; or (an old "I understand" button) the ``urgent`` advice read."""
 
-    kind: Literal["question", "urgent", "zone"]
+    kind: Literal["question", "emergency", "see_doctor", "urgent", "zone"]
     index: int = 0
 
 
@@ -77,7 +80,7 @@ async def begin(
 
 def _resume_onboarding(user: User, *, has_zone: bool, now: datetime) -> StartOutcome:
     if user.safety_acknowledged_at is None:
-        if user.onboarding_step == Step.URGENT:
+        if user.onboarding_step == Step.URGENT:  # from before the two tiers
             return StartOutcome(Step.URGENT)
         user.onboarding_step = Step.SAFETY
         end_wait(user)
@@ -96,24 +99,44 @@ async def answer_safety(
     *,
     index: int,
     yes: bool,
+    question_id: str,
+    tier: str,
     question_count: int,
     now: datetime,
 ) -> SafetyStep | Refusal:
-    """A yes/no answer to safety question ``index``; any "yes" stops at the urgent advice."""
+    """A yes/no answer to safety question ``index`` (``question_id``, whose "yes" means
+    ``tier``). The emergency questions come first, so the first "yes" decides the tier: an
+    emergency stops /start (no reminder is set up); see-a-doctor goes on to the time zone.
+    The result is stored as a screening (``safety_screenings``), which opens the routine gate.
+    """
     user = await get_user(session, user_id)
     if user is None or user.onboarding_step != Step.SAFETY or (user.awaiting_ref or 0) != index:
         return Refusal.STALE
     user.updated_at = now
     if yes:
-        user.onboarding_step = Step.URGENT
-        user.awaiting_ref = None
+        await record_screening(
+            session,
+            user_id=user_id,
+            taken_at=now,
+            source="onboarding",
+            tier=tier,
+            signs=(question_id,),
+        )
+        if tier == "emergency":
+            user.onboarding_step = None  # /start again starts the questions afresh
+            user.awaiting_ref = None
+            user.awaiting = None
+            await session.commit()
+            return SafetyStep("emergency")
+        _safety_done(user, now)
         await session.commit()
-        return SafetyStep("urgent")
+        return SafetyStep("see_doctor")
     user.awaiting_repeated = False
     if index + 1 < question_count:
         user.awaiting_ref = index + 1
         await session.commit()
         return SafetyStep("question", index + 1)
+    await record_screening(session, user_id=user_id, taken_at=now, source="onboarding", tier="none")
     _safety_done(user, now)
     await session.commit()
     return SafetyStep("zone")
@@ -122,13 +145,19 @@ async def answer_safety(
 async def acknowledge_urgent(
     session: AsyncSession, user_id: int, now: datetime
 ) -> SafetyStep | Refusal:
-    """The user has read the urgent-care advice; /start goes on to the time zone."""
+    """An "I understand" button from before the two tiers (a user mid-/start at the upgrade):
+    the answer is stored as an emergency screening and /start stops, as it does today."""
     user = await get_user(session, user_id)
     if user is None or user.onboarding_step != Step.URGENT:
         return Refusal.STALE
-    _safety_done(user, now)
+    await record_screening(
+        session, user_id=user_id, taken_at=now, source="onboarding", tier="emergency"
+    )
+    user.onboarding_step = None
+    user.awaiting_ref = None
+    user.updated_at = now
     await session.commit()
-    return SafetyStep("zone")
+    return SafetyStep("emergency")
 
 
 def _safety_done(user: User, now: datetime) -> None:

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.onboarding import Step
-from bot.domain.pain import rating_needs_warning
+from bot.domain.pain import DayRating, PainAdvice, pain_advice
 from bot.domain.pain_entry import clip_note
 from bot.domain.pending import Expecting
 from bot.domain.progress import CONTEXT_ANY
 from bot.services.pending import Reader, answers, begin_wait, end_wait, live_awaiting, not_answered
-from storage.pain import add_rating, average_since, rating_from_keyboard, user_rating
+from bot.services.zones import user_zone
+from storage.pain import (
+    add_rating,
+    average_since,
+    rating_from_keyboard,
+    ratings_since,
+    user_rating,
+)
 from storage.users import get_user, upsert_user
 
 log = logging.getLogger(__name__)
@@ -23,6 +30,41 @@ log = logging.getLogger(__name__)
 AWAITING_NOTE = "pain_note"
 """users.awaiting while the next plain message is a note for rating users.awaiting_ref."""
 AVERAGE_WINDOW = timedelta(days=7)
+EASE_OFF = "pain.ease_off"
+"""The catalog key of "ease off, keep moving gently" (bot.domain.pain.PainAdvice)."""
+ADVICE_WINDOW = timedelta(days=22)
+"""The ratings the pain rule reads: three weekly averages and the baseline before them."""
+
+
+async def _day_ratings(
+    session: AsyncSession, user_id: int, now: datetime
+) -> tuple[list[DayRating], date]:
+    """The recent ratings on the user's own calendar days, and today there."""
+    zone, _ = await user_zone(session, user_id)
+    rows = await ratings_since(session, user_id, now - ADVICE_WINDOW)
+    ratings = [DayRating(row.rated_at.astimezone(zone).date(), row.score) for row in rows]
+    return ratings, now.astimezone(zone).date()
+
+
+async def advice_now(session: AsyncSession, user_id: int, now: datetime) -> PainAdvice:
+    """The pain rule (bot.domain.pain.pain_advice) after the user's latest rating, on the
+    user's own calendar days."""
+    ratings, today = await _day_ratings(session, user_id, now)
+    return pain_advice(ratings, today)
+
+
+async def easier_after_rise(session: AsyncSession, user_id: int, now: datetime) -> bool:
+    """A rise that matters today or yesterday: the next routine is the easier one."""
+    ratings, today = await _day_ratings(session, user_id, now)
+    return any(pain_advice(ratings, day).ease_off for day in (today, today - timedelta(days=1)))
+
+
+async def ask_how_it_settled(session: AsyncSession, user_id: int, now: datetime) -> bool:
+    """Yesterday's rating rose by a change that matters: today's prompt asks how it settled."""
+    ratings, today = await _day_ratings(session, user_id, now)
+    if any(rating.day == today for rating in ratings):
+        return False  # already rated today
+    return pain_advice(ratings, today - timedelta(days=1)).ask_tomorrow
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +76,9 @@ class Recorded:
     has_note: bool
     note_clipped: bool
     recent_average: float | None
-    needs_warning: bool
+    advice_keys: tuple[str, ...]
+    """The pain rule's texts (catalog keys): "ease off, keep moving", and when sustained the
+    GP advice; none for an ordinary rating."""
     already_saved: bool = False
     """A second tap on the same keyboard: nothing new was stored."""
 
@@ -62,8 +106,8 @@ async def record_rating(
     note: str | None = None,
     keyboard_message_id: int | None = None,
 ) -> Recorded:
-    """Store a rating logged with /pain (context "any"); warn if severe or well above the
-    user's average of the past 7 days (the new rating not included).
+    """Store a rating logged with /pain (context "any") and apply the pain rule to it
+    (``advice_keys``: ease off after a rise that matters; the GP advice when sustained).
 
     A rating tapped on a keyboard (``keyboard_message_id``) is stored once: a second tap on
     the same keyboard returns the first rating, ``already_saved``.
@@ -78,7 +122,7 @@ async def record_rating(
                 has_note=earlier.note is not None,
                 note_clipped=False,
                 recent_average=None,
-                needs_warning=False,
+                advice_keys=(),
                 already_saved=True,
             )
     user = await upsert_user(
@@ -97,6 +141,8 @@ async def record_rating(
     )
     if user.awaiting == AWAITING_NOTE:
         end_wait(user)  # a new rating ends a pending note for an older one
+    await session.flush()
+    advice = await advice_now(session, user_id, now)
     await session.commit()
     log.info("pain rating %s recorded: user=%s", rating.id, user_id)
     return Recorded(
@@ -105,7 +151,7 @@ async def record_rating(
         has_note=text is not None,
         note_clipped=clipped,
         recent_average=average,
-        needs_warning=rating_needs_warning(score, average),
+        advice_keys=advice.message_keys,
     )
 
 

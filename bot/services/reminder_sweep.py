@@ -37,6 +37,7 @@ from bot.domain.schedule import (
 from bot.domain.statuses import DeliveryStatus, SubscriptionStatus
 from bot.domain.streaks import current_streak
 from bot.domain.zones import zone_for
+from bot.services.pain import ask_how_it_settled
 from storage.activity import routine_finishes
 from storage.models import ReminderDelivery, Subscription, User
 from storage.reminders import (
@@ -94,6 +95,8 @@ class Dispatch:
     """The user's choice: once today's routine is done, a one-line note instead of nothing."""
     lease_ends: datetime | None = None
     """When another dispatcher may take this claim over (don't start sending it after)."""
+    ask_settled: bool = False
+    """Yesterday's pain rose by a change that matters: the prompt asks how it settled."""
 
 
 @dataclass(slots=True)
@@ -320,7 +323,10 @@ async def _with_streaks(
         streak = current_streak(days, now.astimezone(zone).date())
         routine = RoutineChoice(*choices[item.user_id])
         done = item.local_date in days
-        result.append(replace(item, streak=streak, routine=routine, done_today=done))
+        settled = await ask_how_it_settled(session, item.user_id, now)
+        result.append(
+            replace(item, streak=streak, routine=routine, done_today=done, ask_settled=settled)
+        )
     return result
 
 

@@ -12,6 +12,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.features.questions.views import exercises_keyboard
+from bot.features.safety.handlers import explained
 from bot.plumbing.callbacks import CallbackDataError, decode
 from bot.plumbing.mapping import Sender
 from bot.plumbing.senders import for_sender
@@ -52,7 +53,10 @@ async def unknown_button(update: Update, context: BotContext) -> None:
 
 
 async def unknown_text(update: Update, context: BotContext, sender: Sender) -> bool:
-    """Nothing else understood the message: say so, and offer the stretches and the questions."""
+    """Nothing else understood the message: say so, and offer the stretches and the questions
+    (not after the ordinary-sciatica explanation: that was the answer)."""
+    if explained(context, sender.update_id):
+        return True
     content = context.runtime.content
     await context.bot.send_message(
         sender.chat_id,

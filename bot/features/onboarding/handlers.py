@@ -1,4 +1,8 @@
-"""/start: the welcome and disclaimer, the safety check, then time zone and reminder time."""
+"""/start: the welcome and disclaimer, the safety check, then time zone and reminder time.
+
+Each question's "yes" shows its own tier's text: an emergency stops /start (no reminder set
+up; /start again, once a doctor has checked them, asks first whether they have been checked);
+see-a-doctor goes on to the set-up with a caution on the routine."""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from bot.features.reminders.screens import (
     show_time_question,
     show_zone_question,
 )
+from bot.features.safety import views as safety_views
 from bot.plumbing.callbacks import Action, CallbackData, CallbackDataError, pattern
 from bot.plumbing.mapping import Sender
 from bot.plumbing.replies import replace_tapped
@@ -31,6 +36,7 @@ from bot.services.onboarding import (
     begin,
 )
 from bot.services.reminders import Refusal
+from bot.services.safety import needs_check_first
 
 
 @for_sender
@@ -44,10 +50,16 @@ async def start(sender: Sender, context: BotContext) -> None:
             language_code=sender.language_code,
             now=runtime.clock.now(),
         )
+        check_first = outcome.step == Step.SAFETY and await needs_check_first(
+            session, sender.user_id
+        )
     content = runtime.content
     await send(
         context, sender.chat_id, content.t("welcome", disclaimer=content.safety.disclaimer.strip())
     )
+    if check_first:  # back after an emergency answer: checked by a doctor since?
+        await send(context, sender.chat_id, *safety_views.checked_question(content))
+        return
     await show_start_step(context, sender.chat_id, outcome)
 
 
@@ -92,12 +104,17 @@ async def on_safety_answer(update: Update, context: BotContext) -> None:
     index, yes = button.args
     runtime = context.runtime
     questions = runtime.content.safety.red_flag_questions
+    if not 0 <= index < len(questions):
+        await refuse_button(context, button, Refusal.STALE)
+        return
     async with runtime.session() as session:
         step = await answer_safety(
             session,
             button.user_id,
             index=index,
             yes=yes,
+            question_id=questions[index].id,
+            tier=questions[index].tier,
             question_count=len(questions),
             now=runtime.clock.now(),
         )
@@ -117,14 +134,19 @@ async def show_safety_step(
             button,
             *views.safety_question(content, step.index),
         )
-    elif step.kind == "urgent":
+    elif step.kind in ("emergency", "see_doctor"):
         question = content.safety.red_flag_questions[answered].question
         await replace_tapped(
             context.bot,
             button,
             content.t("onboard.answered_yes", question=question),
         )
-        await send(context, button.chat_id, *views.urgent(content))
+        await send(context, button.chat_id, content.safety.warning_text(step.kind))
+        if step.kind == "emergency":  # no reminder set-up: /start again once checked
+            await send(context, button.chat_id, content.t("safety.after_emergency").strip())
+            return
+        await send(context, button.chat_id, content.t("safety.after_see_doctor").strip())
+        await show_zone_question(context, button.chat_id)
     else:
         await replace_tapped(context.bot, button, content.t("onboard.safety_clear"))
         await show_zone_question(context, button.chat_id)
@@ -142,8 +164,7 @@ async def on_urgent_ack(update: Update, context: BotContext) -> None:
         return
     content = runtime.content
     await replace_tapped(context.bot, button, content.safety.urgent_care.strip())
-    await send(context, button.chat_id, content.t("onboard.after_urgent"))
-    await show_zone_question(context, button.chat_id)
+    await send(context, button.chat_id, content.t("safety.after_emergency").strip())
 
 
 def register(app: BotApp) -> None:

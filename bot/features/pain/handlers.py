@@ -18,13 +18,14 @@ from bot.domain.pain_entry import (
 from bot.features.pain.views import (
     NOTE_START_KEYS,
     PROBLEM_KEYS,
+    advice_texts,
     confirm_keyboard,
     note_button,
     pain_scale_keyboard,
     recorded_text,
-    warning_text,
 )
 from bot.features.pending.handlers import repeat_question
+from bot.features.safety.handlers import screen_typed
 from bot.plumbing.callbacks import Action, CallbackData, CallbackDataError, pattern
 from bot.plumbing.mapping import Sender
 from bot.plumbing.replies import replace_tapped
@@ -70,8 +71,16 @@ async def _reply(context: BotContext, sender: Sender, entry: Entry | Problem) ->
         recorded_text(content, recorded),
         reply_markup=note_button(content, recorded),
     )
-    if recorded.needs_warning:
-        await context.bot.send_message(sender.chat_id, warning_text(content))
+    for text in advice_texts(content, recorded):
+        await context.bot.send_message(sender.chat_id, text)
+    if entry.note:  # the note is screened like any typed text (it stays saved)
+        await screen_typed(
+            context,
+            user_id=sender.user_id,
+            chat_id=sender.chat_id,
+            language_code=sender.language_code,
+            text=entry.note,
+        )
 
 
 async def send_pain_keyboard(context: BotContext, chat_id: int) -> None:
@@ -157,8 +166,8 @@ async def score_tapped(update: Update, context: BotContext) -> None:
     await replace_tapped(
         context.bot, tap, recorded_text(content, recorded), note_button(content, recorded)
     )
-    if recorded.needs_warning:
-        await context.bot.send_message(tap.sender.chat_id, warning_text(content))
+    for text in advice_texts(content, recorded):
+        await context.bot.send_message(tap.sender.chat_id, text)
 
 
 async def note_tapped(update: Update, context: BotContext) -> None:

@@ -64,10 +64,6 @@ def note_button(content: Content, recorded: Recorded) -> InlineKeyboardMarkup | 
     )
 
 
-def warning_text(content: Content) -> str:
-    return f"{content.safety.pain_warning.strip()}\n\n{content.t('pain.warning_more')}"
-
-
 def confirm_keyboard(content: Content, score: int) -> InlineKeyboardMarkup:
     """Under "Shall I log 6 out of 10?": yes records it like the /pain keyboard (once)."""
     yes = content.t("questions.pain.button.yes", score=score)
@@ -78,3 +74,8 @@ def confirm_keyboard(content: Content, score: int) -> InlineKeyboardMarkup:
             [InlineKeyboardButton(no, callback_data=encode(Action.PAIN_DECLINE))],
         ]
     )
+
+
+def advice_texts(content: Content, recorded: Recorded) -> list[str]:
+    """The pain rule's texts after a rating (bot.domain.pain: ease off, the GP advice)."""
+    return [content.t(key).strip() for key in recorded.advice_keys]

@@ -26,6 +26,7 @@ from bot.features.progress.views import (
     weekly_screen_text,
 )
 from bot.features.report.views import report_button
+from bot.features.safety import views as safety_views
 from bot.plumbing.callbacks import Action, CallbackData, pattern
 from bot.plumbing.mapping import Sender
 from bot.plumbing.replies import replace_tapped
@@ -147,6 +148,9 @@ async def _send_weekly(context: BotContext, item: DueSummary) -> None:
             heading=content.t("weekly_summary.header"),
             offer_report=True,
         )
+        # Warning signs can appear weeks later: one tap to the same questions as at /start.
+        text, markup = safety_views.rescreen_offer(content)
+        await context.bot.send_message(item.chat_id, text, reply_markup=markup)
     except Forbidden:
         log.warning("weekly summary: user %s has blocked the bot; summaries stop", item.user_id)
         async with runtime.session() as session:

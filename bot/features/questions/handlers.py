@@ -3,8 +3,9 @@
 The reading itself is pure (bot.domain.questions.Library, built once at start-up); these
 handlers only turn a reading into a message. Text routes:
 
-* PRIORITY_SAFETY: red-flag wording anywhere in a message gets the urgent-care text first,
-  then a note that nothing else was done with the message (any pending step is left as it was).
+* PRIORITY_SAFETY: the safety screen (bot.features.safety.screen_typed): a warning tier's
+  text, then a note that nothing else was done with the message (any pending step is left as
+  it was); a yes/no question when unclear; ordinary sciatica: its explanation, then the rest.
 * PRIORITY_QUESTIONS: a stretch, a question topic, hello or thanks. Anything else falls through
   to the text fallback, which shows the stretches and the questions as buttons.
 """
@@ -41,6 +42,7 @@ from bot.features.questions.views import (
     topics_keyboard,
     unsure_reply,
 )
+from bot.features.safety.handlers import screen_typed
 from bot.plumbing import pictures
 from bot.plumbing.callbacks import Action, CallbackData, pattern
 from bot.plumbing.mapping import Sender
@@ -62,18 +64,21 @@ async def _send(context: BotContext, chat_id: int, reply: Reply) -> None:
 
 
 async def _urgent_if_red_flag(context: BotContext, sender: Sender, text: str) -> bool:
-    """Send the urgent-care text and what happens next if ``text`` has red-flag wording."""
-    screening = context.runtime.library.screen(text)
-    if not screening.is_warning:
-        return False
-    # Which rule matched says something about the user's health: only at DEBUG.
-    log.info("red flag answered: user=%s update=%s", sender.user_id, sender.update_id)
-    log.debug("red flag signs for update %s: %s", sender.update_id, screening.signs_text)
-    content = context.runtime.content
-    text = content.safety.warning_text(screening.tier)
-    await context.bot.send_message(sender.chat_id, text)
-    await context.bot.send_message(sender.chat_id, content.t("questions.red_flag_next"))
-    return True
+    """Screen ``text`` (bot.features.safety decides): True when it got a warning (then a note
+    that nothing else was done with it) or a yes/no question; ordinary sciatica gets its
+    explanation and the message is then answered as usual (False)."""
+    verdict = await screen_typed(
+        context,
+        user_id=sender.user_id,
+        chat_id=sender.chat_id,
+        language_code=sender.language_code,
+        text=text,
+        update_id=sender.update_id,
+    )
+    if verdict == "warned":
+        content = context.runtime.content
+        await context.bot.send_message(sender.chat_id, content.t("questions.red_flag_next"))
+    return verdict in ("warned", "asked")
 
 
 async def red_flag_route(update: Update, context: BotContext, sender: Sender) -> bool:

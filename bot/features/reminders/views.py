@@ -311,6 +311,8 @@ def prompt_text(content: Content, item: Dispatch) -> str:
     text = content.t(
         "remind.prompt", count=count, minutes=minutes, streak=streak_text(content, item.streak)
     )
+    if item.ask_settled:  # after yesterday's rise (bot.domain.pain): how has it settled?
+        text = f"{content.t('pain.settle_check')}\n\n{text}"
     if item.snoozed:
         return content.t("remind.prompt_again", prompt=text)
     if item.late:

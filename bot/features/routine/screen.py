@@ -27,6 +27,7 @@ from bot.features.routine.keyboards import (
     settings_keyboard,
     step_keyboard,
 )
+from bot.features.safety import views as safety_views
 from bot.plumbing import pictures
 from bot.plumbing.callbacks import Action
 from bot.plumbing.pace import SendSkipped, sending_as
@@ -112,9 +113,21 @@ async def show_opened(app: BotApp, opened: service.Opened) -> None:
     if opened.left_behind is not None:
         left = opened.left_behind
         await edit_text(app.bot, chat_id, left.message_id, render.closed_text(content, left))
-    if opened.result == "started" and opened.view is not None:
-        text = render.step_text(content, opened.view)
-        await _send_step(app, opened.view, chat_id, text, opening=True)
+    if opened.result == "unscreened":  # the safety questions come first
+        text, markup = safety_views.start_check(content)
+        await app.bot.send_message(chat_id, text, reply_markup=markup)
+    elif opened.result == "emergency":  # no routine until a doctor has checked them
+        text, markup = safety_views.checked_question(content)
+        await app.bot.send_message(chat_id, text, reply_markup=markup)
+    elif opened.result == "started" and opened.view is not None:
+        if opened.caution:
+            await app.bot.send_message(chat_id, content.t("safety.routine_caution"))
+        if opened.offer_rescreen:
+            text, markup = safety_views.rescreen_offer(content)
+            await app.bot.send_message(chat_id, text, reply_markup=markup)
+        await _send_step(
+            app, opened.view, chat_id, render.step_text(content, opened.view), opening=True
+        )
     elif opened.result == "offer" and opened.view is not None:
         await app.bot.send_message(
             chat_id,

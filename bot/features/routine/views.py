@@ -271,13 +271,11 @@ def summary_text(content: Content, summary: Summary) -> str:
             what = dose_difference(content, change.before, change.after)
             lines.append(content.t(key, name=_names(content, (change.exercise_id,)), what=what))
     text = "\n".join(lines)
-    if summary.warning:
-        # The same advice as /pain gives for a high rating (its second paragraph too).
-        text += "\n\n" + content.safety.pain_warning.strip()
-        text += "\n\n" + content.t("pain.warning_more").strip()
-        if summary.hurt:
-            names = _names(content, summary.hurt)
-            text += "\n\n" + content.t("routine.summary_stop_hurting", names=names)
+    for key in summary.advice_keys:
+        text += "\n\n" + content.t(key).strip()
+    if summary.warning and summary.hurt:
+        names = _names(content, summary.hurt)
+        text += "\n\n" + content.t("routine.summary_stop_hurting", names=names)
     return text
 
 

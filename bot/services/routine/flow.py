@@ -10,11 +10,12 @@ from datetime import UTC, datetime, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.pain import rose_meaningfully, routine_needs_warning
+from bot.domain.pain import rose_meaningfully
 from bot.domain.progression import LevelChange, Occurrence, decide_level, plausibly_done
 from bot.domain.routine import Cursor, Phase, Plan, PlanItem, Position, after_step, step_index
 from bot.domain.statuses import HoldOutcome, SessionStatus
 from bot.domain.streaks import current_streak
+from bot.services.pain import EASE_OFF, advice_now
 from bot.services.routine.results import Closed, Closing, HurtNote, Lead, Outcome, StepView, Summary
 from bot.services.zones import user_zone
 from content import Exercise
@@ -250,6 +251,15 @@ async def end_session(
     return timed
 
 
+async def _advice_keys(db: AsyncSession, routine: RoutineSession, now: datetime) -> tuple[str, ...]:
+    """The pain rule over the user's days; a rise that matters within this routine (before to
+    after) also says "ease off, keep moving" (and its exercises step back: progression)."""
+    keys = (await advice_now(db, routine.user_id, now)).message_keys
+    if EASE_OFF not in keys and rose_meaningfully(routine.pain_before, routine.pain_after):
+        keys = (EASE_OFF, *keys)
+    return keys
+
+
 async def complete_session(
     db: AsyncSession, routine: RoutineSession, now: datetime, exercises: Sequence[Exercise]
 ) -> Summary:
@@ -294,7 +304,7 @@ async def complete_session(
         pain_before=routine.pain_before,
         pain_after=routine.pain_after,
         streak=current_streak(days, now.astimezone(zone).date()),
-        warning=routine_needs_warning(routine.pain_before, routine.pain_after),
+        advice_keys=await _advice_keys(db, routine, now),
         changes=tuple(changes),
     )
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.progression import recent_change
 from bot.domain.routine import Kind, Plan, PlanItem, opening_cursor, plan_item, todays_exercises
 from bot.domain.statuses import SessionStatus
+from bot.services.pain import easier_after_rise
 from bot.services.routine.flow import (
     advance,
     closing_of,
@@ -22,6 +23,7 @@ from bot.services.routine.flow import (
     step_view,
 )
 from bot.services.routine.results import IDLE_AFTER, REPEAT_WINDOW, Opened, Outcome, Request
+from bot.services.safety import routine_gate
 from content import Exercise
 from storage.models import RoutineSession, User
 from storage.routine import (
@@ -51,6 +53,11 @@ async def open_routine(
     user = await upsert_user(
         db, user_id=user_id, chat_id=chat_id, language_code=language_code, now=now
     )
+    gate = await routine_gate(db, user_id, now)
+    if gate.verdict != "open":
+        await db.commit()
+        log.info("routine refused by the safety gate: user=%s gate=%s", user_id, gate.verdict)
+        return Opened(gate.verdict, chat_id, request=request)
     by_id = {exercise.id: exercise for exercise in exercises}
     if request.exercise_id is not None and request.exercise_id not in by_id:
         await db.commit()
@@ -73,7 +80,15 @@ async def open_routine(
         return Opened("empty", chat_id, request=request, left_behind=left_behind)
     log.info("routine session %s started: user=%s kind=%s", routine.id, user_id, routine.kind)
     view = await step_view(db, routine, now)
-    return Opened("started", chat_id, view=view, request=request, left_behind=left_behind)
+    return Opened(
+        "started",
+        chat_id,
+        view=view,
+        request=request,
+        left_behind=left_behind,
+        caution=gate.caution,
+        offer_rescreen=gate.offer_rescreen,
+    )
 
 
 def _is_repeat(active: RoutineSession, request: Request, now: datetime) -> bool:
@@ -99,7 +114,9 @@ async def _new_session(
         kind: Kind = "single"
         chosen: tuple[Exercise, ...] = (by_id[request.exercise_id],)
     else:
-        kind = "short" if user.routine_length == "short" else "full"
+        # After a pain rise that matters (bot.domain.pain), the next routine is the short one.
+        easier = await easier_after_rise(db, user.id, now)
+        kind = "short" if user.routine_length == "short" or easier else "full"
         chosen = todays_exercises(
             by_id.values(),
             length=kind,

@@ -76,8 +76,12 @@ class Summary:
     pain_before: int | None
     pain_after: int | None
     streak: int
-    warning: bool
+    advice_keys: tuple[str, ...]  # the pain rule's texts (bot.domain.pain), by catalog key
     changes: tuple[LevelChange, ...]
+
+    @property
+    def warning(self) -> bool:
+        return bool(self.advice_keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,12 +130,16 @@ class Request:
 class Opened:
     """The answer to /routine, "Start now" or "Do this one now"."""
 
-    result: Literal["started", "offer", "repeat", "empty", "unknown"]
+    result: Literal["started", "offer", "repeat", "empty", "unknown", "unscreened", "emergency"]
     chat_id: int
     view: StepView | None = None
     request: Request = field(default_factory=Request)
     left_behind: Closing | None = None
     """An idle session closed to make way for this one: its card loses its buttons."""
+    caution: bool = False
+    """A see-a-doctor answer not yet cleared: the routine shows a caution."""
+    offer_rescreen: bool = False
+    """The first routine after 14+ days away: offer "any new warning signs?"."""
 
 
 @dataclass(frozen=True, slots=True)
