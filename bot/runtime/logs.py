@@ -62,7 +62,13 @@ def configure_logging(level: str, token: str | None = None) -> None:
 
 # Exceptions whose messages never quote what a user typed: Telegram's refusals, the database's
 # errors (the engine hides statement parameters), the operating system's.
-_TRANSPORT = ("plumbing/retry.py", "entry/fake_telegram.py", "fakes/http_server.py")
+_TRANSPORT = (
+    "plumbing/retry.py",
+    "plumbing/pace.py",
+    "entry/fake_telegram.py",
+    "entry/fake_media.py",
+    "fakes/http_server.py",
+)
 _QUIET_TYPES: tuple[type[BaseException], ...] = (OSError, TimeoutError)
 
 
