@@ -199,6 +199,7 @@ async def test_the_routine_settings_section(bot: BotHarness) -> None:
         t("routine.settings_button_timers_on"),
     )
     pictures_off = t("routine.settings_button_pictures_off")
+    hands_free_on = t("routine.settings_button_hands_free_on")  # timers on: the mode to choose
 
     def selected(label: str) -> str:
         return t("routine.settings_selected", label=label)
@@ -212,7 +213,11 @@ async def test_the_routine_settings_section(bot: BotHarness) -> None:
         t("routine.settings_timers_on"),
         t("routine.settings_none"),
     )
-    assert calls[1].buttons == [[selected(full), short], [timers_off, pictures_off]]
+    assert calls[1].buttons == [
+        [selected(full), short],
+        [timers_off, pictures_off],
+        [hands_free_on],
+    ]
     screen = bot.message_with_button(ALICE, short)
 
     calls = await bot.tap(ALICE, short)
@@ -220,7 +225,11 @@ async def test_the_routine_settings_section(bot: BotHarness) -> None:
     assert methods(calls) == ["answerCallbackQuery", "editMessageText"]
     assert calls[1].params["message_id"] == screen.message_id
     assert t("routine.settings_short", minutes=5) in (calls[1].text or "")
-    assert calls[1].buttons == [[full, selected(short)], [timers_off, pictures_off]]
+    assert calls[1].buttons == [
+        [full, selected(short)],
+        [timers_off, pictures_off],
+        [hands_free_on],
+    ]
 
     calls = await bot.tap(ALICE, timers_off)
     assert t("routine.settings_timers_off") in (calls[1].text or "")
@@ -246,6 +255,7 @@ async def test_the_routine_settings_section(bot: BotHarness) -> None:
     assert calls[1].buttons == [
         [selected(full), short],
         [timers_off, pictures_off],
+        [hands_free_on],
         [bring_back[0]],
         [bring_back[1]],
     ]

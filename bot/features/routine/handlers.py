@@ -77,6 +77,8 @@ async def _open(
             now=runtime.clock.now(),
             exercises=runtime.content.exercises,
             request=request,
+            pace=runtime.content.routine.hands_free,
+            hands_free_default=runtime.settings.hands_free_default,
         )
     await screen.show_opened(screen.app_of(context), opened)
 
@@ -151,6 +153,8 @@ async def on_restart(update: Update, context: BotContext) -> None:
             now=runtime.clock.now(),
             exercises=runtime.content.exercises,
             request=request,
+            pace=runtime.content.routine.hands_free,
+            hands_free_default=runtime.settings.hands_free_default,
         )
     await screen.show_outcome(screen.app_of(context), stopped, tapped=tap.message_id)
     if opened is not None:
@@ -188,6 +192,8 @@ STEP_SERVICES: dict[Action, tuple[StepService, bool]] = {
     Action.ROUTINE_SKIP: (service.skip_exercise, True),
     Action.ROUTINE_HURTS: (service.it_hurts, True),
     Action.ROUTINE_STOP: (service.stop, False),
+    Action.ROUTINE_PAUSE: (service.pause, True),
+    Action.ROUTINE_GO_ON: (service.carry_on_counting, False),
 }
 
 
@@ -262,6 +268,7 @@ async def on_settings(update: Update, context: BotContext) -> None:
             now=runtime.clock.now(),
             exercises=runtime.content.exercises,
             change=change,
+            hands_free_default=runtime.settings.hands_free_default,
         )
     opened_here = tap.data.action is not Action.SETTINGS_ROUTINE
     await screen.show_settings(
@@ -288,6 +295,13 @@ def _settings_args(data: CallbackData) -> service.SettingsChange:
         if value not in (0, 1):
             raise CallbackDataError("pictures must be 0 or 1")
         return service.SettingsChange(pictures=value == 1)
+    if data.action in (Action.ROUTINE_SET_HANDS_FREE, Action.ROUTINE_SET_SLOW):
+        value = data.int_arg(0)
+        if value not in (0, 1):
+            raise CallbackDataError("hands-free settings must be 0 or 1")
+        if data.action is Action.ROUTINE_SET_HANDS_FREE:
+            return service.SettingsChange(hands_free=value == 1)
+        return service.SettingsChange(slow_pace=value == 1)
     if data.action is Action.ROUTINE_BRING_BACK:
         return service.SettingsChange(bring_back=data.str_arg(0))
     return service.SettingsChange()
@@ -310,6 +324,8 @@ def register(app: BotApp) -> None:
                 Action.ROUTINE_SET_LENGTH,
                 Action.ROUTINE_SET_TIMERS,
                 Action.ROUTINE_SET_PICTURES,
+                Action.ROUTINE_SET_HANDS_FREE,
+                Action.ROUTINE_SET_SLOW,
                 Action.ROUTINE_BRING_BACK,
             ),
         )

@@ -10,11 +10,13 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.pace import wait_before
 from bot.domain.pain import rose_meaningfully, routine_needs_warning
 from bot.domain.progression import LevelChange, Occurrence, decide_level
 from bot.domain.routine import Cursor, Phase, Plan, PlanItem, Position, after_step, step_index
 from bot.domain.statuses import HoldOutcome, SessionStatus
 from bot.domain.streaks import current_streak
+from bot.services.routine.cadence import arm, carry_on
 from bot.services.routine.results import Closed, Closing, HurtNote, Lead, Outcome, StepView, Summary
 from bot.services.zones import user_zone
 from content import Exercise
@@ -199,8 +201,24 @@ async def go_next(
     lead_seconds: int | None = None,
     hurt: HurtNote | None = None,
     cancel_timer: bool = False,
+    paused: bool = False,
 ) -> Outcome:
-    """Commit the move to the next step and say what to show: that step, or the end."""
+    """Commit the move to the next step and say what to show: that step, or the end
+    (hands-free: the countdown before that step starts, or is held when ``paused``)."""
+    if routine.hands_free and cursor_of(routine).phase != "done":
+        timer = arm(routine, plan_of(routine), cursor_of(routine), now, paused=paused)
+        await db.commit()
+        view = await step_view(db, routine, now)
+        return carry_on(
+            ok_outcome(routine),
+            view,
+            closing=closing,
+            lead=lead,
+            lead_seconds=lead_seconds,
+            hurt=hurt,
+            cancel_timer=cancel_timer,
+            timer=timer,
+        )
     if cursor_of(routine).phase == "done":
         summary = await complete_session(db, routine, now, exercises)
         return replace(
@@ -211,6 +229,7 @@ async def go_next(
             hurt=hurt,
             summary=summary,
             cancel_timer=cancel_timer,
+            collapse=routine.hands_free,
         )
     await db.commit()
     return replace(
@@ -356,11 +375,17 @@ async def step_view(db: AsyncSession, routine: RoutineSession, now: datetime) ->
     user = await db.get(User, routine.user_id)
     position = cursor.position
     item = plan.items[position.item] if position is not None else None
-    remaining = None
+    remaining = elapsed = wait_left = None
     if cursor.phase == "holding" and cursor.hold_id is not None:
         hold = await db.get(Hold, cursor.hold_id)
+        if hold is not None:
+            elapsed = max(0, int((now - hold.started_at).total_seconds()))
         if hold is not None and hold.ends_at is not None:
             remaining = max(0, math.ceil((hold.ends_at - now).total_seconds()))
+    hands_free = routine.hands_free and plan.pace is not None
+    ready = hands_free and cursor.phase == "ready" and position is not None
+    if ready and routine.phase_ends_at is not None:
+        wait_left = max(0, math.ceil((routine.phase_ends_at - now).total_seconds()))
     return StepView(
         session_id=routine.id,
         step_no=routine.step_no,
@@ -374,4 +399,10 @@ async def step_view(db: AsyncSession, routine: RoutineSession, now: datetime) ->
         timers=user.timers_enabled if user is not None else True,
         remaining=remaining,
         card_message_id=routine.card_message_id,
+        hands_free=hands_free,
+        pace=plan.pace,
+        wait=wait_before(plan, position) if ready and position is not None else None,
+        wait_left=wait_left,
+        paused=routine.paused_seconds if ready else None,
+        elapsed=elapsed,
     )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.statuses import HoldOutcome, SessionStatus
+from bot.services.routine import hands_free
+from bot.services.routine.cadence import next_tick
 from bot.services.routine.flow import (
     after_step_outcome,
     close_hold,
@@ -16,7 +18,7 @@ from bot.services.routine.flow import (
     running_hold,
     step_view,
 )
-from bot.services.routine.results import TICK_SECONDS, Outcome, Recovery, Tick, TimerOrder
+from bot.services.routine.results import Outcome, Recovery, Tick, TimerOrder
 from content import Exercise
 from storage.models import Hold
 from storage.routine import lock_session, running_timed_holds
@@ -89,8 +91,5 @@ async def recover_timers(
         )
         log.info("hold %s of session %s closed at start-up", hold.id, routine.id)
         finished.append(outcome)
+    timers.extend(await hands_free.recover_countdowns(db, now=now))
     return Recovery(tuple(finished), tuple(timers))
-
-
-def next_tick(now: datetime, ends_at: datetime) -> datetime:
-    return min(now + timedelta(seconds=TICK_SECONDS), ends_at)
