@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from bot.entry.fake_records import ApiCall
 
@@ -74,3 +75,7 @@ def transcript(lines: Sequence[Line], start: datetime) -> str:
         elif call.method == "deleteMessage":
             out.append(f"{stamp} bot   - (old cue #{call.params.get('message_id')} deleted)")
     return "\n".join(out) + "\n"
+
+
+def save(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
