@@ -290,6 +290,7 @@ async def test_killed_mid_dispatch_and_mid_routine_nothing_lost_at_most_one_repe
         RATE_LIMIT_ENABLED="false",
         LOG_LEVEL="INFO",
         PICTURES_ENABLED="false",  # each restart would draw the exercise pictures again
+        HANDS_FREE_DEFAULT="false",  # these users tap each hold (the crash cases are taps)
     )
     processes: list[BotProcess] = []
 
