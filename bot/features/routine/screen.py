@@ -194,9 +194,9 @@ async def show_outcome(app: BotApp, outcome: service.Outcome, *, tapped: int | N
         text = render.summary_text(content, outcome.summary)
         if outcome.lead == "recovered":
             text = f"{render.lead_text(content, outcome.lead, outcome.lead_seconds)}\n\n{text}"
-        await app.bot.send_message(chat_id, text)
+        await _say(app, chat_id, text, quiet=outcome.quiet)
     if outcome.stopped:
-        await app.bot.send_message(chat_id, content.t("routine.stopped"))
+        await _say(app, chat_id, content.t("routine.stopped"), quiet=outcome.quiet)
     if outcome.timer is not None:
         schedule_timer(app, outcome.timer)
 
@@ -216,6 +216,13 @@ def _running(content: Content, view: service.StepView) -> tuple[str, InlineKeybo
     if live.is_live(view):
         return live.live_text(content, view), live.live_keyboard(content, view)
     return render.running_text(content, view), step_keyboard(content, view)
+
+
+async def _say(app: BotApp, chat_id: int, text: str, *, quiet: bool) -> None:
+    if quiet:
+        await app.bot.send_message(chat_id, text, disable_notification=True)
+    else:
+        await app.bot.send_message(chat_id, text)
 
 
 async def _cue(app: BotApp, outcome: service.Outcome, view: service.StepView | None) -> None:

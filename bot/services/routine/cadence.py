@@ -64,6 +64,17 @@ def arm(
     return countdown_from(routine, now, seconds)
 
 
+def follow(routine: RoutineSession, now: datetime) -> TimerOrder | None:
+    """A countdown under way, its timer named for the session's current step (after a move
+    that did not touch it, such as "Continue" on the resume offer)."""
+    ends = routine.phase_ends_at
+    if not routine.hands_free or ends is None or routine.cursor.get("phase") != "ready":
+        return None
+    return TimerOrder(
+        routine.chat_id, routine.id, 0, next_tick(now, max(ends, now)), routine.step_no
+    )
+
+
 def countdown_from(routine: RoutineSession, now: datetime, seconds: int) -> TimerOrder:
     """Count ``seconds`` down from ``now`` before the current step's hold."""
     ends = now + timedelta(seconds=seconds)

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.progression import recent_change
 from bot.domain.routine import Kind, Plan, PlanItem, opening_cursor, plan_item, todays_exercises
 from bot.domain.statuses import SessionStatus
-from bot.services.routine.cadence import hands_free_session
+from bot.services.routine.cadence import follow, hands_free_session
 from bot.services.routine.flow import (
     advance,
     closing_of,
@@ -176,9 +176,12 @@ async def resume(
         return refused
     closing = await closing_of(db, routine, now, "moved")
     advance(routine, cursor_of(routine), now)
+    timer = follow(routine, now)  # hands-free: the countdown goes on under the new step
     await db.commit()
     view = await step_view(db, routine, now)
-    return replace(ok_outcome(routine), closing=closing, lead="resumed", next_view=view)
+    return replace(
+        ok_outcome(routine), closing=closing, lead="resumed", next_view=view, timer=timer
+    )
 
 
 async def restart(

@@ -135,6 +135,8 @@ class Outcome:
     """Hands-free: the closing is the exercise's end: its live message becomes one line."""
     loud: bool = False
     """Hands-free: send ``next_view`` with a notification (the next exercise, the end)."""
+    quiet: bool = False
+    """Hands-free: the summary or the "stopped" note goes without a sound (a tap's answer)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,7 +83,7 @@ async def rate_pain(
         )
     routine.pain_after = score
     summary = await complete_session(db, routine, now, exercises)
-    return replace(ok_outcome(routine), closing=closing, summary=summary)
+    return replace(ok_outcome(routine), closing=closing, summary=summary, quiet=routine.hands_free)
 
 
 async def start_hold(
@@ -248,7 +248,13 @@ async def stop(
     had_timer = await end_session(db, routine, now, SessionStatus.STOPPED)
     await db.commit()
     log.info("routine session %s stopped by user %s", routine.id, user_id)
-    return replace(ok_outcome(routine), closing=closing, stopped=True, cancel_timer=had_timer)
+    return replace(
+        ok_outcome(routine),
+        closing=closing,
+        stopped=True,
+        cancel_timer=had_timer,
+        quiet=routine.hands_free,
+    )
 
 
 async def leave_out(
