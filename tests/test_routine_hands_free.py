@@ -26,6 +26,7 @@ from tests.routine_helpers import (
     ALICE,
     SKIP_PAIN,
     START_HOLD,
+    STOP,
     holds,
     keep_only,
     leave_out_warm_up,
@@ -302,11 +303,25 @@ async def test_hands_free_is_a_setting_and_tap_per_hold_stays(hf: BotHarness) ->
     await bot.tap_data(ALICE, 1, encode(Action.SETTINGS_ROUTINE))
     assert _t("routine.settings_timers_hands_free") in (bot.sent_to(ALICE)[-1].text or "")
 
+    await bot.tap(ALICE, _t("routine.settings_button_slow_on"))
+    assert _t("routine.settings_timers_hands_free_slow") in (bot.sent_to(ALICE)[-1].text or "")
+    await bot.send(ALICE, "/routine")
+    await bot.tap(ALICE, SKIP_PAIN)
+    pace = (await plan_of(bot)).pace
+    timings = bot.content.routine.hands_free
+    assert pace is not None
+    assert (pace.position, pace.rest, pace.between) == (
+        timings.position_seconds * timings.slow_factor,
+        timings.rest_seconds * timings.slow_factor,
+        timings.between_seconds * timings.slow_factor,
+    )
+    await bot.tap(ALICE, STOP)
+
     await bot.tap(ALICE, _t("routine.settings_button_hands_free_off"))
     await bot.send(ALICE, "/routine")
     await bot.tap(ALICE, SKIP_PAIN)
 
-    [routine] = await sessions(bot)
+    [_, routine] = await sessions(bot)
     assert routine.hands_free is False
     assert await bot.advance(minutes=1) == []  # nothing runs on its own
     bot.message_with_button(ALICE, START_HOLD)

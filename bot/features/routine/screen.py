@@ -196,6 +196,8 @@ async def show_outcome(app: BotApp, outcome: service.Outcome, *, tapped: int | N
             text = f"{render.lead_text(content, outcome.lead, outcome.lead_seconds)}\n\n{text}"
         await _say(app, chat_id, text, quiet=outcome.quiet)
     if outcome.stopped:
+        if outcome.quiet:
+            await _cue(app, outcome, None)  # hands-free: no cue left behind
         await _say(app, chat_id, content.t("routine.stopped"), quiet=outcome.quiet)
     if outcome.timer is not None:
         schedule_timer(app, outcome.timer)
