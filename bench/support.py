@@ -53,6 +53,7 @@ def bench_settings(database_url: str, **overrides: Any) -> Settings:
         "rate_limit_enabled": False,
         "log_level": "WARNING",
         "pictures_enabled": False,  # no drawing at start-up sharing the CPU with the figures
+        "hands_free_default": False,  # the benchmarks tap each hold, as they measure taps
         "_env_file": None,
     }
     values.update(overrides)

@@ -18,6 +18,7 @@ from content.models import (
     Exercise,
     Messages,
     Phrasings,
+    RoutineSettings,
     Safety,
     phrasing_key,
 )
@@ -182,12 +183,19 @@ def load_content(root: Path | None = None, language: str = "en") -> Content:
     safety_path = root / "safety.yaml"
     safety = _parse(Safety, _read_yaml(safety_path, root), safety_path, root, "safety")
     exercises = _load_exercises(root)
+    routine_path = root / "routine.yaml"
+    routine = (
+        _parse(RoutineSettings, _read_yaml(routine_path, root), routine_path, root, "routine")
+        if routine_path.exists()
+        else RoutineSettings()
+    )
     content = Content(
         exercises=exercises,
         answers=_load_answers(root),
         safety=safety,
         messages=_load_messages(root, language),
         phrasings=_load_phrasings(root, exercises),
+        routine=routine,
     )
     _check_examples(content, root)
     return content

@@ -243,6 +243,24 @@ class Safety(_Frozen):
         return next(item for item in self.clarifying_questions if item.id == question_id)
 
 
+class HandsFree(_Frozen):
+    """The hands-free routine's pauses (content/routine.yaml), in seconds."""
+
+    position_seconds: int = Field(default=8, ge=3, le=60)
+    rest_seconds: int = Field(default=10, ge=3, le=120)
+    switch_seconds: int = Field(default=10, ge=3, le=120)
+    between_seconds: int = Field(default=15, ge=3, le=180)
+    up_seconds: int = Field(default=2, ge=1, le=10)
+    down_seconds: int = Field(default=2, ge=1, le=10)
+    slow_factor: int = Field(default=2, ge=1, le=4)
+
+
+class RoutineSettings(_Frozen):
+    """content/routine.yaml."""
+
+    hands_free: HandsFree = HandsFree()
+
+
 class Messages:
     """The message catalog: every user-facing string the code shows, by key."""
 
@@ -274,6 +292,7 @@ class Content:
         safety: Safety,
         messages: Messages,
         phrasings: Phrasings | None = None,
+        routine: RoutineSettings | None = None,
     ) -> None:
         self.exercises = tuple(sorted(exercises, key=lambda exercise: exercise.order))
         self.all_answers = answers
@@ -281,6 +300,7 @@ class Content:
         self.safety = safety
         self.messages = messages
         self.phrasings = phrasings or Phrasings({}, {})
+        self.routine = routine or RoutineSettings()
         self._by_id = {exercise.id: exercise for exercise in self.exercises}
         self._answers_by_id = {answer.id: answer for answer in answers}
 

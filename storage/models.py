@@ -73,6 +73,10 @@ class User(Base):
     routine_length: Mapped[str] = mapped_column(String(8), default="full")
     timers_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     pictures_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Hands-free routine (issue 16): None until chosen (the deployment's default applies);
+    # slow_pace makes the pauses between holds and exercises longer.
+    hands_free: Mapped[bool | None] = mapped_column(Boolean)
+    slow_pace: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     """Exercise cards come with their animation (off for slow connections: text only)."""
     # Weekly summary.
     weekly_summary_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -156,6 +160,13 @@ class RoutineSession(Base):
     cursor: Mapped[dict[str, Any]] = mapped_column(JSON)
     step_no: Mapped[int] = mapped_column(Integer, default=0)
     card_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Hands-free (issue 16): the mode fixed at the start, when the current timed phase (a
+    # countdown before a hold, or the hold) ends, the seconds left of a paused countdown, and
+    # the last cue message (deleted when the next one comes).
+    hands_free: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    phase_ends_at: Mapped[datetime | None]
+    paused_seconds: Mapped[int | None] = mapped_column(Integer)
+    cue_message_id: Mapped[int | None] = mapped_column(BigInteger)
     pain_before: Mapped[int | None] = mapped_column(SmallInteger)
     pain_after: Mapped[int | None] = mapped_column(SmallInteger)
     started_at: Mapped[datetime]

@@ -5,7 +5,7 @@ Every query here takes the user id and filters by it: one user's rows never reac
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
@@ -74,6 +74,16 @@ async def ratings_since(
     query = select(PainRating).where(PainRating.user_id == user_id)
     if since is not None:
         query = query.where(PainRating.rated_at >= since)
+    return (await session.scalars(query.order_by(PainRating.rated_at, PainRating.id))).all()
+
+
+async def ratings_of_users_since(
+    session: AsyncSession, user_ids: Collection[int], since: datetime
+) -> Sequence[PainRating]:
+    """Many users' ratings from ``since`` on, oldest first, in one query (the reminder sweep)."""
+    query = select(PainRating).where(
+        PainRating.user_id.in_(list(user_ids)), PainRating.rated_at >= since
+    )
     return (await session.scalars(query.order_by(PainRating.rated_at, PainRating.id))).all()
 
 

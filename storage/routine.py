@@ -174,6 +174,20 @@ async def running_timed_holds(session: AsyncSession) -> list[tuple[Hold, Routine
     return [(hold, routine) for hold, routine in rows]
 
 
+async def timed_countdowns(session: AsyncSession) -> list[RoutineSession]:
+    """Active hands-free sessions with a countdown under way (rebuilt at start-up)."""
+    rows = await session.scalars(
+        select(RoutineSession)
+        .where(
+            RoutineSession.status == SessionStatus.ACTIVE,
+            RoutineSession.hands_free.is_(True),
+            RoutineSession.phase_ends_at.is_not(None),
+        )
+        .order_by(RoutineSession.phase_ends_at)
+    )
+    return list(rows)
+
+
 async def delivery_owner(session: AsyncSession, delivery_id: int) -> int | None:
     return await session.scalar(
         select(ReminderDelivery.user_id).where(ReminderDelivery.id == delivery_id)

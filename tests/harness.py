@@ -50,6 +50,9 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         # Pictures only where a test draws them (tests/test_picture_sending.py): the others see
         # text cards, as before pictures.
         "pictures_enabled": False,
+        # The tap-per-hold routine, as the older tests drive it; the hands-free tests
+        # (tests/test_routine_hands_free.py) turn the product's default back on.
+        "hands_free_default": False,
         "_env_file": None,
     }
     values.update(overrides)

@@ -292,6 +292,7 @@ async def test_killed_mid_dispatch_and_mid_routine_nothing_lost_repeats_within_t
         RATE_LIMIT_ENABLED="false",
         LOG_LEVEL="INFO",
         PICTURES_ENABLED="false",  # each restart would draw the exercise pictures again
+        HANDS_FREE_DEFAULT="false",  # these users tap each hold (the crash cases are taps)
     )
     processes: list[BotProcess] = []
 

@@ -201,6 +201,7 @@ async def test_the_routine_settings_section(bot: BotHarness) -> None:
         t("routine.settings_button_timers_on"),
     )
     pictures_off = t("routine.settings_button_pictures_off")
+    hands_free_on = t("routine.settings_button_hands_free_on")  # timers on: the mode to choose
 
     def selected(label: str) -> str:
         return t("routine.settings_selected", label=label)
@@ -221,7 +222,12 @@ async def test_the_routine_settings_section(bot: BotHarness) -> None:
         t("routine.settings_none"),
     )
     back = [t("remind.btn_back")]
-    assert calls[1].buttons == [[selected(full), short], [timers_off, pictures_off], back]
+    assert calls[1].buttons == [
+        [selected(full), short],
+        [timers_off, pictures_off],
+        [hands_free_on],
+        back,
+    ]
     screen = bot.message_with_button(ALICE, short)
 
     calls = await bot.tap(ALICE, short)
@@ -229,7 +235,12 @@ async def test_the_routine_settings_section(bot: BotHarness) -> None:
     assert methods(calls) == ["answerCallbackQuery", "editMessageText"]
     assert calls[1].params["message_id"] == screen.message_id
     assert t("routine.settings_short", minutes=5) in (calls[1].text or "")
-    assert calls[1].buttons == [[full, selected(short)], [timers_off, pictures_off], back]
+    assert calls[1].buttons == [
+        [full, selected(short)],
+        [timers_off, pictures_off],
+        [hands_free_on],
+        back,
+    ]
 
     calls = await bot.tap(ALICE, timers_off)
     assert t("routine.settings_timers_off") in (calls[1].text or "")
@@ -255,6 +266,7 @@ async def test_the_routine_settings_section(bot: BotHarness) -> None:
     assert calls[1].buttons == [
         [selected(full), short],
         [timers_off, pictures_off],
+        [hands_free_on],
         [bring_back[0]],
         [bring_back[1]],
         back,

@@ -24,6 +24,7 @@ from bot.domain.progression import (
     clamp_level,
     dose_at,
 )
+from bot.domain.timings import Pace
 from content import Exercise
 
 Kind = Literal["full", "short", "single"]
@@ -165,20 +166,30 @@ def plan_item(exercise: Exercise, level: int, change: LevelChange | None = None)
 class Plan:
     kind: Kind
     items: tuple[PlanItem, ...]
+    pace: Pace | None = None
+    """Hands-free: the session's pauses (None: the user taps each hold)."""
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "version": PLAN_VERSION,
             "kind": self.kind,
             "items": [_item_json(item) for item in self.items],
         }
+        if self.pace is not None:
+            data["pace"] = self.pace.to_json()
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Plan:
         kind = data.get("kind", "full")
         if kind not in ("full", "short", "single"):
             raise ValueError(f"unknown plan kind {kind!r}")
-        return cls(kind=kind, items=tuple(_item_from_json(item) for item in data["items"]))
+        pace = data.get("pace")
+        return cls(
+            kind=kind,
+            items=tuple(_item_from_json(item) for item in data["items"]),
+            pace=None if pace is None else Pace.from_json(pace),
+        )
 
 
 def _dose_json(dose: Dose) -> dict[str, int]:

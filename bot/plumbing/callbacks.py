@@ -66,6 +66,10 @@ class Action(StrEnum):
     ROUTINE_SET_LENGTH = "rtm"  # "full" or "short"
     ROUTINE_SET_TIMERS = "rtt"  # 1 (on) or 0 (off)
     ROUTINE_SET_PICTURES = "rti"  # 1 (on) or 0 (off): exercise animations (issue 15)
+    ROUTINE_PAUSE = "rtz"  # session, step: hands-free, pause the countdown (or end the hold)
+    ROUTINE_GO_ON = "rtg"  # session, step: hands-free, resume the paused countdown
+    ROUTINE_SET_HANDS_FREE = "rtw"  # 1 (hands-free) or 0 (tap each hold)
+    ROUTINE_SET_SLOW = "rts"  # 1 (longer pauses) or 0 (normal)
     ROUTINE_BRING_BACK = "rte"  # exercise id: include it in routines again
     # Reminders and /start (issue 3).
     SAFETY_ANSWER = "oq"  # args: question index, "y" or "n"

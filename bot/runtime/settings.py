@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     # Exercise pictures: drawn at start-up into this folder (a worker thread), sent with cards.
     pictures_enabled: bool = True
     pictures_dir: Path = DEFAULT_PICTURES_DIR
+    # The routine runs itself (countdowns, holds, rests) for users who have not chosen a mode.
+    hands_free_default: bool = True
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "0.0.0.0"  # noqa: S104 (a server behind a load balancer listens on all)

@@ -12,7 +12,7 @@ from typing import Literal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.progression import Occurrence, clamp_level, decide_level
-from bot.services.routine.flow import apply_level
+from bot.services.routine.progressing import apply_level
 from content import Exercise
 from storage.routine import preference, preferences
 from storage.users import upsert_user

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +21,7 @@ from storage.pain import (
     add_rating,
     average_since,
     rating_from_keyboard,
+    ratings_of_users_since,
     ratings_since,
     user_rating,
 )
@@ -59,12 +61,36 @@ async def easier_after_rise(session: AsyncSession, user_id: int, now: datetime) 
     return any(pain_advice(ratings, day).ease_off for day in (today, today - timedelta(days=1)))
 
 
-async def ask_how_it_settled(session: AsyncSession, user_id: int, now: datetime) -> bool:
-    """Yesterday's rating rose by a change that matters: today's prompt asks how it settled."""
-    ratings, today = await _day_ratings(session, user_id, now)
+def _asks_how_it_settled(ratings: list[DayRating], today: date) -> bool:
+    """Yesterday's rating rose by a change that matters, and nothing is rated today yet."""
     if any(rating.day == today for rating in ratings):
         return False  # already rated today
     return pain_advice(ratings, today - timedelta(days=1)).ask_tomorrow
+
+
+async def ask_how_it_settled(session: AsyncSession, user_id: int, now: datetime) -> bool:
+    """Today's prompt asks how yesterday's rise settled (``_asks_how_it_settled``)."""
+    ratings, today = await _day_ratings(session, user_id, now)
+    return _asks_how_it_settled(ratings, today)
+
+
+async def users_to_ask_how_it_settled(
+    session: AsyncSession, zones: dict[int, tzinfo], now: datetime
+) -> set[int]:
+    """``ask_how_it_settled`` for many users (their zones given), in one query."""
+    if not zones:
+        return set()
+    rows = await ratings_of_users_since(session, zones, now - ADVICE_WINDOW)
+    ratings: dict[int, list[DayRating]] = defaultdict(list)
+    for row in rows:
+        ratings[row.user_id].append(
+            DayRating(row.rated_at.astimezone(zones[row.user_id]).date(), row.score)
+        )
+    return {
+        user_id
+        for user_id, days in ratings.items()
+        if _asks_how_it_settled(days, now.astimezone(zones[user_id]).date())
+    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,10 +35,7 @@ from bot.domain.schedule import (
     within_grace,
 )
 from bot.domain.statuses import DeliveryStatus, SubscriptionStatus
-from bot.domain.streaks import current_streak
-from bot.domain.zones import zone_for
-from bot.services.pain import ask_how_it_settled
-from storage.activity import routine_finishes
+from bot.services.prompt_facts import PromptFacts, prompt_facts
 from storage.models import ReminderDelivery, Subscription, User
 from storage.reminders import (
     deliveries_due_again,
@@ -49,7 +46,6 @@ from storage.reminders import (
     mark_sent,
     routine_started_since,
 )
-from storage.routine import routine_choices
 
 log = logging.getLogger(__name__)
 
@@ -201,11 +197,26 @@ async def claim_due(
     ]
     # Streaks are read before the commit, for the whole batch in one query (one transaction
     # per batch: on SQLite each transaction is a connection of its own).
-    enriched = await _with_streaks(session, dispatches, now)
+    facts = await prompt_facts(
+        session, [(item.user_id, item.zone_key, item.local_date) for item in dispatches], now
+    )
+    enriched = [_with(item, facts.get(item.user_id)) for item in dispatches]
     batch.dispatches = [item for item in enriched if _to_send(item)]
     await mark_done_today(session, [item.delivery_id for item in enriched if not _to_send(item)])
     await session.commit()
     return batch
+
+
+def _with(item: Dispatch, facts: PromptFacts | None) -> Dispatch:
+    if facts is None:
+        return item
+    return replace(
+        item,
+        streak=facts.streak,
+        routine=facts.routine,
+        done_today=facts.done_today,
+        ask_settled=facts.ask_settled,
+    )
 
 
 def _to_send(item: Dispatch) -> bool:
@@ -301,33 +312,6 @@ def _dispatch(
         lease_ends=row["retry_at"],
         note_when_done=sub.note_when_done,
     )
-
-
-async def _with_streaks(
-    session: AsyncSession, items: list[Dispatch], now: datetime
-) -> list[Dispatch]:
-    """Each prompt with the user's current streak of routine days and what decides today's
-    routine (for the prompt to announce what ``/routine`` will run), and whether that day's
-    routine is already done, in a few batch queries."""
-    user_ids = {item.user_id for item in items}
-    finishes = await routine_finishes(session, user_ids)
-    choices = await routine_choices(session, user_ids)
-    result = []
-    for item in items:
-        try:
-            zone = zone_for(item.zone_key)
-        except ValueError:
-            result.append(item)  # the send will fail and be recorded for this delivery alone
-            continue
-        days = {instant.astimezone(zone).date() for instant in finishes.get(item.user_id, ())}
-        streak = current_streak(days, now.astimezone(zone).date())
-        routine = RoutineChoice(*choices[item.user_id])
-        done = item.local_date in days
-        settled = await ask_how_it_settled(session, item.user_id, now)
-        result.append(
-            replace(item, streak=streak, routine=routine, done_today=done, ask_settled=settled)
-        )
-    return result
 
 
 async def record_result(

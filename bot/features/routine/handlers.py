@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.features.routine import screen
+from bot.features.routine import screen, settings_screen
 from bot.features.routine.keyboards import NO_EXERCISE
 from bot.plumbing.callbacks import Action, CallbackData, CallbackDataError, pattern
 from bot.plumbing.mapping import Sender
@@ -77,6 +77,8 @@ async def _open(
             now=runtime.clock.now(),
             exercises=runtime.content.exercises,
             request=request,
+            pace=runtime.content.routine.hands_free,
+            hands_free_default=runtime.settings.hands_free_default,
         )
     await screen.show_opened(screen.app_of(context), opened)
 
@@ -151,6 +153,8 @@ async def on_restart(update: Update, context: BotContext) -> None:
             now=runtime.clock.now(),
             exercises=runtime.content.exercises,
             request=request,
+            pace=runtime.content.routine.hands_free,
+            hands_free_default=runtime.settings.hands_free_default,
         )
     await screen.show_outcome(screen.app_of(context), stopped, tapped=tap.message_id)
     if opened is not None:
@@ -188,6 +192,8 @@ STEP_SERVICES: dict[Action, tuple[StepService, bool]] = {
     Action.ROUTINE_SKIP: (service.skip_exercise, True),
     Action.ROUTINE_HURTS: (service.it_hurts, True),
     Action.ROUTINE_STOP: (service.stop, False),
+    Action.ROUTINE_PAUSE: (service.pause, True),
+    Action.ROUTINE_GO_ON: (service.carry_on_counting, False),
 }
 
 
@@ -224,7 +230,7 @@ async def on_leave_out(update: Update, context: BotContext) -> None:
             session_id=tap.args[0],
             exercise_id=tap.args[1],
         )
-    await screen.show_left_out(
+    await settings_screen.show_left_out(
         screen.app_of(context), left, chat_id=tap.chat_id, message_id=tap.message_id
     )
 
@@ -262,9 +268,10 @@ async def on_settings(update: Update, context: BotContext) -> None:
             now=runtime.clock.now(),
             exercises=runtime.content.exercises,
             change=change,
+            hands_free_default=runtime.settings.hands_free_default,
         )
     # Like every /settings screen: in place of the tapped message, with "« Back".
-    await screen.show_settings(
+    await settings_screen.show_settings(
         screen.app_of(context), settings, chat_id=tap.chat_id, message_id=tap.message_id
     )
 
@@ -285,6 +292,13 @@ def _settings_args(data: CallbackData) -> service.SettingsChange:
         if value not in (0, 1):
             raise CallbackDataError("pictures must be 0 or 1")
         return service.SettingsChange(pictures=value == 1)
+    if data.action in (Action.ROUTINE_SET_HANDS_FREE, Action.ROUTINE_SET_SLOW):
+        value = data.int_arg(0)
+        if value not in (0, 1):
+            raise CallbackDataError("hands-free settings must be 0 or 1")
+        if data.action is Action.ROUTINE_SET_HANDS_FREE:
+            return service.SettingsChange(hands_free=value == 1)
+        return service.SettingsChange(slow_pace=value == 1)
     if data.action is Action.ROUTINE_BRING_BACK:
         return service.SettingsChange(bring_back=data.str_arg(0))
     return service.SettingsChange()
@@ -307,6 +321,8 @@ def register(app: BotApp) -> None:
                 Action.ROUTINE_SET_LENGTH,
                 Action.ROUTINE_SET_TIMERS,
                 Action.ROUTINE_SET_PICTURES,
+                Action.ROUTINE_SET_HANDS_FREE,
+                Action.ROUTINE_SET_SLOW,
                 Action.ROUTINE_BRING_BACK,
             ),
         )

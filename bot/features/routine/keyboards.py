@@ -94,6 +94,20 @@ def settings_keyboard(content: Content, settings: service.SettingsView) -> Inlin
         else _button(t("routine.settings_button_pictures_on"), Action.ROUTINE_SET_PICTURES, 1)
     )
     rows = [[length_button("full"), length_button("short")], [timers, pictures]]
+    if settings.timers:
+        mode = 0 if settings.hands_free else 1
+        label = t(f"routine.settings_button_hands_free_{'off' if settings.hands_free else 'on'}")
+        row = [_button(label, Action.ROUTINE_SET_HANDS_FREE, mode)]
+        if settings.hands_free:
+            slow = "off" if settings.slow_pace else "on"
+            row.append(
+                _button(
+                    t(f"routine.settings_button_slow_{slow}"),
+                    Action.ROUTINE_SET_SLOW,
+                    0 if settings.slow_pace else 1,
+                )
+            )
+        rows.append(row)
     for exercise_id in settings.excluded:
         name = render.exercise_of(content, exercise_id).name
         label = t("routine.settings_button_bring_back", name=name)

@@ -15,16 +15,16 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import cast
 
-from telegram import InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import JobQueue
 
+from bot.features.routine import live
 from bot.features.routine import views as render
 from bot.features.routine.keyboards import (
     _button,
     hurt_keyboard,
     offer_keyboard,
-    settings_keyboard,
     step_keyboard,
 )
 from bot.features.safety import views as safety_views
@@ -35,6 +35,7 @@ from bot.plumbing.replies import drop_buttons, edit_text
 from bot.runtime import BotApp, BotContext, runtime_of
 from bot.runtime.budget import Priority
 from bot.services import routine as service
+from content import Content
 
 log = logging.getLogger(__name__)
 
@@ -90,15 +91,34 @@ async def _show_picture(app: BotApp, view: service.StepView, chat_id: int) -> No
 
 
 async def _send_step(
-    app: BotApp, view: service.StepView, chat_id: int, text: str, *, opening: bool = False
+    app: BotApp,
+    view: service.StepView,
+    chat_id: int,
+    text: str,
+    *,
+    opening: bool = False,
+    loud: bool = False,
 ) -> Message:
     """Send a step's message and make it the session's card; ``opening``: a step that may
-    start an exercise or side, which its animation comes before."""
+    start an exercise or side, which its animation comes before. Hands-free, it is silent
+    unless ``loud`` (a transition to notice: the next exercise, the end)."""
     runtime = runtime_of(app)
     if opening and _opens_side(view):
         await _show_picture(app, view, chat_id)
-    markup = step_keyboard(runtime.content, view)
-    message = await app.bot.send_message(chat_id, text, reply_markup=markup)
+    markup: InlineKeyboardMarkup | None
+    if live.is_live(view):
+        text, markup = (
+            live.live_text(runtime.content, view),
+            live.live_keyboard(runtime.content, view),
+        )
+    else:
+        markup = step_keyboard(runtime.content, view)
+    if view.hands_free:
+        message = await app.bot.send_message(
+            chat_id, text, reply_markup=markup, disable_notification=not loud
+        )
+    else:
+        message = await app.bot.send_message(chat_id, text, reply_markup=markup)
     async with runtime.session() as db:
         await service.remember_card(
             db, session_id=view.session_id, step_no=view.step_no, message_id=message.message_id
@@ -158,6 +178,7 @@ async def show_outcome(app: BotApp, outcome: service.Outcome, *, tapped: int | N
     edited = {
         outcome.closing.message_id if outcome.closing else None,
         outcome.countdown.card_message_id if outcome.countdown else None,
+        outcome.live.card_message_id if outcome.live else None,
     }
     if tapped is not None and tapped not in edited:
         await drop_buttons(app.bot, chat_id, tapped)  # e.g. the "continue or start again" offer
@@ -165,9 +186,20 @@ async def show_outcome(app: BotApp, outcome: service.Outcome, *, tapped: int | N
         cancel_timer(app, chat_id)
     if outcome.closing is not None:
         closing = outcome.closing
-        await edit_text(app.bot, chat_id, closing.message_id, render.closed_text(content, closing))
+        text = (
+            live.collapsed_text(content, closing)
+            if outcome.collapse
+            else render.closed_text(content, closing)
+        )
+        await edit_text(app.bot, chat_id, closing.message_id, text)
+    if outcome.collapse:
+        await _cue(app, outcome, None)
     if outcome.countdown is not None:
         await _show_running(app, outcome.countdown, chat_id)
+    if outcome.live is not None:
+        await _show_running(app, outcome.live, chat_id)
+        if outcome.cue is not None:
+            await _cue(app, outcome, outcome.live)
     if outcome.hurt is not None:
         await app.bot.send_message(
             chat_id,
@@ -179,14 +211,16 @@ async def show_outcome(app: BotApp, outcome: service.Outcome, *, tapped: int | N
         if lead == "skipped" and outcome.closing is not None:
             lead = None  # the skipped step's message already says "Skipped."
         text = render.next_text(content, outcome.next_view, lead, outcome.lead_seconds)
-        await _send_step(app, outcome.next_view, chat_id, text, opening=True)
+        await _send_step(app, outcome.next_view, chat_id, text, opening=True, loud=outcome.loud)
     if outcome.summary is not None:
         text = render.summary_text(content, outcome.summary)
         if outcome.lead == "recovered":
             text = f"{render.lead_text(content, outcome.lead, outcome.lead_seconds)}\n\n{text}"
-        await app.bot.send_message(chat_id, text)
+        await _say(app, chat_id, text, quiet=outcome.quiet)
     if outcome.stopped:
-        await app.bot.send_message(chat_id, content.t("routine.stopped"))
+        if outcome.quiet:
+            await _cue(app, outcome, None)  # hands-free: no cue left behind
+        await _say(app, chat_id, content.t("routine.stopped"), quiet=outcome.quiet)
     if outcome.timer is not None:
         schedule_timer(app, outcome.timer)
 
@@ -194,8 +228,7 @@ async def show_outcome(app: BotApp, outcome: service.Outcome, *, tapped: int | N
 async def _show_running(app: BotApp, view: service.StepView, chat_id: int) -> None:
     """Turn the card into the running hold (or set); a card that is gone is sent anew."""
     content = runtime_of(app).content
-    text = render.running_text(content, view)
-    markup = step_keyboard(content, view)
+    text, markup = _running(content, view)
     if view.card_message_id is not None and await edit_text(
         app.bot, chat_id, view.card_message_id, text, markup
     ):
@@ -203,28 +236,35 @@ async def _show_running(app: BotApp, view: service.StepView, chat_id: int) -> No
     await _send_step(app, view, chat_id, text)
 
 
-async def show_left_out(
-    app: BotApp, left: service.LeftOut, *, chat_id: int, message_id: int | None
-) -> None:
-    if left.verdict != "ok" or left.exercise_id is None or message_id is None:
-        if left.verdict == "stale" and message_id is not None:
-            await drop_buttons(app.bot, chat_id, message_id)
-        return
-    content = runtime_of(app).content
-    note = service.HurtNote(0, left.exercise_id, None)
-    await edit_text(app.bot, chat_id, message_id, render.hurt_text(content, note, left_out=True))
+def _running(content: Content, view: service.StepView) -> tuple[str, InlineKeyboardMarkup | None]:
+    if live.is_live(view):
+        return live.live_text(content, view), live.live_keyboard(content, view)
+    return render.running_text(content, view), step_keyboard(content, view)
 
 
-async def show_settings(
-    app: BotApp, settings: service.SettingsView, *, chat_id: int, message_id: int | None
-) -> None:
-    """The routine settings: a new message, or an edit of the one being changed."""
-    content = runtime_of(app).content
-    text = render.settings_text(content, settings)
-    markup = settings_keyboard(content, settings)
-    if message_id is not None and await edit_text(app.bot, chat_id, message_id, text, markup):
-        return
-    await app.bot.send_message(chat_id, text, reply_markup=markup)
+async def _say(app: BotApp, chat_id: int, text: str, *, quiet: bool) -> None:
+    if quiet:
+        await app.bot.send_message(chat_id, text, disable_notification=True)
+    else:
+        await app.bot.send_message(chat_id, text)
+
+
+async def _cue(app: BotApp, outcome: service.Outcome, view: service.StepView | None) -> None:
+    """Hands-free: a transition to notice, as a new message with sound (``view`` None: none,
+    the exercise is over); the cue before it is deleted, so the chat keeps one at most."""
+    runtime = runtime_of(app)
+    chat_id = outcome.chat_id
+    message_id = None
+    if view is not None and outcome.cue is not None:
+        text = live.cue_text(runtime.content, outcome.cue, view)
+        message = await app.bot.send_message(chat_id, text, disable_notification=False)
+        message_id = message.message_id
+    async with runtime.session() as db:
+        previous = await service.remember_cue(
+            db, session_id=outcome.session_id, message_id=message_id
+        )
+    if previous is not None:
+        await delete_message(app.bot, chat_id, previous)
 
 
 # --- hold timers ------------------------------------------------------------------------
@@ -237,6 +277,8 @@ class HoldJob:
     chat_id: int
     session_id: int
     hold_id: int
+    step_no: int = 0
+    """With ``hold_id`` 0: the hands-free countdown before this step's hold."""
 
 
 def timer_name(chat_id: int) -> str:
@@ -261,7 +303,7 @@ def schedule_timer(app: BotApp, order: service.TimerOrder) -> None:
         hold_timer,
         when=order.at,
         name=timer_name(order.chat_id),
-        data=HoldJob(order.chat_id, order.session_id, order.hold_id),
+        data=HoldJob(order.chat_id, order.session_id, order.hold_id, order.step_no),
         chat_id=order.chat_id,
     )
 
@@ -275,20 +317,28 @@ async def hold_timer(context: BotContext) -> None:
     runtime = context.runtime
     every = runtime.budget.countdown_every(data.chat_id)  # what the send budget leaves
     async with runtime.session() as db:
-        tick = await service.timer_due(
-            db,
-            session_id=data.session_id,
-            hold_id=data.hold_id,
-            now=runtime.clock.now(),
-            exercises=runtime.content.exercises,
-            every=every,
-        )
+        if data.hold_id == 0:
+            tick = await service.countdown_due(
+                db,
+                session_id=data.session_id,
+                step_no=data.step_no,
+                now=runtime.clock.now(),
+                every=every,
+            )
+        else:
+            tick = await service.timer_due(
+                db,
+                session_id=data.session_id,
+                hold_id=data.hold_id,
+                now=runtime.clock.now(),
+                exercises=runtime.content.exercises,
+                every=every,
+            )
     app = app_of(context)
     if tick.countdown is not None and tick.next_at is not None:
         view = tick.countdown
         if view.card_message_id is not None:
-            text = render.running_text(runtime.content, view)
-            markup = step_keyboard(runtime.content, view)
+            text, markup = _running(runtime.content, view)
             # The lowest priority: never ahead of an answer or a reminder; given up if no
             # slot comes within a second (the count would be stale).
             with sending_as(Priority.COUNTDOWN, max_wait=COUNTDOWN_MAX_WAIT):
@@ -296,9 +346,10 @@ async def hold_timer(context: BotContext) -> None:
                     edit_text(app.bot, data.chat_id, view.card_message_id, text, markup),
                     data.chat_id,
                 )
-        schedule_timer(
-            app, service.TimerOrder(data.chat_id, data.session_id, data.hold_id, tick.next_at)
+        order = service.TimerOrder(
+            data.chat_id, data.session_id, data.hold_id, tick.next_at, data.step_no
         )
+        schedule_timer(app, order)
     elif tick.finished is not None:
         await _quietly(show_outcome(app, tick.finished, tapped=None), data.chat_id)
 
@@ -310,6 +361,14 @@ async def show_recovery(app: BotApp, recovery: service.Recovery) -> None:
         schedule_timer(app, order)
     for outcome in recovery.finished:
         await _quietly(show_outcome(app, outcome, tapped=None), outcome.chat_id)
+
+
+async def delete_message(bot: Bot, chat_id: int, message_id: int) -> None:
+    """Delete an old cue; one already gone (or too old to delete) stays as it is."""
+    try:
+        await bot.delete_message(chat_id, message_id)
+    except TelegramError as error:
+        log.info("cue %s in chat %s not deleted: %s", message_id, chat_id, error)
 
 
 async def _quietly(action: Awaitable[object], chat_id: int) -> None:

@@ -309,6 +309,9 @@ def settings_text(content: Content, settings: SettingsView) -> str:
     timers = content.t(
         "routine.settings_timers_on" if settings.timers else "routine.settings_timers_off"
     )
+    if settings.timers and settings.hands_free:
+        slow = "_slow" if settings.slow_pace else ""
+        timers = content.t(f"routine.settings_timers_hands_free{slow}")
     excluded = (
         _names(content, settings.excluded)
         if settings.excluded

@@ -11,10 +11,18 @@ takes the taps on a step, ``timers`` the hold timer, ``settings`` the routine's 
 ``flow`` what they all share (the guard, moving on, finishing and progression).
 """
 
+from bot.services.routine.cadence import next_tick
+from bot.services.routine.hands_free import (
+    carry_on_counting,
+    countdown_due,
+    pause,
+    remember_cue,
+)
 from bot.services.routine.opening import open_routine, restart, resume
 from bot.services.routine.results import (
     TICK_SECONDS,
     Closing,
+    Cue,
     HurtNote,
     Lead,
     LeftOut,
@@ -49,6 +57,7 @@ __all__ = [
     "OUTCOME_SKIPPED",
     "TICK_SECONDS",
     "Closing",
+    "Cue",
     "HurtNote",
     "Lead",
     "LeftOut",
@@ -62,13 +71,18 @@ __all__ = [
     "Summary",
     "Tick",
     "TimerOrder",
+    "carry_on_counting",
+    "countdown_due",
     "finish_step",
     "it_hurts",
     "leave_out",
+    "next_tick",
     "open_routine",
+    "pause",
     "rate_pain",
     "recover_timers",
     "remember_card",
+    "remember_cue",
     "restart",
     "resume",
     "routine_settings",

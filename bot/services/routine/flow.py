@@ -6,32 +6,27 @@ import logging
 import math
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.pace import wait_before
 from bot.domain.pain import rose_meaningfully
-from bot.domain.progression import LevelChange, Occurrence, decide_level, plausibly_done
-from bot.domain.routine import Cursor, Phase, Plan, PlanItem, Position, after_step, step_index
+from bot.domain.routine import Cursor, Phase, PlanItem, Position, after_step, step_index
 from bot.domain.statuses import HoldOutcome, SessionStatus
 from bot.domain.streaks import current_streak
 from bot.services.pain import EASE_OFF, advice_now
+from bot.services.routine.cadence import arm, carry_on
+from bot.services.routine.progressing import progression
 from bot.services.routine.results import Closed, Closing, HurtNote, Lead, Outcome, StepView, Summary
+from bot.services.routine.rows import cursor_of, plan_of
 from bot.services.zones import user_zone
 from content import Exercise
 from storage.activity import routine_days
-from storage.models import ExercisePreference, Hold, RoutineSession, User
-from storage.routine import exercise_history, lock_session, preference, session_holds
+from storage.models import Hold, RoutineSession, User
+from storage.routine import lock_session, session_holds
 
 log = logging.getLogger(__name__)
-
-
-def cursor_of(routine: RoutineSession) -> Cursor:
-    return Cursor.from_json(routine.cursor)
-
-
-def plan_of(routine: RoutineSession) -> Plan:
-    return Plan.from_json(routine.plan)
 
 
 def advance(routine: RoutineSession, cursor: Cursor, now: datetime) -> None:
@@ -200,8 +195,24 @@ async def go_next(
     lead_seconds: int | None = None,
     hurt: HurtNote | None = None,
     cancel_timer: bool = False,
+    paused: bool = False,
 ) -> Outcome:
-    """Commit the move to the next step and say what to show: that step, or the end."""
+    """Commit the move to the next step and say what to show: that step, or the end
+    (hands-free: the countdown before that step starts, or is held when ``paused``)."""
+    if routine.hands_free and cursor_of(routine).phase != "done":
+        timer = arm(routine, plan_of(routine), cursor_of(routine), now, paused=paused)
+        await db.commit()
+        view = await step_view(db, routine, now)
+        return carry_on(
+            ok_outcome(routine),
+            view,
+            closing=closing,
+            lead=lead,
+            lead_seconds=lead_seconds,
+            hurt=hurt,
+            cancel_timer=cancel_timer,
+            timer=timer,
+        )
     if cursor_of(routine).phase == "done":
         summary = await complete_session(db, routine, now, exercises)
         return replace(
@@ -212,6 +223,7 @@ async def go_next(
             hurt=hurt,
             summary=summary,
             cancel_timer=cancel_timer,
+            collapse=routine.hands_free,
         )
     await db.commit()
     return replace(
@@ -309,72 +321,6 @@ async def complete_session(
     )
 
 
-async def progression(
-    db: AsyncSession,
-    routine: RoutineSession,
-    plan: Plan,
-    now: datetime,
-    by_id: dict[str, Exercise],
-) -> list[LevelChange]:
-    """Apply the progression rule to every exercise of a completed session."""
-    zone, _key = await user_zone(db, routine.user_id)
-    changes: list[LevelChange] = []
-    for item in plan.items:
-        exercise = by_id.get(item.exercise_id)
-        if exercise is None:
-            continue
-        pref = await preference(db, routine.user_id, item.exercise_id)
-        if pref.level_changed_at is not None and pref.level_changed_at >= routine.started_at:
-            continue  # already moved during this session ("It hurts")
-        history = await exercise_history(
-            db, routine.user_id, item.exercise_id, pref.level_changed_at
-        )
-        occurrences = [occurrence_of(past, holds, zone) for past, holds in history]
-        change = decide_level(exercise, pref.level, occurrences)
-        if change is not None:
-            apply_level(pref, change, now)
-            changes.append(change)
-    return changes
-
-
-def occurrence_of(routine: RoutineSession, holds: list[Hold], zone: tzinfo = UTC) -> Occurrence:
-    """How the session went for the exercise of ``holds``: a hold whose "Done" came far
-    sooner than it could take counts as a short one (``plausibly_done``)."""
-    outcomes = [hold.outcome for hold in holds]
-    expected = 0
-    for item in plan_of(routine).items:
-        if item.exercise_id == holds[0].exercise_id:
-            expected = item.steps
-    completed = all(
-        hold.outcome == HoldOutcome.COMPLETED
-        and plausibly_done(hold.target_seconds, hold.target_reps, _taken(hold))
-        for hold in holds
-    )
-    return Occurrence(
-        done_any=any(
-            outcome in (HoldOutcome.COMPLETED, HoldOutcome.STOPPED_EARLY) for outcome in outcomes
-        ),
-        completed=completed and len(outcomes) >= expected,
-        pain_rose=rose_meaningfully(routine.pain_before, routine.pain_after),
-        hurt=HoldOutcome.HURT in outcomes,
-        day=routine.started_at.astimezone(zone).date(),
-    )
-
-
-def _taken(hold: Hold) -> float | None:
-    if hold.actual_seconds is not None:
-        return hold.actual_seconds
-    if hold.ended_at is None:
-        return None
-    return (hold.ended_at - hold.started_at).total_seconds()
-
-
-def apply_level(pref: ExercisePreference, change: LevelChange, now: datetime) -> None:
-    pref.level = change.new_level
-    pref.level_changed_at = now
-    pref.level_reason = change.reason
-
-
 async def step_view(db: AsyncSession, routine: RoutineSession, now: datetime) -> StepView:
     """The session's current step as plain data."""
     plan = plan_of(routine)
@@ -382,11 +328,17 @@ async def step_view(db: AsyncSession, routine: RoutineSession, now: datetime) ->
     user = await db.get(User, routine.user_id)
     position = cursor.position
     item = plan.items[position.item] if position is not None else None
-    remaining = None
+    remaining = elapsed = wait_left = None
     if cursor.phase == "holding" and cursor.hold_id is not None:
         hold = await db.get(Hold, cursor.hold_id)
+        if hold is not None:
+            elapsed = max(0, int((now - hold.started_at).total_seconds()))
         if hold is not None and hold.ends_at is not None:
             remaining = max(0, math.ceil((hold.ends_at - now).total_seconds()))
+    hands_free = routine.hands_free and plan.pace is not None
+    ready = hands_free and cursor.phase == "ready" and position is not None
+    if ready and routine.phase_ends_at is not None:
+        wait_left = max(0, math.ceil((routine.phase_ends_at - now).total_seconds()))
     return StepView(
         session_id=routine.id,
         step_no=routine.step_no,
@@ -400,4 +352,10 @@ async def step_view(db: AsyncSession, routine: RoutineSession, now: datetime) ->
         timers=user.timers_enabled if user is not None else True,
         remaining=remaining,
         card_message_id=routine.card_message_id,
+        hands_free=hands_free,
+        pace=plan.pace,
+        wait=wait_before(plan, position) if ready and position is not None else None,
+        wait_left=wait_left,
+        paused=routine.paused_seconds if ready else None,
+        elapsed=elapsed,
     )

@@ -13,18 +13,12 @@ from bot.domain.progression import recent_change
 from bot.domain.routine import Kind, Plan, PlanItem, opening_cursor, plan_item, todays_exercises
 from bot.domain.statuses import SessionStatus
 from bot.services.pain import easier_after_rise
-from bot.services.routine.flow import (
-    advance,
-    closing_of,
-    cursor_of,
-    end_session,
-    guard,
-    ok_outcome,
-    step_view,
-)
+from bot.services.routine.cadence import follow, hands_free_session
+from bot.services.routine.flow import advance, closing_of, end_session, guard, ok_outcome, step_view
 from bot.services.routine.results import IDLE_AFTER, REPEAT_WINDOW, Opened, Outcome, Request
+from bot.services.routine.rows import cursor_of
 from bot.services.safety import routine_gate
-from content import Exercise
+from content import Exercise, HandsFree
 from storage.models import RoutineSession, User
 from storage.routine import (
     active_session,
@@ -48,8 +42,12 @@ async def open_routine(
     now: datetime,
     exercises: Sequence[Exercise],
     request: Request,
+    pace: HandsFree | None = None,
+    hands_free_default: bool = False,
 ) -> Opened:
-    """Start a routine (or one exercise), or offer to resume the one in progress."""
+    """Start a routine (or one exercise), or offer to resume the one in progress.
+    ``pace``: the content's hands-free timings, for users in hands-free mode (their choice,
+    else ``hands_free_default``)."""
     user = await upsert_user(
         db, user_id=user_id, chat_id=chat_id, language_code=language_code, now=now
     )
@@ -75,6 +73,8 @@ async def open_routine(
             return Opened("repeat", chat_id, request=request)
         return Opened("offer", chat_id, view=await step_view(db, active, now), request=request)
     routine = await _new_session(db, user, chat_id, now, by_id, request)
+    if routine is not None and pace is not None:
+        hands_free_session(routine, user, pace, hands_free_default)
     await db.commit()
     if routine is None:
         return Opened("empty", chat_id, request=request, left_behind=left_behind)
@@ -186,9 +186,12 @@ async def resume(
         return refused
     closing = await closing_of(db, routine, now, "moved")
     advance(routine, cursor_of(routine), now)
+    timer = follow(routine, now)  # hands-free: the countdown goes on under the new step
     await db.commit()
     view = await step_view(db, routine, now)
-    return replace(ok_outcome(routine), closing=closing, lead="resumed", next_view=view)
+    return replace(
+        ok_outcome(routine), closing=closing, lead="resumed", next_view=view, timer=timer
+    )
 
 
 async def restart(
@@ -201,6 +204,8 @@ async def restart(
     now: datetime,
     exercises: Sequence[Exercise],
     request: Request,
+    pace: HandsFree | None = None,
+    hands_free_default: bool = False,
 ) -> tuple[Outcome, Opened | None]:
     """Leave the session in progress behind and start what was asked for afresh."""
     routine, refused = await guard(db, user_id, session_id, step_no)
@@ -219,5 +224,7 @@ async def restart(
         now=now,
         exercises=exercises,
         request=request,
+        pace=pace,
+        hands_free_default=hands_free_default,
     )
     return stopped, opened

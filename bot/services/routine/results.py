@@ -9,11 +9,13 @@ from typing import Literal
 
 from bot.domain.progression import LevelChange
 from bot.domain.routine import Kind, Phase, PlanItem, Position
+from bot.domain.timings import Pace, Wait
 
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 5
-"""How often a running hold's countdown is updated (well within Telegram's edit limits)."""
+"""How often a running hold's countdown is updated (well within Telegram's edit limits);
+read only by ``cadence.next_tick``."""
 IDLE_AFTER = timedelta(hours=12)
 """A session untouched this long is left behind: /routine starts a fresh one."""
 REPEAT_WINDOW = timedelta(minutes=1)
@@ -22,6 +24,8 @@ REPEAT_WINDOW = timedelta(minutes=1)
 
 Verdict = Literal["ok", "stale", "forged"]
 Lead = Literal["release", "early", "done", "set_done", "skipped", "hurt", "recovered", "resumed"]
+Cue = Literal["hold", "release", "switch"]
+"""Hands-free: a moment the user must notice without looking, sent as a new message with sound."""
 Closed = Literal["held", "early", "done", "set_done", "skipped", "hurt", "stopped", "moved", "pain"]
 
 
@@ -41,6 +45,16 @@ class StepView:
     timers: bool
     remaining: int | None
     card_message_id: int | None
+    hands_free: bool = False
+    pace: Pace | None = None
+    wait: Wait | None = None
+    """Hands-free, ready: what the countdown before this step is for."""
+    wait_left: int | None = None
+    """Hands-free, ready: seconds left of the countdown (None: waiting for Start)."""
+    paused: int | None = None
+    """Hands-free, paused: seconds the countdown had left."""
+    elapsed: int | None = None
+    """Holding: seconds since the hold or set started."""
 
     @property
     def first_of_exercise(self) -> bool:
@@ -86,12 +100,14 @@ class Summary:
 
 @dataclass(frozen=True, slots=True)
 class TimerOrder:
-    """Run the hold timer for ``hold_id`` at ``at`` (one job per chat)."""
+    """Run the hold timer for ``hold_id`` at ``at`` (one job per chat); ``hold_id`` 0: the
+    hands-free countdown before the hold of step ``step_no``."""
 
     chat_id: int
     session_id: int
     hold_id: int
     at: datetime
+    step_no: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +132,15 @@ class Outcome:
     stopped: bool = False
     timer: TimerOrder | None = None
     cancel_timer: bool = False
+    live: StepView | None = None
+    """Hands-free: edit the exercise's live message in place into this."""
+    cue: Cue | None = None
+    collapse: bool = False
+    """Hands-free: the closing is the exercise's end: its live message becomes one line."""
+    loud: bool = False
+    """Hands-free: send ``next_view`` with a notification (the next exercise, the end)."""
+    quiet: bool = False
+    """Hands-free: the summary or the "stopped" note goes without a sound (a tap's answer)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +190,8 @@ class SettingsView:
     full_minutes: int
     short_minutes: int
     pictures: bool = True
+    hands_free: bool = False
+    slow_pace: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +200,8 @@ class SettingsChange:
 
     length: str | None = None
     timers: bool | None = None
+    hands_free: bool | None = None
+    slow_pace: bool | None = None
     bring_back: str | None = None
     leave_out: str | None = None
     pictures: bool | None = None

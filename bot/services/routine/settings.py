@@ -26,6 +26,7 @@ async def routine_settings(
     now: datetime,
     exercises: Sequence[Exercise],
     change: SettingsChange | None = None,
+    hands_free_default: bool = False,
 ) -> SettingsView:
     """The routine settings, after applying ``change`` (if any)."""
     change = change or SettingsChange()
@@ -39,6 +40,12 @@ async def routine_settings(
         user.updated_at = now
     if timers is not None and user.timers_enabled != timers:
         user.timers_enabled = timers
+        user.updated_at = now
+    if change.hands_free is not None and user.hands_free != change.hands_free:
+        user.hands_free = change.hands_free
+        user.updated_at = now
+    if change.slow_pace is not None and user.slow_pace != change.slow_pace:
+        user.slow_pace = change.slow_pace
         user.updated_at = now
     if change.pictures is not None and user.pictures_enabled != change.pictures:
         user.pictures_enabled = change.pictures
@@ -61,6 +68,8 @@ async def routine_settings(
         full_minutes=_minutes(estimated_seconds(available)),
         short_minutes=_minutes(estimated_seconds(short)),
         pictures=user.pictures_enabled,
+        hands_free=user.hands_free if user.hands_free is not None else hands_free_default,
+        slow_pace=user.slow_pace,
     )
 
 

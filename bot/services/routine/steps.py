@@ -12,30 +12,30 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.progression import Occurrence, decide_level
 from bot.domain.routine import Cursor, after_exercise_left, after_pain_before
 from bot.domain.statuses import HoldOutcome, SessionStatus
+from bot.services.routine import hands_free
+from bot.services.routine.cadence import arm, next_tick
 from bot.services.routine.flow import (
     READY,
     READY_OR_HOLDING,
     advance,
     after_step_outcome,
-    apply_level,
     at_step,
     close_hold,
     closing_of,
     complete_session,
-    cursor_of,
     end_session,
     go_next,
     guard,
     hold_row,
     log_foreign,
     ok_outcome,
-    plan_of,
     running_hold,
     stale_outcome,
     step_view,
 )
+from bot.services.routine.progressing import apply_level
 from bot.services.routine.results import Closed, HurtNote, Lead, LeftOut, Outcome, TimerOrder
-from bot.services.routine.timers import next_tick
+from bot.services.routine.rows import cursor_of, plan_of
 from content import Exercise
 from storage.models import PainRating, RoutineSession
 from storage.routine import lock_session, preference
@@ -72,13 +72,17 @@ async def rate_pain(
     if cursor.phase == "pain_before":
         routine.pain_before = score
         advance(routine, after_pain_before(plan), now)
+        timer = arm(routine, plan, cursor_of(routine), now)  # hands-free: the routine is off
         await db.commit()
         return replace(
-            ok_outcome(routine), closing=closing, next_view=await step_view(db, routine, now)
+            ok_outcome(routine),
+            closing=closing,
+            next_view=await step_view(db, routine, now),
+            timer=timer,
         )
     routine.pain_after = score
     summary = await complete_session(db, routine, now, exercises)
-    return replace(ok_outcome(routine), closing=closing, summary=summary)
+    return replace(ok_outcome(routine), closing=closing, summary=summary, quiet=routine.hands_free)
 
 
 async def start_hold(
@@ -89,6 +93,8 @@ async def start_hold(
     if isinstance(found, Outcome):
         return found
     routine, _cursor, position = found
+    if routine.hands_free:
+        return await hands_free.start(db, routine, now)
     item = plan_of(routine).items[position.item]
     timed = item.mode == "hold"
     hold = hold_row(routine, item, position, now)
@@ -154,19 +160,32 @@ async def skip_exercise(
     now: datetime,
     exercises: Sequence[Exercise],
 ) -> Outcome:
-    """Leave the rest of the current exercise out this time."""
-    found = await at_step(db, user_id, session_id, step_no, READY)
+    """Leave the rest of the current exercise out this time (hands-free, a hold under way
+    ends there, recorded as held so far)."""
+    found = await at_step(db, user_id, session_id, step_no, READY_OR_HOLDING)
     if isinstance(found, Outcome):
         return found
     routine, cursor, position = found
     plan = plan_of(routine)
-    hold = hold_row(routine, plan.items[position.item], position, now)
-    hold.outcome = HoldOutcome.SKIPPED
-    hold.ended_at = now
-    db.add(hold)
+    running = await running_hold(db, routine, cursor)
+    if running is not None:
+        close_hold(running, now, HoldOutcome.STOPPED_EARLY)
+    else:
+        hold = hold_row(routine, plan.items[position.item], position, now)
+        hold.outcome = HoldOutcome.SKIPPED
+        hold.ended_at = now
+        db.add(hold)
     closing = await closing_of(db, routine, now, "skipped")
     advance(routine, after_exercise_left(plan, cursor), now)
-    return await go_next(db, routine, now, exercises, closing=closing, lead="skipped")
+    return await go_next(
+        db,
+        routine,
+        now,
+        exercises,
+        closing=closing,
+        lead="skipped",
+        cancel_timer=running is not None and running.ends_at is not None,
+    )
 
 
 async def it_hurts(
@@ -228,7 +247,13 @@ async def stop(
     had_timer = await end_session(db, routine, now, SessionStatus.STOPPED)
     await db.commit()
     log.info("routine session %s stopped by user %s", routine.id, user_id)
-    return replace(ok_outcome(routine), closing=closing, stopped=True, cancel_timer=had_timer)
+    return replace(
+        ok_outcome(routine),
+        closing=closing,
+        stopped=True,
+        cancel_timer=had_timer,
+        quiet=routine.hands_free,
+    )
 
 
 async def leave_out(

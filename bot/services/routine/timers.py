@@ -4,26 +4,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.statuses import HoldOutcome, SessionStatus
-from bot.services.routine.flow import (
-    after_step_outcome,
-    close_hold,
-    cursor_of,
-    running_hold,
-    step_view,
-)
+from bot.services.routine import hands_free
+from bot.services.routine.cadence import next_tick
+from bot.services.routine.flow import after_step_outcome, close_hold, running_hold, step_view
 from bot.services.routine.results import TICK_SECONDS, Outcome, Recovery, Tick, TimerOrder
+from bot.services.routine.rows import cursor_of
 from content import Exercise
 from storage.models import Hold
 from storage.routine import lock_session, running_timed_holds
 
 log = logging.getLogger(__name__)
 
-NEAR_END = 5
 """Seconds before a hold's end of its one countdown edit when the send budget is short."""
 
 
@@ -95,14 +91,5 @@ async def recover_timers(
         )
         log.info("hold %s of session %s closed at start-up", hold.id, routine.id)
         finished.append(outcome)
+    timers.extend(await hands_free.recover_countdowns(db, now=now))
     return Recovery(tuple(finished), tuple(timers))
-
-
-def next_tick(now: datetime, ends_at: datetime, every: float | None = TICK_SECONDS) -> datetime:
-    """When a running hold's timer runs next: ``every`` seconds on, never past the end. With
-    no cadence to spare (``every`` None, the send budget is short) it runs once more NEAR_END
-    seconds before the end, then at the end."""
-    if every is None:
-        near_end = ends_at - timedelta(seconds=NEAR_END)
-        return near_end if near_end > now + timedelta(seconds=1) else ends_at
-    return min(now + timedelta(seconds=every), ends_at)
