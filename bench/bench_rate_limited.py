@@ -94,13 +94,14 @@ class RateLimitedResult:
 
 
 async def _lost(url: str, day: datetime) -> int:
-    """Subscriptions with no sent delivery for the day."""
+    """Subscriptions with no sent delivery due on ``day`` (due at that instant: the local
+    date would depend on the subscribers' zone and the hour the benchmark runs)."""
     engine = create_engine(url)
     try:
         sent = exists().where(
             ReminderDelivery.subscription_id == Subscription.id,
             ReminderDelivery.status == DeliveryStatus.SENT,
-            ReminderDelivery.local_date == day.date(),
+            ReminderDelivery.due_at == day,
         )
         async with engine.connect() as connection:
             query = select(func.count()).select_from(Subscription).where(~sent)

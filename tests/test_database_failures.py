@@ -180,7 +180,9 @@ async def test_postgresql_restarted_mid_dispatch_no_prompt_is_repeated_or_lost(
     new one, and so are the rest. Nothing is sent twice (a result that could not be recorded
     would be sent again after the lease) and nothing is lost."""
     caplog.set_level(logging.INFO)
-    bot = await BotHarness.start(make_settings(postgres_url))
+    # One send in flight, so the next result after the stuck send is recorded on the dead
+    # connection (with more in flight, the rest are recorded before the database drops them).
+    bot = await BotHarness.start(make_settings(postgres_url, reminder_send_concurrency=1))
     try:
         await insert_subscribers(bot, USERS, zone="UTC", at=time(7, 0), due_at=DUE)
         stuck = USERS[4]

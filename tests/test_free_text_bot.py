@@ -10,6 +10,7 @@ from storage.models import ExercisePreference, PainRating
 from tests.harness import BotHarness
 
 ALICE = 111_111_111_111
+BOB = 222_222_222
 
 
 def answer_of(bot: BotHarness, topic_id: str) -> str:
@@ -173,7 +174,13 @@ async def test_no_stretch_named_asks_which_with_the_seven(bot: BotHarness) -> No
 async def test_a_symptom_description_never_gets_a_stretch_card(bot: BotHarness) -> None:
     calls = await bot.send(ALICE, "my foot is numb and it shoots down my leg")
 
-    assert sent(calls) == [(answer_of(bot, "symptom"), [])]
+    # The safety screen reads it as ordinary one-sided sciatica: its explanation, then the
+    # symptom answer; no card.
+    assert sent(calls) == [
+        (bot.content.safety.ordinary_sciatica.strip(), []),
+        (answer_of(bot, "symptom"), []),
+    ]
+    assert not any(call.method == "sendAnimation" for call in calls)
 
 
 # --- pain in plain words --------------------------------------------------------------------
@@ -189,12 +196,12 @@ async def test_a_score_in_a_sentence_is_logged_with_the_rest_as_its_note(
     assert text.startswith(bot.content.t("pain.logged_with_note", score=3))
 
 
-async def test_a_high_score_in_words_brings_the_same_warning_as_pain(bot: BotHarness) -> None:
+async def test_a_high_score_in_words_gets_the_same_reply_as_pain(bot: BotHarness) -> None:
     calls = await bot.send(ALICE, "about a nine tonight")
 
     assert await ratings(bot) == [(9, "tonight")]
-    warning = f"{bot.content.safety.pain_warning.strip()}\n\n{bot.content.t('pain.warning_more')}"
-    assert sent(calls)[-1] == (warning, [])
+    by_command = await bot.send(BOB, "/pain 9 tonight")
+    assert sent(calls) == sent(by_command)  # the same reply, and the pain rule's advice, as /pain
 
 
 async def test_an_unclear_score_is_one_tap_that_records_once(bot: BotHarness) -> None:
