@@ -143,7 +143,7 @@ class Simulation:
                         return message, str(button["callback_data"])
         raise AssertionError(f"user {user_id} has no message with a button in {labels}")
 
-    async def _safety_check(self, user_id: int) -> None:
+    async def safety_check(self, user_id: int) -> None:
         """/start's safety questions, all "no" (no routine starts before them); not timed."""
         await self._process(self.fake.message_update(user_id, "/start"))
         for _ in range(self.questions):
@@ -153,7 +153,7 @@ class Simulation:
             self.answered.pop(str(update["callback_query"]["id"]), None)
 
     async def user(self, user_id: int, holds: int) -> None:
-        await self._safety_check(user_id)
+        await self.safety_check(user_id)
         await self.type(user_id, "/routine")
         await self.tap(user_id, (PAIN_BEFORE,))
         for _ in range(holds):

@@ -90,6 +90,7 @@ async def _set_up_holds(url: str, fake: FakeTelegram, holders: list[int]) -> Non
     simulation = Simulation(app, fake, 0)
 
     async def start(user_id: int) -> None:
+        await simulation.safety_check(user_id)  # no routine starts before it (not measured)
         await simulation.type(user_id, "/routine")
         await simulation.tap(user_id, SKIP_PAIN)
         await simulation.tap(user_id, START)

@@ -314,7 +314,7 @@ async def test_inline_mode_shares_the_card_with_its_animation_once_uploaded(
 
 async def test_the_console_prints_where_the_picture_is(pbot: BotHarness, drawn_dir: Path) -> None:
     out = io.StringIO()
-    printer = ConsolePrinter(out, drawn_dir)
+    printer = ConsolePrinter(out, pictures_dir=drawn_dir)
     pbot.fake.listeners.append(printer.on_call)
 
     await pbot.send(CONSOLE_USER_ID, "/exercise glute bridge")

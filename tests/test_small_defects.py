@@ -110,7 +110,8 @@ async def test_a_pain_rise_after_a_done_routine_gets_no_well_done(bot: BotHarnes
 
     summary = calls[-1].text or ""
     assert summary.startswith(bot.content.t("routine.summary_title_plain") + "\n")
-    assert summary.endswith(bot.content.t("pain.warning_more").strip())
+    # The pain rule's advice (2 -> 6: a rise that matters) closes it, nothing cheerful after.
+    assert summary.endswith(bot.content.t("pain.ease_off").strip())
 
 
 async def test_exercise_with_a_name_that_fits_one_stretch_shows_its_card(bot: BotHarness) -> None:
