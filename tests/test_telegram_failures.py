@@ -17,7 +17,6 @@ chats (and for button answers, which carry no chat, for everyone). The bot must:
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections import Counter
 from datetime import UTC, datetime, time
@@ -284,19 +283,14 @@ async def test_a_hanging_reply_holds_up_only_its_own_user(bot: BotHarness) -> No
         for user_id, text in ((alice, "/help"), (alice, "/exercises"), (bob, "/help")):
             update = Update.de_json(fake.message_update(user_id, text), bot.app.bot)
             await bot.app.update_queue.put(update)
-        for _ in range(2000):
-            if bot.sent_to(bob, "sendMessage"):
-                break
-            await _yield()
+        await fake.wait_until(lambda: bool(bot.sent_to(bob, "sendMessage")))
         assert [c.text for c in bot.sent_to(bob, "sendMessage")] == [bot.content.t("help")]
         assert fake.hanging == 1
         assert len(bot.sent_to(alice)) == 1  # her /exercises waits behind her /help
         fake.release_hanging()  # her /help times out at last
-        for _ in range(2000):
-            if len(bot.sent_to(alice)) >= 3:
-                break
-            await _yield()
+        await fake.wait_until(lambda: len(bot.sent_to(alice)) >= 3)
     finally:
+        fake.release_hanging()  # never leave a request hanging behind a failed check
         await bot.app.stop()
     texts = [c.text for c in bot.sent_to(alice, "sendMessage")]
     assert texts[0] == bot.content.t("help")  # the one that timed out
@@ -304,7 +298,3 @@ async def test_a_hanging_reply_holds_up_only_its_own_user(bot: BotHarness) -> No
     assert texts[2:] == [bot.content.t("questions.list")]  # then her /exercises, in order
     assert [type(e).__name__ for e in bot.errors] == ["TimedOut"]
     bot.errors.clear()
-
-
-async def _yield() -> None:
-    await asyncio.sleep(0)
