@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time as wall_clock
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -27,7 +26,6 @@ ALICE = 111_111_111_111
 
 @pytest.mark.slow
 async def test_berlin_0730_gets_one_prompt_per_local_day_for_400_days(bot: BotHarness) -> None:
-    started = wall_clock.monotonic()
     await subscribe(bot, ALICE, zone="Berlin", at="07:30")  # Monday 2 March 2026, 07:00 local
 
     # Each step goes to a minute before the next 07:30 (nothing may come early), then to
@@ -53,7 +51,6 @@ async def test_berlin_0730_gets_one_prompt_per_local_day_for_400_days(bot: BotHa
     assert {row.status for row in rows} == {DeliveryStatus.SENT}
     assert len({row.local_date for row in rows}) == 400
     assert not any(row.late for row in rows)
-    assert wall_clock.monotonic() - started < 60
 
 
 # (place typed, zone, time typed, start of the run, days, {local date: expected wall time})

@@ -19,7 +19,7 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -91,15 +91,18 @@ class FakeTelegramServer:
         method = request.path_params["method"]
         params: dict[str, Any] = {}
         files: dict[str, bytes] = {}
-        if request.headers.get("content-type", "").startswith("application/json"):
-            params = json.loads(await request.body() or b"{}")
-        else:
-            form = await request.form()
-            for key, value in form.multi_items():
-                if isinstance(value, UploadFile):
-                    files[key] = await value.read()
-                else:
-                    params[key] = _decode_value(value)
+        try:
+            if request.headers.get("content-type", "").startswith("application/json"):
+                params = json.loads(await request.body() or b"{}")
+            else:
+                form = await request.form()
+                for key, value in form.multi_items():
+                    if isinstance(value, UploadFile):
+                        files[key] = await value.read()
+                    else:
+                        params[key] = _decode_value(value)
+        except ClientDisconnect:  # the bot was killed mid-request: nobody left to answer
+            return Response(status_code=499)
         window = self.paid_window if _paid(params) else self.window
         if window is not None and method in SENDING_METHODS:
             wait = window.admit()
