@@ -12,7 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.pace import wait_before
 from bot.domain.pain import rose_meaningfully
-from bot.domain.routine import Cursor, Phase, PlanItem, Position, after_step, step_index
+from bot.domain.routine import (
+    Cursor,
+    Phase,
+    PlanItem,
+    Position,
+    after_exercise_left,
+    after_step,
+    step_index,
+)
 from bot.domain.statuses import HoldOutcome, SessionStatus
 from bot.domain.streaks import current_streak
 from bot.services.pain import EASE_OFF, advice_now
@@ -121,6 +129,54 @@ def hold_row(
     )
 
 
+def closed_hold_row(
+    db: AsyncSession,
+    routine: RoutineSession,
+    item: PlanItem,
+    position: Position,
+    outcome: str,
+    *,
+    started_at: datetime,
+    ended_at: datetime,
+) -> Hold:
+    """Record a step that ran no timed hold (done, skipped or hurt with nothing under way) as
+    one closed row."""
+    hold = hold_row(routine, item, position, started_at)
+    hold.outcome = outcome
+    hold.ended_at = ended_at
+    db.add(hold)
+    return hold
+
+
+async def end_step(
+    db: AsyncSession,
+    routine: RoutineSession,
+    cursor: Cursor,
+    now: datetime,
+    outcome: str,
+    *,
+    idle_outcome: str | None = None,
+) -> tuple[Hold | None, int | None]:
+    """End the step at ``cursor`` here with ``outcome``: the hold under way closes (it and
+    its seconds are returned); with none under way, a closed row records the step
+    (``idle_outcome``, else ``outcome``)."""
+    running = await running_hold(db, routine, cursor)
+    if running is not None:
+        return running, close_hold(running, now, outcome)
+    if cursor.position is not None:
+        item = plan_of(routine).items[cursor.position.item]
+        closed_hold_row(
+            db,
+            routine,
+            item,
+            cursor.position,
+            idle_outcome or outcome,
+            started_at=now,
+            ended_at=now,
+        )
+    return None, None
+
+
 def close_hold(hold: Hold, at: datetime, outcome: str) -> int:
     """End a running hold at ``at``; its actual seconds are what the clock says."""
     seconds = max(0, int((at - hold.started_at).total_seconds()))
@@ -169,9 +225,14 @@ async def after_step_outcome(
     *,
     exercises: Sequence[Exercise],
     cancel_timer: bool = False,
+    paused: bool = False,
+    to: Cursor | None = None,
+    hurt: HurtNote | None = None,
 ) -> Outcome:
+    """The step at ``cursor`` is over (``result``, after ``seconds``): on to ``to`` (by
+    default the next step; after a skip or "It hurts", the next exercise), saying ``lead``."""
     closing = await closing_of(db, routine, now, result, seconds=seconds)
-    advance(routine, after_step(plan_of(routine), cursor), now)
+    advance(routine, to or after_step(plan_of(routine), cursor), now)
     return await go_next(
         db,
         routine,
@@ -180,8 +241,15 @@ async def after_step_outcome(
         closing=closing,
         lead=lead,
         lead_seconds=seconds,
+        hurt=hurt,
         cancel_timer=cancel_timer,
+        paused=paused,
     )
+
+
+def next_exercise_cursor(routine: RoutineSession, cursor: Cursor) -> Cursor:
+    """Where a skip or "It hurts" goes: the next exercise (or the end)."""
+    return after_exercise_left(plan_of(routine), cursor)
 
 
 async def go_next(
