@@ -18,7 +18,6 @@ from bot.services.routine.cadence import countdown_from, next_tick
 from bot.services.routine.flow import (
     READY,
     READY_OR_HOLDING,
-    advance,
     after_step_outcome,
     at_step,
     close_hold,
@@ -26,10 +25,9 @@ from bot.services.routine.flow import (
     ok_outcome,
     running_hold,
     stale_outcome,
-    step_view,
 )
 from bot.services.routine.results import TICK_SECONDS, Cue, Outcome, Tick, TimerOrder
-from bot.services.routine.rows import cursor_of, plan_of
+from bot.services.routine.rows import advance, cursor_of, plan_of, step_view
 from content import Exercise
 from storage.models import RoutineSession
 from storage.routine import lock_session, timed_countdowns

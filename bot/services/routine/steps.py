@@ -10,20 +10,19 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.progression import Occurrence, decide_level
-from bot.domain.routine import Cursor, after_pain_before
+from bot.domain.routine import Cursor
 from bot.domain.statuses import HoldOutcome, SessionStatus
-from bot.services.routine import hands_free
-from bot.services.routine.cadence import arm, next_tick
+from bot.services.routine import hands_free, rating
+from bot.services.routine.cadence import next_tick
+from bot.services.routine.ending import complete_session
 from bot.services.routine.flow import (
     READY,
     READY_OR_HOLDING,
-    advance,
     after_step_outcome,
     at_step,
     close_hold,
     closed_hold_row,
     closing_of,
-    complete_session,
     end_session,
     end_step,
     guard,
@@ -33,13 +32,12 @@ from bot.services.routine.flow import (
     ok_outcome,
     running_hold,
     stale_outcome,
-    step_view,
 )
 from bot.services.routine.progressing import apply_level
 from bot.services.routine.results import Closed, HurtNote, Lead, LeftOut, Outcome, TimerOrder
-from bot.services.routine.rows import cursor_of, plan_of
+from bot.services.routine.rows import advance, cursor_of, plan_of, step_view
 from content import Exercise
-from storage.models import PainRating, RoutineSession
+from storage.models import RoutineSession
 from storage.routine import lock_session, preference
 
 log = logging.getLogger(__name__)
@@ -55,7 +53,19 @@ async def rate_pain(
     now: datetime,
     exercises: Sequence[Exercise],
 ) -> Outcome:
-    """A pain rating (or "skip") before or after the routine, whichever is being asked."""
+    """A pain rating (or "skip") before or after the routine, whichever is being asked (or,
+    hands-free, the one after a routine that has completed on its own)."""
+    late = await rating.rate_late(
+        db,
+        user_id=user_id,
+        session_id=session_id,
+        step_no=step_no,
+        score=score,
+        now=now,
+        exercises=exercises,
+    )
+    if late is not None:
+        return late
     routine, refused = await guard(db, user_id, session_id, step_no)
     if routine is None:
         return refused
@@ -63,18 +73,8 @@ async def rate_pain(
     if cursor.phase not in ("pain_before", "pain_after"):
         return stale_outcome(routine, step_no)
     closing = await closing_of(db, routine, now, "pain", score=score)
-    context = "before" if cursor.phase == "pain_before" else "after"
-    if score is not None:
-        db.add(
-            PainRating(
-                user_id=user_id, session_id=routine.id, score=score, context=context, rated_at=now
-            )
-        )
-    plan = plan_of(routine)
     if cursor.phase == "pain_before":
-        routine.pain_before = score
-        advance(routine, after_pain_before(plan), now)
-        timer = arm(routine, plan, cursor_of(routine), now)  # hands-free: the routine is off
+        timer = rating.begin(db, routine, score, now)  # hands-free: the routine is off
         await db.commit()
         return replace(
             ok_outcome(routine),
@@ -82,7 +82,7 @@ async def rate_pain(
             next_view=await step_view(db, routine, now),
             timer=timer,
         )
-    routine.pain_after = score
+    rating.record_rating(db, routine, score, "after", now)
     summary = await complete_session(db, routine, now, exercises)
     return replace(ok_outcome(routine), closing=closing, summary=summary, quiet=routine.hands_free)
 
