@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bot.domain.statuses import SessionStatus
 from bot.entry.fake_records import ApiCall
 from bot.plumbing import pictures
-from storage.models import PainRating
+from storage.models import ExercisePreference, PainRating
 from tests.hands_free_helpers import Line, is_loud
 from tests.harness import BotHarness, catalog, make_settings
 from tests.reminder_flow import advance_to_next_due, prompts, subscribe
@@ -26,6 +26,7 @@ from tests.routine_helpers import (
     holds,
     keep_only,
     leave_out_warm_up,
+    preference,
     sessions,
     timer_jobs,
 )
@@ -193,9 +194,7 @@ async def test_the_picture_shows_at_the_switch_to_the_second_side(
     assert plan.pace is not None
     left = picture_of(bot, "knees_to_chest", "left").path.name
     right = picture_of(bot, "knees_to_chest", "right").path.name
-    assert [c.file_names.get("animation") for c in opening if c.method == "sendAnimation"] == [
-        left
-    ]
+    assert [c.file_names.get("animation") for c in opening if c.method == "sendAnimation"] == [left]
 
     calls = await bot.advance(seconds=plan.pace.position + plan.items[0].dose.hold_seconds)
 
@@ -214,3 +213,27 @@ async def test_the_picture_shows_at_the_switch_to_the_second_side(
 def _buttons(bot: BotHarness) -> list[dict[str, object]]:
     newest = max(bot.fake.messages[ALICE].values(), key=lambda m: m.message_id)
     return [b for row in (newest.reply_markup or {}).get("inline_keyboard", []) for b in row]
+
+
+async def test_a_late_rise_steps_the_dose_back_as_a_rating_at_the_end_would(
+    hf: BotHarness,
+) -> None:
+    bot = hf
+    await keep_only(bot, "glute_bridge")
+    async with bot.session() as db:
+        row = await db.get(ExercisePreference, (ALICE, "glute_bridge"))
+        assert row is not None
+        row.level = 1  # one step up already: a rise can take it back down
+        await db.commit()
+    await bot.send(ALICE, "/routine")
+    await bot.tap(ALICE, "2")
+    await run_by_clock(bot, [Line(bot.clock.now(), "you", None, "[tap] 2")], until=ASK_AFTER)
+    assert (await preference(bot, "glute_bridge")).level == 1  # no rise known yet
+
+    await bot.advance(minutes=30)
+    calls = await bot.tap(ALICE, "7")
+
+    pref = await preference(bot, "glute_bridge")
+    assert (pref.level, pref.level_reason) == (0, "pain_rose")
+    said = "\n".join(call.text or "" for call in calls if call.method == "sendMessage")
+    assert _t("routine.summary_changes") in said
