@@ -237,3 +237,31 @@ async def test_a_late_rise_steps_the_dose_back_as_a_rating_at_the_end_would(
     assert (pref.level, pref.level_reason) == (0, "pain_rose")
     said = "\n".join(call.text or "" for call in calls if call.method == "sendMessage")
     assert _t("routine.summary_changes") in said
+
+
+async def test_a_set_that_ended_while_the_bot_was_down_opens_the_next_exercise_saying_so(
+    hf: BotHarness,
+) -> None:
+    bot = hf
+    await keep_only(bot, "pelvic_tilt", "glute_bridge")
+    await bot.send(ALICE, "/routine")
+    await bot.tap(ALICE, _t("routine.pain_skip"))
+    plan = await plan_of(bot)
+    assert plan.pace is not None
+    assert plan.items[0].steps == 1  # one paced set: its end is the exercise's end
+    await bot.advance(seconds=plan.pace.position + 5)
+    [running] = await holds(bot)
+    assert running.ends_at is not None
+    seconds = int((running.ends_at - running.started_at).total_seconds())
+    bot.runtime.clock.advance(timedelta(seconds=seconds))  # the bot is down: no job runs
+    before = len(bot.fake.calls)
+
+    await bot.restart()
+
+    calls = [call for call in bot.fake.calls[before:] if call.chat_id == ALICE]
+    [new] = [call for call in calls if call.method == "sendMessage"]
+    assert is_loud(new)  # the next exercise's live message
+    assert (new.text or "").startswith(_t("routine.lead_recovered", seconds=seconds))
+    bridge = catalog().exercise("glute_bridge")
+    assert bridge is not None
+    assert bridge.name in (new.text or "")

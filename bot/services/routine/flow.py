@@ -246,11 +246,12 @@ async def go_next(
     """Commit the move to the next step and say what to show: that step, or the end
     (hands-free: the countdown before that step starts, or is held when ``paused``)."""
     phase = cursor_of(routine).phase
-    if routine.hands_free and phase == "pain_after":
-        # Hands-free: the routine completes on its own; the rating after is only offered.
+    # Hands-free, the routine completes on its own: the rating after is only offered.
+    rating_open = routine.hands_free and phase == "pain_after"
+    if phase == "done" or rating_open:
         routine.phase_ends_at = None
         routine.paused_seconds = None
-        summary = await complete_session(db, routine, now, exercises, rating_open=True)
+        summary = await complete_session(db, routine, now, exercises, rating_open=rating_open)
         return replace(
             ok_outcome(routine),
             closing=closing,
@@ -259,10 +260,10 @@ async def go_next(
             hurt=hurt,
             summary=summary,
             cancel_timer=cancel_timer,
-            collapse=True,
-            ask_after=await step_view(db, routine, now),
+            collapse=routine.hands_free,
+            ask_after=await step_view(db, routine, now) if rating_open else None,
         )
-    if routine.hands_free and phase != "done":
+    if routine.hands_free:
         timer = arm(routine, plan_of(routine), cursor_of(routine), now, paused=paused)
         await db.commit()
         view = await step_view(db, routine, now)
@@ -275,18 +276,6 @@ async def go_next(
             hurt=hurt,
             cancel_timer=cancel_timer,
             timer=timer,
-        )
-    if cursor_of(routine).phase == "done":
-        summary = await complete_session(db, routine, now, exercises)
-        return replace(
-            ok_outcome(routine),
-            closing=closing,
-            lead=lead,
-            lead_seconds=lead_seconds,
-            hurt=hurt,
-            summary=summary,
-            cancel_timer=cancel_timer,
-            collapse=routine.hands_free,
         )
     await db.commit()
     return replace(
