@@ -66,9 +66,18 @@ async def test_the_daily_prompt_has_the_routine_streak_and_buttons(bot: BotHarne
     assert _calls(calls) == [("sendMessage", expected)]
     assert round(seconds / 60) == 12
     assert calls[0].chat_id == ALICE
-    assert calls[0].buttons == [[START_NOW], [SNOOZE_15, SNOOZE_60], [SKIP_TODAY]]
+    # One tap starts the routine: a pain rating (0-10) or Start now (no rating).
+    scores = [str(score) for score in range(11)]
+    assert calls[0].buttons == [
+        scores[:6],
+        scores[6:],
+        [START_NOW],
+        [SNOOZE_15, SNOOZE_60],
+        [SKIP_TODAY],
+    ]
     assert calls[0].button_data == {
-        START_NOW: encode(Action.START_ROUTINE, delivery.id),
+        **{score: encode(Action.START_ROUTINE, delivery.id, score) for score in scores},
+        START_NOW: encode(Action.START_ROUTINE, delivery.id, "skip"),
         SNOOZE_15: encode(Action.SNOOZE, delivery.id, 15),
         SNOOZE_60: encode(Action.SNOOZE, delivery.id, 60),
         SKIP_TODAY: encode(Action.SKIP_TODAY, delivery.id),

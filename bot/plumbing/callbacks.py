@@ -25,7 +25,9 @@ class Action(StrEnum):
 
     NOOP = "nop"
     # Shared between features (defined here first so each side can use them):
-    START_ROUTINE = "rs"  # args: delivery id (0 = opened by /routine); handled by the routine
+    # args: delivery id (0 = not from a prompt), then (the prompt's rating row and Start now)
+    # the pain before, 0-10 or "skip", which starts the routine at once; handled by the routine
+    START_ROUTINE = "rs"
     START_SINGLE = "r1"  # args: exercise id; one exercise alone, handled by the routine
     SETTINGS_ROUTINE = "sr"  # the /settings "Routine" section; handled by the routine feature
     SETTINGS_WEEKLY = "sw"  # the /settings "Weekly summary" section; handled by the pain feature

@@ -78,14 +78,16 @@ async def send_picture(
     *,
     caption: str,
     markup: InlineKeyboardMarkup | None = None,
+    quiet: bool = False,
 ) -> Message:
     """Send one picture: its stored file_id, else (or when refused) the file, whose new
-    file_id is stored. Raises what Telegram raises otherwise."""
+    file_id is stored (``quiet``: without a notification). Raises what Telegram raises
+    otherwise."""
     async with runtime.session() as db:
         file_id = await media.stored_file_id(db, picture.key)
     if file_id is not None:
         try:
-            return await _send_file(bot, chat_id, picture, file_id, caption, markup)
+            return await _send_file(bot, chat_id, picture, file_id, caption, markup, quiet)
         except BadRequest as error:
             if not is_refused_file(error):
                 raise
@@ -94,7 +96,7 @@ async def send_picture(
                 await media.forget_file_id(db, picture.key, file_id)
     data = await asyncio.to_thread(picture.path.read_bytes)
     upload = InputFile(data, filename=picture.path.name)
-    message = await _send_file(bot, chat_id, picture, upload, caption, markup)
+    message = await _send_file(bot, chat_id, picture, upload, caption, markup, quiet)
     new_id = _file_id_of(message)
     if new_id is not None:
         async with runtime.session() as db:
@@ -117,7 +119,16 @@ async def _send_file(
     file: str | InputFile,
     caption: str,
     markup: InlineKeyboardMarkup | None,
+    quiet: bool = False,
 ) -> Message:
+    if quiet:  # hands-free: the cues are the only sounds
+        if picture.kind == "still":
+            return await bot.send_photo(
+                chat_id, file, caption=caption, reply_markup=markup, disable_notification=True
+            )
+        return await bot.send_animation(
+            chat_id, file, caption=caption, reply_markup=markup, disable_notification=True
+        )
     if picture.kind == "still":
         return await bot.send_photo(chat_id, file, caption=caption, reply_markup=markup)
     return await bot.send_animation(chat_id, file, caption=caption, reply_markup=markup)
@@ -141,11 +152,14 @@ async def try_picture(
     *,
     caption: str,
     markup: InlineKeyboardMarkup | None = None,
+    quiet: bool = False,
 ) -> Message | None:
     """``send_picture``, but a failure (other than a blocked chat) is logged and answered
     with None, so the caller sends the text instead."""
     try:
-        return await send_picture(bot, runtime, chat_id, picture, caption=caption, markup=markup)
+        return await send_picture(
+            bot, runtime, chat_id, picture, caption=caption, markup=markup, quiet=quiet
+        )
     except Forbidden:
         raise
     except TelegramError as error:
@@ -189,13 +203,15 @@ async def send_exercise_picture(
     side: str | None,
     caption: str,
     session_id: int | None = None,
+    quiet: bool = False,
 ) -> Message | None:
-    """The animation alone (the routine sends it before a step's card); None when there is
-    none to send, it is turned off, or it failed (the step card goes anyway)."""
+    """The animation alone (the routine sends it before a step's card, and hands-free at the
+    switch to the other side; ``quiet``: without a notification); None when there is none to
+    send, it is turned off, or it failed (the step card goes anyway)."""
     picture = picture_for(runtime, exercise_id, side)
     if picture is None or not await _wanted(runtime, None, session_id):
         return None
-    return await try_picture(bot, runtime, chat_id, picture, caption=caption)
+    return await try_picture(bot, runtime, chat_id, picture, caption=caption, quiet=quiet)
 
 
 async def known_file_ids(runtime: Runtime, pictures: list[Picture]) -> dict[str, str]:

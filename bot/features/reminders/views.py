@@ -24,6 +24,7 @@ from bot.domain.statuses import SubscriptionStatus
 from bot.domain.timeparse import format_time, time_token
 from bot.domain.zoneparse import zone_token_parts
 from bot.domain.zones import zone_for
+from bot.features.pain.views import pain_scale_keyboard
 from bot.plumbing.callbacks import Action, encode
 from bot.services.reminder_sweep import Dispatch
 from bot.services.reminders import Refusal, Schedule
@@ -330,9 +331,14 @@ def prompt_keyboard(content: Content, delivery_id: int) -> InlineKeyboardMarkup:
     def button(key: str, data: str) -> InlineKeyboardButton:
         return InlineKeyboardButton(content.t(key), callback_data=data)
 
+    # One tap starts the routine: a pain rating (recorded as the pain before) or Start now
+    # (no rating), both sent as the routine's start with the rating: rs|<delivery>|<score|skip>.
+    rating = pain_scale_keyboard(
+        Action.START_ROUTINE, delivery_id, skip_label=content.t("remind.btn_start")
+    )
     return InlineKeyboardMarkup(
         [
-            [button("remind.btn_start", encode(Action.START_ROUTINE, delivery_id))],
+            *rating.inline_keyboard,
             [
                 button("remind.btn_snooze_15", encode(Action.SNOOZE, delivery_id, 15)),
                 button("remind.btn_snooze_60", encode(Action.SNOOZE, delivery_id, 60)),

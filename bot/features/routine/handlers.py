@@ -33,15 +33,30 @@ def _step_args(data: CallbackData) -> tuple[int, int]:
     return session_id, step_no
 
 
+def _score(data: CallbackData, index: int) -> int | None:
+    """A 0-10 pain score at ``index``, or None for "skip"."""
+    if data.str_arg(index) == SKIP:
+        return None
+    score = data.int_arg(index)
+    if not 0 <= score <= 10:
+        raise CallbackDataError("pain score out of range")
+    return score
+
+
 def _pain_args(data: CallbackData) -> tuple[int, int, int | None]:
     """(session id, step number, score or None for "skip")."""
     session_id, step_no = _step_args(data)
-    if data.str_arg(2) == SKIP:
-        return session_id, step_no, None
-    score = data.int_arg(2)
-    if not 0 <= score <= 10:
-        raise CallbackDataError("pain score out of range")
-    return session_id, step_no, score
+    return session_id, step_no, _score(data, 2)
+
+
+def _start_args(data: CallbackData) -> service.Request:
+    """A start button: the prompt's delivery id (0: another start button) and, from the
+    prompt's rating row or its Start now, the pain before ("skip": none) that starts it at
+    once. A prompt sent before the rating row (only the id) asks the pain question."""
+    delivery_id = max(data.int_arg(0), 0)
+    if len(data.args) < 2:
+        return service.Request(delivery_id=delivery_id)
+    return service.Request(delivery_id=delivery_id, rated=True, pain=_score(data, 1))
 
 
 def _restart_args(data: CallbackData) -> tuple[int, int, service.Request]:
@@ -95,17 +110,16 @@ async def routine_command(sender: Sender, context: BotContext) -> None:
 
 
 async def on_start_routine(update: Update, context: BotContext) -> None:
-    """ "Start now" on the daily prompt (delivery id) or any other start button (0)."""
-    tap = await read_tap(update, context, lambda data: data.int_arg(0))
+    """The daily prompt's rating row or "Start now" (delivery id), or any other start button."""
+    tap = await read_tap(update, context, _start_args)
     if tap is None:
         return
-    request = service.Request(delivery_id=max(tap.args, 0))
     await _open(
         context,
         user_id=tap.user_id,
         chat_id=tap.chat_id,
         language_code=tap.language_code,
-        request=request,
+        request=tap.args,
     )
 
 

@@ -27,8 +27,8 @@ from bot.features.routine.keyboards import (
     offer_keyboard,
     step_keyboard,
 )
+from bot.features.routine.pictures import opens_side, show_picture
 from bot.features.safety import views as safety_views
-from bot.plumbing import pictures
 from bot.plumbing.callbacks import Action
 from bot.plumbing.pace import SendSkipped, sending_as
 from bot.plumbing.replies import drop_buttons, edit_text
@@ -54,42 +54,6 @@ def app_of(context: BotContext) -> BotApp:
 # --- sending and editing ----------------------------------------------------------------
 
 
-def _opens_side(view: service.StepView) -> bool:
-    """The first step of an exercise, or of one side of a per-side one."""
-    position = view.position
-    return (
-        view.item is not None
-        and position is not None
-        and view.phase == "ready"
-        and position.set_no == 1
-        and position.rep == 1
-    )
-
-
-async def _show_picture(app: BotApp, view: service.StepView, chat_id: int) -> None:
-    """The exercise's animation before its first step on each side (when drawn and wanted)."""
-    if view.item is None or view.position is None:
-        return
-    runtime = runtime_of(app)
-    content = runtime.content
-    name = render.exercise_of(content, view.item.exercise_id).name
-    side = view.position.side
-    caption = (
-        content.t("picture.caption_routine_side", name=name, side=content.t(f"routine.side_{side}"))
-        if side is not None
-        else content.t("picture.caption_routine", name=name)
-    )
-    await pictures.send_exercise_picture(
-        app.bot,
-        runtime,
-        chat_id,
-        exercise_id=view.item.exercise_id,
-        side=side,
-        caption=caption,
-        session_id=view.session_id,
-    )
-
-
 async def _send_step(
     app: BotApp,
     view: service.StepView,
@@ -98,19 +62,23 @@ async def _send_step(
     *,
     opening: bool = False,
     loud: bool = False,
+    note: str | None = None,
 ) -> Message:
     """Send a step's message and make it the session's card; ``opening``: a step that may
     start an exercise or side, which its animation comes before. Hands-free, it is silent
-    unless ``loud`` (a transition to notice: the next exercise, the end)."""
+    unless ``loud`` (a transition to notice: the next exercise, the end), and a live
+    message opens with ``note`` (e.g. that the bot was restarted) when there is one."""
     runtime = runtime_of(app)
-    if opening and _opens_side(view):
-        await _show_picture(app, view, chat_id)
+    if opening and opens_side(view):
+        await show_picture(app, view, chat_id)
     markup: InlineKeyboardMarkup | None
     if live.is_live(view):
         text, markup = (
             live.live_text(runtime.content, view),
             live.live_keyboard(runtime.content, view),
         )
+        if note is not None:
+            text = f"{note}\n\n{text}"
     else:
         markup = step_keyboard(runtime.content, view)
     if view.hands_free:
@@ -148,6 +116,8 @@ async def show_opened(app: BotApp, opened: service.Opened) -> None:
         await _send_step(
             app, opened.view, chat_id, render.step_text(content, opened.view), opening=True
         )
+        if opened.timer is not None:  # hands-free, started by a rating: the countdown runs
+            schedule_timer(app, opened.timer)
     elif opened.result == "offer" and opened.view is not None:
         await app.bot.send_message(
             chat_id,
@@ -196,10 +166,15 @@ async def show_outcome(app: BotApp, outcome: service.Outcome, *, tapped: int | N
         await _cue(app, outcome, None)
     if outcome.countdown is not None:
         await _show_running(app, outcome.countdown, chat_id)
+    note = None
+    if outcome.lead == "recovered":  # a hold ended while the bot was down: say so
+        note = render.lead_text(content, outcome.lead, outcome.lead_seconds)
     if outcome.live is not None:
         await _show_running(app, outcome.live, chat_id)
         if outcome.cue is not None:
-            await _cue(app, outcome, outcome.live)
+            await _cue(app, outcome, outcome.live, note=note)
+            if opens_side(outcome.live):  # hands-free: the switch to the other side
+                await show_picture(app, outcome.live, chat_id)
     if outcome.hurt is not None:
         await app.bot.send_message(
             chat_id,
@@ -211,12 +186,21 @@ async def show_outcome(app: BotApp, outcome: service.Outcome, *, tapped: int | N
         if lead == "skipped" and outcome.closing is not None:
             lead = None  # the skipped step's message already says "Skipped."
         text = render.next_text(content, outcome.next_view, lead, outcome.lead_seconds)
-        await _send_step(app, outcome.next_view, chat_id, text, opening=True, loud=outcome.loud)
+        await _send_step(
+            app, outcome.next_view, chat_id, text, opening=True, loud=outcome.loud, note=note
+        )
     if outcome.summary is not None:
         text = render.summary_text(content, outcome.summary)
         if outcome.lead == "recovered":
             text = f"{render.lead_text(content, outcome.lead, outcome.lead_seconds)}\n\n{text}"
         await _say(app, chat_id, text, quiet=outcome.quiet)
+    if outcome.ask_after is not None:  # hands-free: done; the rating after is optional
+        view = outcome.ask_after
+        await _send_step(app, view, chat_id, render.step_text(content, view))
+    if outcome.late is not None:
+        late = render.late_rating_text(content, outcome.late)
+        if late:
+            await _say(app, chat_id, late, quiet=True)
     if outcome.stopped:
         if outcome.quiet:
             await _cue(app, outcome, None)  # hands-free: no cue left behind
@@ -249,14 +233,23 @@ async def _say(app: BotApp, chat_id: int, text: str, *, quiet: bool) -> None:
         await app.bot.send_message(chat_id, text)
 
 
-async def _cue(app: BotApp, outcome: service.Outcome, view: service.StepView | None) -> None:
+async def _cue(
+    app: BotApp,
+    outcome: service.Outcome,
+    view: service.StepView | None,
+    *,
+    note: str | None = None,
+) -> None:
     """Hands-free: a transition to notice, as a new message with sound (``view`` None: none,
-    the exercise is over); the cue before it is deleted, so the chat keeps one at most."""
+    the exercise is over), opening with ``note`` if there is one; the cue before it is
+    deleted, so the chat keeps one at most."""
     runtime = runtime_of(app)
     chat_id = outcome.chat_id
     message_id = None
     if view is not None and outcome.cue is not None:
         text = live.cue_text(runtime.content, outcome.cue, view)
+        if note is not None:
+            text = f"{note}\n{text}"
         message = await app.bot.send_message(chat_id, text, disable_notification=False)
         message_id = message.message_id
     async with runtime.session() as db:

@@ -8,7 +8,15 @@ from __future__ import annotations
 from bot.domain.progression import Dose, LevelChange
 from bot.domain.routine import WRITTEN_SIDE, PlanItem, Position, mirror_sides
 from bot.features.questions.views import numbered_steps
-from bot.services.routine import Closing, HurtNote, Lead, SettingsView, StepView, Summary
+from bot.services.routine import (
+    Closing,
+    HurtNote,
+    LateRating,
+    Lead,
+    SettingsView,
+    StepView,
+    Summary,
+)
 from content import Content, Exercise
 
 BAR_CELLS = 10
@@ -153,7 +161,8 @@ def step_text(content: Content, view: StepView) -> str:
     if view.phase == "pain_before":
         return content.t("routine.pain_before")
     if view.phase == "pain_after":
-        return content.t("routine.pain_after")
+        # Hands-free, the routine has already completed: the rating after is optional.
+        return content.t("routine.pain_after_optional" if view.hands_free else "routine.pain_after")
     if view.phase == "holding":
         return running_text(content, view)
     if view.first_of_exercise:
@@ -224,6 +233,30 @@ def _names(content: Content, exercise_ids: tuple[str, ...]) -> str:
     return ", ".join(exercise_of(content, exercise_id).name for exercise_id in exercise_ids)
 
 
+def _change_lines(content: Content, changes: tuple[LevelChange, ...]) -> list[str]:
+    """ "Next time:" and a line for each exercise whose dose moved."""
+    if not changes:
+        return []
+    lines = ["", content.t("routine.summary_changes")]
+    for change in changes:
+        key = (
+            "routine.summary_change_up"
+            if change.direction == "up"
+            else "routine.summary_change_down"
+        )
+        what = dose_difference(content, change.before, change.after)
+        lines.append(content.t(key, name=_names(content, (change.exercise_id,)), what=what))
+    return lines
+
+
+def late_rating_text(content: Content, late: LateRating) -> str:
+    """After the rating that came once a hands-free routine had completed: the pain rule's
+    texts and the doses a rise stepped back ("" when there is nothing to add)."""
+    parts = ["\n".join(_change_lines(content, late.changes)).strip()]
+    parts += [content.t(key).strip() for key in late.advice_keys]
+    return "\n\n".join(part for part in parts if part)
+
+
 def summary_text(content: Content, summary: Summary) -> str:
     """The end of a routine: what was done, time, pain before → after, streak, warnings."""
     time = content.t("routine.summary_time", time=duration_text(content, summary.seconds))
@@ -260,16 +293,7 @@ def summary_text(content: Content, summary: Summary) -> str:
             lines.append(content.t("routine.summary_streak_one"))
         elif summary.streak > 1:
             lines.append(content.t("routine.summary_streak", days=summary.streak))
-    if summary.changes:
-        lines += ["", content.t("routine.summary_changes")]
-        for change in summary.changes:
-            key = (
-                "routine.summary_change_up"
-                if change.direction == "up"
-                else "routine.summary_change_down"
-            )
-            what = dose_difference(content, change.before, change.after)
-            lines.append(content.t(key, name=_names(content, (change.exercise_id,)), what=what))
+    lines += _change_lines(content, summary.changes)
     text = "\n".join(lines)
     for key in summary.advice_keys:
         text += "\n\n" + content.t(key).strip()

@@ -3,37 +3,23 @@
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.pace import wait_before
-from bot.domain.pain import rose_meaningfully
-from bot.domain.routine import Cursor, Phase, PlanItem, Position, after_step, step_index
+from bot.domain.routine import Cursor, Phase, PlanItem, Position, after_exercise_left, after_step
 from bot.domain.statuses import HoldOutcome, SessionStatus
-from bot.domain.streaks import current_streak
-from bot.services.pain import EASE_OFF, advice_now
 from bot.services.routine.cadence import arm, carry_on
-from bot.services.routine.progressing import progression
-from bot.services.routine.results import Closed, Closing, HurtNote, Lead, Outcome, StepView, Summary
-from bot.services.routine.rows import cursor_of, plan_of
-from bot.services.zones import user_zone
+from bot.services.routine.ending import complete_session
+from bot.services.routine.results import Closed, Closing, HurtNote, Lead, Outcome
+from bot.services.routine.rows import advance, cursor_of, plan_of, step_view
 from content import Exercise
-from storage.activity import routine_days
-from storage.models import Hold, RoutineSession, User
-from storage.routine import lock_session, session_holds
+from storage.models import Hold, RoutineSession
+from storage.routine import lock_session
 
 log = logging.getLogger(__name__)
-
-
-def advance(routine: RoutineSession, cursor: Cursor, now: datetime) -> None:
-    """Move the session to ``cursor``: a new step, so every older button goes stale."""
-    routine.cursor = cursor.to_json()
-    routine.step_no += 1
-    routine.updated_at = now
 
 
 def ok_outcome(routine: RoutineSession) -> Outcome:
@@ -121,6 +107,54 @@ def hold_row(
     )
 
 
+def closed_hold_row(
+    db: AsyncSession,
+    routine: RoutineSession,
+    item: PlanItem,
+    position: Position,
+    outcome: str,
+    *,
+    started_at: datetime,
+    ended_at: datetime,
+) -> Hold:
+    """Record a step that ran no timed hold (done, skipped or hurt with nothing under way) as
+    one closed row."""
+    hold = hold_row(routine, item, position, started_at)
+    hold.outcome = outcome
+    hold.ended_at = ended_at
+    db.add(hold)
+    return hold
+
+
+async def end_step(
+    db: AsyncSession,
+    routine: RoutineSession,
+    cursor: Cursor,
+    now: datetime,
+    outcome: str,
+    *,
+    idle_outcome: str | None = None,
+) -> tuple[Hold | None, int | None]:
+    """End the step at ``cursor`` here with ``outcome``: the hold under way closes (it and
+    its seconds are returned); with none under way, a closed row records the step
+    (``idle_outcome``, else ``outcome``)."""
+    running = await running_hold(db, routine, cursor)
+    if running is not None:
+        return running, close_hold(running, now, outcome)
+    if cursor.position is not None:
+        item = plan_of(routine).items[cursor.position.item]
+        closed_hold_row(
+            db,
+            routine,
+            item,
+            cursor.position,
+            idle_outcome or outcome,
+            started_at=now,
+            ended_at=now,
+        )
+    return None, None
+
+
 def close_hold(hold: Hold, at: datetime, outcome: str) -> int:
     """End a running hold at ``at``; its actual seconds are what the clock says."""
     seconds = max(0, int((at - hold.started_at).total_seconds()))
@@ -169,9 +203,14 @@ async def after_step_outcome(
     *,
     exercises: Sequence[Exercise],
     cancel_timer: bool = False,
+    paused: bool = False,
+    to: Cursor | None = None,
+    hurt: HurtNote | None = None,
 ) -> Outcome:
+    """The step at ``cursor`` is over (``result``, after ``seconds``): on to ``to`` (by
+    default the next step; after a skip or "It hurts", the next exercise), saying ``lead``."""
     closing = await closing_of(db, routine, now, result, seconds=seconds)
-    advance(routine, after_step(plan_of(routine), cursor), now)
+    advance(routine, to or after_step(plan_of(routine), cursor), now)
     return await go_next(
         db,
         routine,
@@ -180,8 +219,15 @@ async def after_step_outcome(
         closing=closing,
         lead=lead,
         lead_seconds=seconds,
+        hurt=hurt,
         cancel_timer=cancel_timer,
+        paused=paused,
     )
+
+
+def next_exercise_cursor(routine: RoutineSession, cursor: Cursor) -> Cursor:
+    """Where a skip or "It hurts" goes: the next exercise (or the end)."""
+    return after_exercise_left(plan_of(routine), cursor)
 
 
 async def go_next(
@@ -199,7 +245,25 @@ async def go_next(
 ) -> Outcome:
     """Commit the move to the next step and say what to show: that step, or the end
     (hands-free: the countdown before that step starts, or is held when ``paused``)."""
-    if routine.hands_free and cursor_of(routine).phase != "done":
+    phase = cursor_of(routine).phase
+    # Hands-free, the routine completes on its own: the rating after is only offered.
+    rating_open = routine.hands_free and phase == "pain_after"
+    if phase == "done" or rating_open:
+        routine.phase_ends_at = None
+        routine.paused_seconds = None
+        summary = await complete_session(db, routine, now, exercises, rating_open=rating_open)
+        return replace(
+            ok_outcome(routine),
+            closing=closing,
+            lead=lead,
+            lead_seconds=lead_seconds,
+            hurt=hurt,
+            summary=summary,
+            cancel_timer=cancel_timer,
+            collapse=routine.hands_free,
+            ask_after=await step_view(db, routine, now) if rating_open else None,
+        )
+    if routine.hands_free:
         timer = arm(routine, plan_of(routine), cursor_of(routine), now, paused=paused)
         await db.commit()
         view = await step_view(db, routine, now)
@@ -212,18 +276,6 @@ async def go_next(
             hurt=hurt,
             cancel_timer=cancel_timer,
             timer=timer,
-        )
-    if cursor_of(routine).phase == "done":
-        summary = await complete_session(db, routine, now, exercises)
-        return replace(
-            ok_outcome(routine),
-            closing=closing,
-            lead=lead,
-            lead_seconds=lead_seconds,
-            hurt=hurt,
-            summary=summary,
-            cancel_timer=cancel_timer,
-            collapse=routine.hands_free,
         )
     await db.commit()
     return replace(
@@ -261,101 +313,3 @@ async def end_session(
         routine.cursor = Cursor("done").to_json()
         routine.updated_at = now
     return timed
-
-
-async def _advice_keys(db: AsyncSession, routine: RoutineSession, now: datetime) -> tuple[str, ...]:
-    """The pain rule over the user's days; a rise that matters within this routine (before to
-    after) also says "ease off, keep moving" (and its exercises step back: progression)."""
-    keys = (await advice_now(db, routine.user_id, now)).message_keys
-    if EASE_OFF not in keys and rose_meaningfully(routine.pain_before, routine.pain_after):
-        keys = (EASE_OFF, *keys)
-    return keys
-
-
-async def complete_session(
-    db: AsyncSession, routine: RoutineSession, now: datetime, exercises: Sequence[Exercise]
-) -> Summary:
-    """Mark the session completed, move the exercises' levels, and sum it up."""
-    routine.status = SessionStatus.COMPLETED
-    routine.finished_at = now
-    advance(routine, Cursor("done"), now)
-    await db.flush()
-    plan = plan_of(routine)
-    holds = await session_holds(db, routine.id)
-    by_id = {exercise.id: exercise for exercise in exercises}
-    changes = await progression(db, routine, plan, now, by_id)
-    zone, _ = await user_zone(db, routine.user_id)
-    days = await routine_days(db, routine.user_id, zone)
-    await db.commit()
-    done: list[str] = []
-    skipped: list[str] = []
-    hurt: list[str] = []
-    for item in plan.items:
-        outcomes = {hold.outcome for hold in holds if hold.exercise_id == item.exercise_id}
-        if HoldOutcome.HURT in outcomes:
-            hurt.append(item.exercise_id)
-        elif outcomes & {HoldOutcome.COMPLETED, HoldOutcome.STOPPED_EARLY}:
-            done.append(item.exercise_id)
-        else:
-            skipped.append(item.exercise_id)
-    log.info(
-        "routine session %s completed: user=%s done=%s skipped=%s hurt=%s",
-        routine.id,
-        routine.user_id,
-        len(done),
-        len(skipped),
-        len(hurt),
-    )
-    return Summary(
-        kind=plan.kind,
-        total=len(plan.items),
-        done=tuple(done),
-        skipped=tuple(skipped),
-        hurt=tuple(hurt),
-        seconds=max(0, int((now - routine.started_at).total_seconds())),
-        pain_before=routine.pain_before,
-        pain_after=routine.pain_after,
-        streak=current_streak(days, now.astimezone(zone).date()),
-        advice_keys=await _advice_keys(db, routine, now),
-        changes=tuple(changes),
-    )
-
-
-async def step_view(db: AsyncSession, routine: RoutineSession, now: datetime) -> StepView:
-    """The session's current step as plain data."""
-    plan = plan_of(routine)
-    cursor = cursor_of(routine)
-    user = await db.get(User, routine.user_id)
-    position = cursor.position
-    item = plan.items[position.item] if position is not None else None
-    remaining = elapsed = wait_left = None
-    if cursor.phase == "holding" and cursor.hold_id is not None:
-        hold = await db.get(Hold, cursor.hold_id)
-        if hold is not None:
-            elapsed = max(0, int((now - hold.started_at).total_seconds()))
-        if hold is not None and hold.ends_at is not None:
-            remaining = max(0, math.ceil((hold.ends_at - now).total_seconds()))
-    hands_free = routine.hands_free and plan.pace is not None
-    ready = hands_free and cursor.phase == "ready" and position is not None
-    if ready and routine.phase_ends_at is not None:
-        wait_left = max(0, math.ceil((routine.phase_ends_at - now).total_seconds()))
-    return StepView(
-        session_id=routine.id,
-        step_no=routine.step_no,
-        kind=plan.kind,
-        phase=cursor.phase,
-        items=len(plan.items),
-        item_index=position.item if position is not None else None,
-        item=item,
-        position=position,
-        step=step_index(plan, position) if position is not None else 0,
-        timers=user.timers_enabled if user is not None else True,
-        remaining=remaining,
-        card_message_id=routine.card_message_id,
-        hands_free=hands_free,
-        pace=plan.pace,
-        wait=wait_before(plan, position) if ready and position is not None else None,
-        wait_left=wait_left,
-        paused=routine.paused_seconds if ready else None,
-        elapsed=elapsed,
-    )

@@ -12,25 +12,22 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.pace import timed_seconds
-from bot.domain.routine import Cursor, after_step
+from bot.domain.routine import Cursor
 from bot.domain.statuses import HoldOutcome, SessionStatus
 from bot.services.routine.cadence import countdown_from, next_tick
 from bot.services.routine.flow import (
     READY,
     READY_OR_HOLDING,
-    advance,
+    after_step_outcome,
     at_step,
     close_hold,
-    closing_of,
-    go_next,
     hold_row,
     ok_outcome,
     running_hold,
     stale_outcome,
-    step_view,
 )
 from bot.services.routine.results import TICK_SECONDS, Cue, Outcome, Tick, TimerOrder
-from bot.services.routine.rows import cursor_of, plan_of
+from bot.services.routine.rows import advance, cursor_of, plan_of, step_view
 from content import Exercise
 from storage.models import RoutineSession
 from storage.routine import lock_session, timed_countdowns
@@ -115,16 +112,15 @@ async def pause(
     hold = await running_hold(db, routine, cursor)
     if hold is not None and hold.ends_at is not None:
         seconds = close_hold(hold, min(now, hold.ends_at), HoldOutcome.STOPPED_EARLY)
-        closing = await closing_of(db, routine, now, "early", seconds=seconds)
-        advance(routine, after_step(plan_of(routine), cursor), now)
-        return await go_next(
+        return await after_step_outcome(
             db,
             routine,
+            cursor,
             now,
-            exercises,
-            closing=closing,
-            lead="early",
-            lead_seconds=seconds,
+            "early",
+            "early",
+            seconds,
+            exercises=exercises,
             cancel_timer=True,
             paused=True,
         )

@@ -13,10 +13,11 @@ from bot.domain.progression import recent_change
 from bot.domain.routine import Kind, Plan, PlanItem, opening_cursor, plan_item, todays_exercises
 from bot.domain.statuses import SessionStatus
 from bot.services.pain import easier_after_rise
+from bot.services.routine import rating
 from bot.services.routine.cadence import follow, hands_free_session
-from bot.services.routine.flow import advance, closing_of, end_session, guard, ok_outcome, step_view
+from bot.services.routine.flow import closing_of, end_session, guard, ok_outcome
 from bot.services.routine.results import IDLE_AFTER, REPEAT_WINDOW, Opened, Outcome, Request
-from bot.services.routine.rows import cursor_of
+from bot.services.routine.rows import advance, cursor_of, step_view
 from bot.services.safety import routine_gate
 from content import Exercise, HandsFree
 from storage.models import RoutineSession, User
@@ -75,6 +76,9 @@ async def open_routine(
     routine = await _new_session(db, user, chat_id, now, by_id, request)
     if routine is not None and pace is not None:
         hands_free_session(routine, user, pace, hands_free_default)
+    timer = None
+    if routine is not None and request.rated and cursor_of(routine).phase == "pain_before":
+        timer = rating.begin(db, routine, request.pain, now)  # one tap: rated and off
     await db.commit()
     if routine is None:
         return Opened("empty", chat_id, request=request, left_behind=left_behind)
@@ -88,12 +92,17 @@ async def open_routine(
         left_behind=left_behind,
         caution=gate.caution,
         offer_rescreen=gate.offer_rescreen,
+        timer=timer,
     )
 
 
 def _is_repeat(active: RoutineSession, request: Request, now: datetime) -> bool:
-    """A second tap on the button that just started ``active`` (nothing has happened since)."""
-    if active.step_no != 0 or now - active.started_at >= REPEAT_WINDOW:
+    """A second tap on the button that just started ``active`` (nothing has happened since:
+    at most the pain rating the start tap carried)."""
+    untouched = active.step_no == 0 or (
+        active.step_no == 1 and active.updated_at == active.started_at
+    )
+    if not untouched or now - active.started_at >= REPEAT_WINDOW:
         return False
     if request.exercise_id is not None:
         return active.kind == "single" and active.plan["items"][0]["exercise"] == (

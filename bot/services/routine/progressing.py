@@ -7,14 +7,14 @@ from datetime import UTC, datetime, tzinfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.pain import rose_meaningfully
-from bot.domain.progression import LevelChange, Occurrence, decide_level, plausibly_done
+from bot.domain.progression import LevelChange, Occurrence, decide_level, dose_at, plausibly_done
 from bot.domain.routine import Plan
 from bot.domain.statuses import HoldOutcome
 from bot.services.routine.rows import plan_of
 from bot.services.zones import user_zone
 from content import Exercise
 from storage.models import ExercisePreference, Hold, RoutineSession
-from storage.routine import exercise_history, preference
+from storage.routine import exercise_history, preference, session_holds
 
 
 async def progression(
@@ -42,6 +42,44 @@ async def progression(
         if change is not None:
             apply_level(pref, change, now)
             changes.append(change)
+    return changes
+
+
+async def step_back_after_rise(
+    db: AsyncSession,
+    routine: RoutineSession,
+    plan: Plan,
+    now: datetime,
+    by_id: dict[str, Exercise],
+) -> list[LevelChange]:
+    """A rise that matters, reported after the session's progression ran (hands-free's rating
+    after, once the routine had completed on its own): each exercise done in it goes one step
+    below its level in this session, as the rule does for a rise (a step up it had just earned
+    goes too). What "It hurts" already stepped down stays."""
+    holds = await session_holds(db, routine.id)
+    rose = Occurrence(done_any=True, completed=False, pain_rose=True, hurt=False)
+    changes: list[LevelChange] = []
+    for item in plan.items:
+        exercise = by_id.get(item.exercise_id)
+        outcomes = {hold.outcome for hold in holds if hold.exercise_id == item.exercise_id}
+        done = outcomes & {HoldOutcome.COMPLETED, HoldOutcome.STOPPED_EARLY}
+        if exercise is None or HoldOutcome.HURT in outcomes or not done:
+            continue
+        pref = await preference(db, routine.user_id, item.exercise_id)
+        down = decide_level(exercise, item.level, [rose])
+        level = down.new_level if down is not None else item.level
+        if level >= pref.level:
+            continue
+        change = LevelChange(
+            exercise.id,
+            pref.level,
+            level,
+            "pain_rose",
+            dose_at(exercise, pref.level),
+            dose_at(exercise, level),
+        )
+        apply_level(pref, change, now)
+        changes.append(change)
     return changes
 
 

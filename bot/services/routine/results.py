@@ -80,6 +80,15 @@ class HurtNote:
 
 
 @dataclass(frozen=True, slots=True)
+class LateRating:
+    """The rating after a hands-free routine that completed on its own: the pain rule's
+    texts (by catalog key) and the steps back a rise brought."""
+
+    advice_keys: tuple[str, ...] = ()
+    changes: tuple[LevelChange, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Summary:
     kind: Kind
     total: int
@@ -141,6 +150,11 @@ class Outcome:
     """Hands-free: send ``next_view`` with a notification (the next exercise, the end)."""
     quiet: bool = False
     """Hands-free: the summary or the "stopped" note goes without a sound (a tap's answer)."""
+    ask_after: StepView | None = None
+    """Hands-free: the routine completed on its own; after its summary, offer the (optional)
+    rating after, as the session's card."""
+    late: LateRating | None = None
+    """Hands-free: the rating after came once the routine had completed: what it brings."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +163,10 @@ class Request:
 
     delivery_id: int = 0
     exercise_id: str | None = None
+    rated: bool = False
+    """The start tap answered the pain question too (the daily prompt's rating row, or its
+    Start now: ``pain`` None), so the first exercise comes at once."""
+    pain: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +183,8 @@ class Opened:
     """A see-a-doctor answer not yet cleared: the routine shows a caution."""
     offer_rescreen: bool = False
     """The first routine after 14+ days away: offer "any new warning signs?"."""
+    timer: TimerOrder | None = None
+    """Hands-free, started at the first exercise: its countdown's timer."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,34 +10,34 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.progression import Occurrence, decide_level
-from bot.domain.routine import Cursor, after_exercise_left, after_pain_before
+from bot.domain.routine import Cursor
 from bot.domain.statuses import HoldOutcome, SessionStatus
-from bot.services.routine import hands_free
-from bot.services.routine.cadence import arm, next_tick
+from bot.services.routine import hands_free, rating
+from bot.services.routine.cadence import next_tick
+from bot.services.routine.ending import complete_session
 from bot.services.routine.flow import (
     READY,
     READY_OR_HOLDING,
-    advance,
     after_step_outcome,
     at_step,
     close_hold,
+    closed_hold_row,
     closing_of,
-    complete_session,
     end_session,
-    go_next,
+    end_step,
     guard,
     hold_row,
     log_foreign,
+    next_exercise_cursor,
     ok_outcome,
     running_hold,
     stale_outcome,
-    step_view,
 )
 from bot.services.routine.progressing import apply_level
 from bot.services.routine.results import Closed, HurtNote, Lead, LeftOut, Outcome, TimerOrder
-from bot.services.routine.rows import cursor_of, plan_of
+from bot.services.routine.rows import advance, cursor_of, plan_of, step_view
 from content import Exercise
-from storage.models import PainRating, RoutineSession
+from storage.models import RoutineSession
 from storage.routine import lock_session, preference
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,19 @@ async def rate_pain(
     now: datetime,
     exercises: Sequence[Exercise],
 ) -> Outcome:
-    """A pain rating (or "skip") before or after the routine, whichever is being asked."""
+    """A pain rating (or "skip") before or after the routine, whichever is being asked (or,
+    hands-free, the one after a routine that has completed on its own)."""
+    late = await rating.rate_late(
+        db,
+        user_id=user_id,
+        session_id=session_id,
+        step_no=step_no,
+        score=score,
+        now=now,
+        exercises=exercises,
+    )
+    if late is not None:
+        return late
     routine, refused = await guard(db, user_id, session_id, step_no)
     if routine is None:
         return refused
@@ -61,18 +73,8 @@ async def rate_pain(
     if cursor.phase not in ("pain_before", "pain_after"):
         return stale_outcome(routine, step_no)
     closing = await closing_of(db, routine, now, "pain", score=score)
-    context = "before" if cursor.phase == "pain_before" else "after"
-    if score is not None:
-        db.add(
-            PainRating(
-                user_id=user_id, session_id=routine.id, score=score, context=context, rated_at=now
-            )
-        )
-    plan = plan_of(routine)
     if cursor.phase == "pain_before":
-        routine.pain_before = score
-        advance(routine, after_pain_before(plan), now)
-        timer = arm(routine, plan, cursor_of(routine), now)  # hands-free: the routine is off
+        timer = rating.begin(db, routine, score, now)  # hands-free: the routine is off
         await db.commit()
         return replace(
             ok_outcome(routine),
@@ -80,7 +82,7 @@ async def rate_pain(
             next_view=await step_view(db, routine, now),
             timer=timer,
         )
-    routine.pain_after = score
+    rating.record_rating(db, routine, score, "after", now)
     summary = await complete_session(db, routine, now, exercises)
     return replace(ok_outcome(routine), closing=closing, summary=summary, quiet=routine.hands_free)
 
@@ -127,10 +129,15 @@ async def finish_step(
     hold = await running_hold(db, routine, cursor)
     if hold is None:
         # No countdown for this step (timers off): one tap records it as done.
-        hold = hold_row(routine, item, position, routine.updated_at)
-        hold.outcome = HoldOutcome.COMPLETED
-        hold.ended_at = now
-        db.add(hold)
+        hold = closed_hold_row(
+            db,
+            routine,
+            item,
+            position,
+            HoldOutcome.COMPLETED,
+            started_at=routine.updated_at,
+            ended_at=now,
+        )
         result: Closed
         lead: Lead
         result = lead = "set_done" if item.mode == "reps" else "done"
@@ -165,26 +172,22 @@ async def skip_exercise(
     found = await at_step(db, user_id, session_id, step_no, READY_OR_HOLDING)
     if isinstance(found, Outcome):
         return found
-    routine, cursor, position = found
-    plan = plan_of(routine)
-    running = await running_hold(db, routine, cursor)
-    if running is not None:
-        close_hold(running, now, HoldOutcome.STOPPED_EARLY)
-    else:
-        hold = hold_row(routine, plan.items[position.item], position, now)
-        hold.outcome = HoldOutcome.SKIPPED
-        hold.ended_at = now
-        db.add(hold)
-    closing = await closing_of(db, routine, now, "skipped")
-    advance(routine, after_exercise_left(plan, cursor), now)
-    return await go_next(
+    routine, cursor, _position = found
+    running, _seconds = await end_step(
+        db, routine, cursor, now, HoldOutcome.STOPPED_EARLY, idle_outcome=HoldOutcome.SKIPPED
+    )
+    timed = running is not None and running.ends_at is not None
+    return await after_step_outcome(
         db,
         routine,
+        cursor,
         now,
-        exercises,
-        closing=closing,
-        lead="skipped",
-        cancel_timer=running is not None and running.ends_at is not None,
+        "skipped",
+        "skipped",
+        None,
+        exercises=exercises,
+        cancel_timer=timed,
+        to=next_exercise_cursor(routine, cursor),
     )
 
 
@@ -202,18 +205,8 @@ async def it_hurts(
     if isinstance(found, Outcome):
         return found
     routine, cursor, position = found
-    plan = plan_of(routine)
-    item = plan.items[position.item]
-    running = await running_hold(db, routine, cursor)
-    if running is not None:
-        seconds = close_hold(running, now, HoldOutcome.HURT)
-    else:
-        hold = hold_row(routine, item, position, now)
-        hold.outcome = HoldOutcome.HURT
-        hold.ended_at = now
-        db.add(hold)
-        seconds = None
-    closing = await closing_of(db, routine, now, "hurt", seconds=seconds)
+    item = plan_of(routine).items[position.item]
+    running, seconds = await end_step(db, routine, cursor, now, HoldOutcome.HURT)
     change = None
     exercise = {exercise.id: exercise for exercise in exercises}.get(item.exercise_id)
     if exercise is not None:
@@ -223,16 +216,19 @@ async def it_hurts(
         if change is not None:
             apply_level(pref, change, now)
     log.info("user %s: exercise %s hurt in session %s", user_id, item.exercise_id, routine.id)
-    advance(routine, after_exercise_left(plan, cursor), now)
-    return await go_next(
+    timed = running is not None and running.ends_at is not None
+    return await after_step_outcome(
         db,
         routine,
+        cursor,
         now,
-        exercises,
-        closing=closing,
-        lead="hurt",
+        "hurt",
+        "hurt",
+        seconds,
+        exercises=exercises,
+        cancel_timer=timed,
+        to=next_exercise_cursor(routine, cursor),
         hurt=HurtNote(routine.id, item.exercise_id, change),
-        cancel_timer=running is not None and running.ends_at is not None,
     )
 
 

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.statuses import HoldOutcome, SessionStatus
 from bot.services.routine import hands_free
 from bot.services.routine.cadence import next_tick
-from bot.services.routine.flow import after_step_outcome, close_hold, running_hold, step_view
+from bot.services.routine.flow import after_step_outcome, close_hold, running_hold
 from bot.services.routine.results import TICK_SECONDS, Outcome, Recovery, Tick, TimerOrder
-from bot.services.routine.rows import cursor_of
+from bot.services.routine.rows import cursor_of, step_view
 from content import Exercise
 from storage.models import Hold
 from storage.routine import lock_session, running_timed_holds
