@@ -31,7 +31,8 @@ class NameMask:
                 if found := normalise(name):
                     names.add(found)
         ordered = sorted(names, key=lambda name: (-len(name), name))  # longest first
-        self._pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, ordered)) + r")\b")
+        # A plural is the same name ("pelvic tilts", "bridges").
+        self._pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, ordered)) + r")(?:e?s)?\b")
         self._vocabulary = Vocabulary({word for name in names for word in name.split()})
         self._known = frozenset(word for text in known for word in normalise(text).split())
 
