@@ -27,7 +27,7 @@ from bot.domain.words import normalise
 # unigrams and bigrams: 97.0%; word trigrams, C of 0.5 or 2, balanced class weights and
 # character n-grams 1-5 or 2-6 were no better.
 C = 1.0
-NGRAMS = (2, 5)
+NGRAMS = (2, 4)
 WORD_NGRAMS = (1, 2)
 
 
