@@ -82,12 +82,12 @@ class Library:
         self, content: Content, examples: Mapping[str, Sequence[str]] | None = None
     ) -> None:
         """``examples``: learn from these instead of the content's (cross-validation)."""
-        self.exercises = ExerciseIndex(content.exercises)
         self.safety = SafetyScreen.from_content(content)
         examples = examples if examples is not None else content.intent_examples()
         # Words of the other intents' examples are never taken as typos of a stretch's name.
-        others = (t for i, texts in examples.items() if not _about_a_stretch(i) for t in texts)
+        others = [t for i, texts in examples.items() if not _about_a_stretch(i) for t in texts]
         self.mask = NameMask(content.exercises, others)
+        self.exercises = ExerciseIndex(content.exercises, self.mask.known)
         masked: dict[str, list[str]] = {}
         for intent, texts in examples.items():
             family = STRETCH if _is_exercise(intent) else intent
