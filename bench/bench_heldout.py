@@ -27,11 +27,21 @@ FOLDER = Path(__file__).resolve().parent / "heldout"
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="The reader and the safety screen, held out.")
-    parser.add_argument("--free-text", type=Path, nargs="+", metavar="PATH",
-                        help="reader test sets (default: bench/heldout/free_text_*.yaml)")
-    parser.add_argument("--red-flags", type=Path, nargs="+", metavar="PATH",
-                        help="safety test sets (default: bench/heldout/red_flags_*.yaml)")
-    args = parser.parse_args(argv)  # fmt: skip
+    parser.add_argument(
+        "--free-text",
+        type=Path,
+        nargs="+",
+        metavar="PATH",
+        help="reader test sets (default: bench/heldout/free_text_*.yaml)",
+    )
+    parser.add_argument(
+        "--red-flags",
+        type=Path,
+        nargs="+",
+        metavar="PATH",
+        help="safety test sets (default: bench/heldout/red_flags_*.yaml)",
+    )
+    args = parser.parse_args(argv)
     content = load_content()
     library = Library(content)
     for path in args.free_text or sorted(FOLDER.glob("free_text_*.yaml")):

@@ -104,7 +104,8 @@ def main(content: Content, folds: int, seeds: int, paths: Sequence[Path] = DEV_S
               f"; symptom descriptions read otherwise: {len(score.symptom_misses)}")  # fmt: skip
     items = load_items(paths, "intent")
     score = cross_validate(content, items, folds, seeds)
-    title = f"cross-validation, content + {folds - 1} of {folds} folds of the dev sets ({seeds} seeds)"
+    title = f"cross-validation, content + {folds - 1} of {folds} folds of the dev sets"
+    title += f" ({seeds} seeds)"
     print("\n".join(score.lines(title, confused_shown=25)))
     print(f"  symptom descriptions read otherwise: {len(score.symptom_misses)}")
     for text, got in score.symptom_misses:
