@@ -62,7 +62,9 @@ class _Phrase:
 class ExerciseIndex:
     """Every name and alias of the exercises, ready to score messages against."""
 
-    def __init__(self, exercises: Iterable[Exercise]) -> None:
+    def __init__(self, exercises: Iterable[Exercise], keep: Iterable[str] = ()) -> None:
+        """``keep``: words never "corrected" into a word of a name ("thing" is not "thigh")."""
+        self._keep = frozenset(keep)
         self._order: dict[str, int] = {}
         phrases: list[_Phrase] = []
         surface: set[str] = set()
@@ -89,7 +91,10 @@ class ExerciseIndex:
         found: set[str] = set()
         for word in typed:
             stemmed = stem(word)
-            found.add(stemmed if stemmed in self._stems else stem(self.vocabulary.correct(word)))
+            if stemmed in self._stems or word in self._keep:
+                found.add(stemmed)
+            else:
+                found.add(stem(self.vocabulary.correct(word)))
         return found
 
     def scores(self, typed: Iterable[str]) -> dict[str, float]:

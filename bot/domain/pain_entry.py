@@ -110,6 +110,8 @@ _CANDIDATE = re.compile(
     re.IGNORECASE,
 )
 _TIME_BEFORE = re.compile(r"(?:\bat|\bby|\bsince|\buntil|\btill|\bfor|\bafter|\bin)\s*$", re.I)
+# ... but "pain is at 7" is a score: "at" right after the word pain.
+_PAIN_AT = re.compile(r"\bpain(?:\s+(?:is|was|level|score|now|today|right\s+now))*\s+at\s*$", re.I)
 _PAIN_WORDS = re.compile(
     r"\b(?:pain|painful|hurts?|hurting|ache|aches|aching|sore|level|score|rating|rate)\b", re.I
 )
@@ -179,7 +181,8 @@ def read_rating(text: str, *, pending: bool = False) -> PlainRating | None:
     text = _digits_for_score_words(text)
     found = []
     for match in _CANDIDATE.finditer(text):
-        if _TIME_BEFORE.search(text[: match.start()]) and not match["scale"]:
+        before = text[: match.start()]
+        if _TIME_BEFORE.search(before) and not match["scale"] and not _PAIN_AT.search(before):
             continue
         found.append(match)
     if not found:

@@ -36,8 +36,11 @@ def normalise(text: str) -> str:
     "can't" and "cant" are the same word, and "child's" is "childs".
     """
     lowered = text.translate(_APOSTROPHES).lower()
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    if lowered.isascii():  # most texts: nothing to decompose (and start-up reads thousands)
+        plain = lowered
+    else:
+        decomposed = unicodedata.normalize("NFKD", lowered)
+        plain = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(_NOT_WORD.sub(" ", plain.replace("'", "")).split())
 
 

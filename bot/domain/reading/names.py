@@ -31,13 +31,14 @@ class NameMask:
                 if found := normalise(name):
                     names.add(found)
         ordered = sorted(names, key=lambda name: (-len(name), name))  # longest first
-        self._pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, ordered)) + r")\b")
+        # A plural is the same name ("pelvic tilts", "bridges").
+        self._pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, ordered)) + r")(?:e?s)?\b")
         self._vocabulary = Vocabulary({word for name in names for word in name.split()})
-        self._known = frozenset(word for text in known for word in normalise(text).split())
+        self.known = frozenset(word for text in known for word in normalise(text).split())
 
     def __call__(self, text: str) -> str:
         corrected = " ".join(
-            word if word in self._known else self._vocabulary.correct(word)
+            word if word in self.known else self._vocabulary.correct(word)
             for word in normalise(text).split()
         )
         return self._pattern.sub(PLACEHOLDER, corrected)

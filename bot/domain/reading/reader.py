@@ -68,6 +68,9 @@ _FIRST_SENTENCE = re.compile(r"[^.!?\n]*[.!?\n]")
 NOTHING_BELOW = -0.7
 SURE_FROM = 0.0
 MARGIN = 0.25
+# A stretch partly named in "it hurts when...": the stretch classifier's score for it must be
+# above this for the ease-off advice to name it (else it names none, and asks).
+HURT_DESCRIBED_FROM = 0.2
 # When no intent fits, a stretch only partly named still gets a choice in messages this short.
 MAYBE_WORDS = 3
 
@@ -79,12 +82,12 @@ class Library:
         self, content: Content, examples: Mapping[str, Sequence[str]] | None = None
     ) -> None:
         """``examples``: learn from these instead of the content's (cross-validation)."""
-        self.exercises = ExerciseIndex(content.exercises)
         self.safety = SafetyScreen.from_content(content)
         examples = examples if examples is not None else content.intent_examples()
         # Words of the other intents' examples are never taken as typos of a stretch's name.
-        others = (t for i, texts in examples.items() if not _about_a_stretch(i) for t in texts)
+        others = [t for i, texts in examples.items() if not _about_a_stretch(i) for t in texts]
         self.mask = NameMask(content.exercises, others)
+        self.exercises = ExerciseIndex(content.exercises, self.mask.known)
         masked: dict[str, list[str]] = {}
         for intent, texts in examples.items():
             family = STRETCH if _is_exercise(intent) else intent
@@ -254,8 +257,16 @@ class Library:
         """The stretch that hurts, when one is named ("this stretch hurts" names none) or
         described clearly enough for the name matcher ("lifting my hips hurts")."""
         if not named:
-            sure = match is not None and match.certainty is Certainty.SURE
-            return match.exercise_ids[:1] if match is not None and sure else ()
+            if match is None:
+                return ()
+            if match.certainty is Certainty.SURE:
+                return match.exercise_ids[:1]
+            # Partly named ("the tilt one", "pulling my knees up"): the stretch both the name
+            # matcher and the stretch classifier point to, when the classifier claims it.
+            best = self.stretches.rank(text)[0]
+            guessed = best.intent.removeprefix(EXERCISE_INTENT)
+            claimed = best.score > HURT_DESCRIBED_FROM and guessed in match.exercise_ids
+            return (guessed,) if claimed else ()
         if match is not None and (match.certainty is not Certainty.MAYBE or
                                   len(match.exercise_ids) == 1):  # fmt: skip
             return match.exercise_ids[:1]
