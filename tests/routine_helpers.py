@@ -32,6 +32,76 @@ HOLDING_BUTTONS = [[FINISH], [HURTS]]
 PAIN_BUTTONS = [["0", "1", "2", "3", "4", "5"], ["6", "7", "8", "9", "10"], [SKIP_PAIN]]
 
 
+RESUME = _t("routine.button_resume")
+RESTART = _t("routine.button_restart")
+OFFER_BUTTONS = [[RESUME, RESTART]]
+
+
+# --- the routine's texts, built from the catalog as the views build them -------------------
+
+
+def exercise_name(exercise_id: str) -> str:
+    exercise = catalog().exercise(exercise_id)
+    assert exercise is not None, exercise_id
+    return exercise.name
+
+
+def where(
+    exercise_id: str, *, rep: int | None = None, reps: int = 0, side: str | None = None
+) -> str:
+    """ "rep 1 of 3, left leg" (``side``: "left" or "right")."""
+    parts = []
+    if rep is not None:
+        parts.append(_t("routine.where_rep", rep=rep, reps=reps))
+    if side is not None:
+        side_word = catalog().exercise(exercise_id).side_word  # type: ignore[union-attr]
+        parts.append(_t("routine.where_side", side=_t(f"routine.side_{side}"), side_word=side_word))
+    return ", ".join(parts)
+
+
+def title(exercise_id: str, **position: object) -> str:
+    """ "Knees to chest: rep 1 of 3, left leg"; just the name with no position."""
+    here = where(exercise_id, **position)  # type: ignore[arg-type]
+    name = exercise_name(exercise_id)
+    return _t("routine.title", name=name, where=here) if here else name
+
+
+def closed(title_text: str, result: str, **values: object) -> str:
+    """A finished step's message: its title, then how it ended (``routine.closed_<result>``)."""
+    return f"{title_text}\n\n{_t(f'routine.closed_{result}', **values)}"
+
+
+def next_step(
+    exercise_id: str,
+    seconds: int,
+    *,
+    lead: str | None = None,
+    lead_seconds: int = 0,
+    **position: object,
+) -> str:
+    """The short message for the next hold of the same exercise, after ``routine.lead_<lead>``."""
+    step = _t(
+        "routine.step",
+        where=where(exercise_id, **position),  # type: ignore[arg-type]
+        name=exercise_name(exercise_id),
+        seconds=seconds,
+    )
+    return step if lead is None else f"{_t(f'routine.lead_{lead}', seconds=lead_seconds)} {step}"
+
+
+def header(number: int, total: int, exercise_id: str) -> str:
+    return _t("routine.header", number=number, total=total, name=exercise_name(exercise_id))
+
+
+def led(lead: str, body: str, **values: object) -> str:
+    """A new exercise's card after ``routine.lead_<lead>``, a paragraph apart."""
+    return f"{_t(f'routine.lead_{lead}', **values)}\n\n{body}"
+
+
+def names(*exercise_ids: str) -> str:
+    return ", ".join(exercise_name(exercise_id) for exercise_id in exercise_ids)
+
+
 def methods(calls: Sequence[ApiCall]) -> list[str]:
     return [call.method for call in calls]
 
