@@ -147,6 +147,18 @@ async def set_user(bot: BotHarness, user_id: int = ALICE, **values: object) -> N
         await session.commit()
 
 
+ROUTINE_ORDER = (
+    "pelvic_tilt",
+    "knees_to_chest",
+    "glute_bridge",
+    "seated_pigeon",
+    "seated_twist",
+    "childs_pose",
+    "standing_hamstring",
+)
+"""The seven in routine order: floor, sitting, kneeling, standing, the pelvic tilt first as
+a warm-up."""
+
 WARM_UP = "pelvic_tilt"
 """The routine's first exercise (sets of reps); tests about holds leave it out."""
 

@@ -12,21 +12,11 @@ from bot.plumbing.mapping import Sender
 from bot.plumbing.text_router import PRIORITY_AWAITING
 from bot.runtime import BotContext, runtime_of
 from tests.harness import BotHarness, catalog
-from tests.routine_helpers import exercise_name
+from tests.routine_helpers import ROUTINE_ORDER, exercise_name
 
 ALICE = 111_111_111_111
 
-# The routine order: floor, sitting, kneeling, standing, with the pelvic tilt as the warm-up.
-ORDER = [
-    "pelvic_tilt",
-    "knees_to_chest",
-    "glute_bridge",
-    "seated_pigeon",
-    "seated_twist",
-    "childs_pose",
-    "standing_hamstring",
-]
-SEVEN = [exercise_name(exercise_id) for exercise_id in ORDER]
+SEVEN = [exercise_name(exercise_id) for exercise_id in ROUTINE_ORDER]  # in routine order
 MENU = [[name] for name in SEVEN]
 TOPICS = catalog().t("questions.button.topics")
 MENU_WITH_TOPICS = [*MENU, [TOPICS]]
