@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from bot.entry.fake_records import ApiCall
 from storage.models import ExercisePreference, Hold, RoutineSession, User
-from storage.users import upsert_user
 from tests.harness import BotHarness, catalog
+from tests.progress_fixtures import add_user
 
 ALICE = 111_111_111_111
 BOB = 222_222_222
@@ -102,6 +102,21 @@ def names(*exercise_ids: str) -> str:
     return ", ".join(exercise_name(exercise_id) for exercise_id in exercise_ids)
 
 
+# What a tap on a routine button sends, in order (compare with ``methods(calls)``).
+TAP_CLOSES_AND_SENDS = ["answerCallbackQuery", "editMessageText", "sendMessage"]
+"""The card closed in place, the next step as a new message."""
+HURT_TAP = [*TAP_CLOSES_AND_SENDS, "sendMessage"]
+"""The card closed, the "it hurts" advice, then the next step."""
+OFFER_TAP = ["answerCallbackQuery", "editMessageReplyMarkup", "editMessageText", "sendMessage"]
+"""Continue or start again: the offer's buttons go, the old card closes, a new message."""
+
+
+async def only_hold(bot: BotHarness) -> tuple[str, int | None]:
+    """(outcome, seconds held) of the one hold row there is."""
+    [hold] = await holds(bot)
+    return hold.outcome, hold.actual_seconds
+
+
 def methods(calls: Sequence[ApiCall]) -> list[str]:
     return [call.method for call in calls]
 
@@ -177,14 +192,8 @@ async def leave_out_warm_up(bot: BotHarness, user_id: int = ALICE) -> None:
 
 
 async def _set_excluded(bot: BotHarness, excluded: dict[str, bool], user_id: int) -> None:
+    await add_user(bot, user_id)
     async with bot.session() as session:
-        await upsert_user(
-            session,
-            user_id=user_id,
-            chat_id=user_id,
-            language_code="en",
-            now=bot.runtime.clock.now(),
-        )
         for exercise_id, leave_out in excluded.items():
             row = await session.get(ExercisePreference, (user_id, exercise_id))
             if row is None:
@@ -199,6 +208,18 @@ async def preference(bot: BotHarness, exercise_id: str, user_id: int = ALICE) ->
         row = await session.get(ExercisePreference, (user_id, exercise_id))
         assert row is not None
         return row
+
+
+async def begin(bot: BotHarness, user_id: int = ALICE, *, without_warm_up: bool = True) -> None:
+    """/routine and skip the pain question: the first card is showing.
+
+    These tests are about holds, so the routine starts at knees to chest (a per-side hold):
+    the warm-up before it (the pelvic tilt, sets of reps) is left out, six exercises remain.
+    """
+    if without_warm_up:
+        await leave_out_warm_up(bot, user_id)
+    await bot.send(user_id, "/routine")
+    await bot.tap(user_id, SKIP_PAIN)
 
 
 def timer_jobs(bot: BotHarness) -> list[str]:

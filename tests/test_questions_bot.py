@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from telegram import Update
 
-from bot.features.questions.views import answer_text, exercise_card
 from bot.plumbing.callbacks import Action, encode
 from bot.plumbing.mapping import Sender
 from bot.plumbing.text_router import PRIORITY_AWAITING
 from bot.runtime import BotContext, runtime_of
 from tests.harness import BotHarness, catalog
+from tests.question_helpers import answer_of, card_of, topic
 from tests.routine_helpers import ROUTINE_ORDER, exercise_name
 
 ALICE = 111_111_111_111
@@ -21,18 +21,6 @@ MENU = [[name] for name in SEVEN]
 TOPICS = catalog().t("questions.button.topics")
 MENU_WITH_TOPICS = [*MENU, [TOPICS]]
 DO_NOW = catalog().t("questions.button.do_now")
-
-
-def card_of(bot: BotHarness, exercise_id: str) -> str:
-    exercise = bot.content.exercise(exercise_id)
-    assert exercise is not None
-    return exercise_card(bot.content, exercise)
-
-
-def answer_of(bot: BotHarness, topic_id: str) -> str:
-    answer = bot.content.answer(topic_id)
-    assert answer is not None
-    return answer_text(bot.content, answer)
 
 
 # --- /exercises and the card --------------------------------------------------------------
@@ -315,9 +303,7 @@ async def test_the_menu_leads_to_the_questions_and_their_answers(bot: BotHarness
     ]
     assert len(titles) == 11
 
-    heat_or_cold = bot.content.answer("heat_or_cold")
-    assert heat_or_cold is not None
-    answered = await bot.tap(ALICE, heat_or_cold.title)
+    answered = await bot.tap(ALICE, topic(bot, "heat_or_cold").title)
 
     assert [(call.method, call.text) for call in answered] == [
         ("answerCallbackQuery", None),

@@ -11,17 +11,19 @@ from tests.routine_helpers import (
     ALICE,
     FINISH,
     HOLDING_BUTTONS,
+    OFFER_TAP,
     READY_BUTTONS,
     RESUME,
-    SKIP_PAIN,
     START_HOLD,
+    TAP_CLOSES_AND_SENDS,
+    begin,
     closed,
     countdown,
     holds,
-    leave_out_warm_up,
     led,
     methods,
     next_step,
+    only_hold,
     sessions,
     timer_jobs,
     title,
@@ -31,9 +33,7 @@ KNEES_1L = title("knees_to_chest", rep=1, reps=3, side="left")
 
 
 async def _holding(bot: BotHarness) -> None:
-    await leave_out_warm_up(bot)  # these tests are about a hold: start at knees to chest
-    await bot.send(ALICE, "/routine")
-    await bot.tap(ALICE, SKIP_PAIN)
+    await begin(bot)  # these tests are about a hold: start at knees to chest
     await bot.tap(ALICE, START_HOLD)
 
 
@@ -82,11 +82,10 @@ async def test_after_a_restart_the_cards_buttons_keep_working(bot: BotHarness) -
 
     calls = await bot.tap(ALICE, FINISH)
 
-    assert methods(calls) == ["answerCallbackQuery", "editMessageText", "sendMessage"]
+    assert methods(calls) == TAP_CLOSES_AND_SENDS
     assert calls[1].text == closed(KNEES_1L, "early", seconds=11, target=20)
     assert timer_jobs(bot) == []
-    [hold] = await holds(bot)
-    assert (hold.outcome, hold.actual_seconds) == ("stopped_early", 11)
+    assert await only_hold(bot) == ("stopped_early", 11)
 
 
 async def test_a_hold_that_ended_while_the_bot_was_down_is_closed_at_its_end(
@@ -143,12 +142,7 @@ async def test_continue_during_a_hold_moves_the_countdown_to_a_new_message(
 
     calls = await bot.tap(ALICE, RESUME)
 
-    assert methods(calls) == [
-        "answerCallbackQuery",
-        "editMessageReplyMarkup",
-        "editMessageText",
-        "sendMessage",
-    ]
+    assert methods(calls) == OFFER_TAP
     assert calls[2].params["message_id"] == old.message_id
     assert calls[2].text == closed(KNEES_1L, "moved")
     assert calls[3].text == led("resumed", countdown(KNEES_1L, 15, 20))
@@ -162,5 +156,4 @@ async def test_continue_during_a_hold_moves_the_countdown_to_a_new_message(
     assert calls[-1].text == next_step(
         "knees_to_chest", 20, lead="release", rep=1, reps=3, side="right"
     )
-    [hold] = await holds(bot)
-    assert (hold.outcome, hold.actual_seconds) == ("completed", 20)
+    assert await only_hold(bot) == ("completed", 20)

@@ -17,9 +17,11 @@ from tests.routine_helpers import (
     DONE,
     FINISH,
     HOLDING_BUTTONS,
+    HURT_TAP,
     HURTS,
     LEAVE_OUT,
     OFFER_BUTTONS,
+    OFFER_TAP,
     PAIN_BUTTONS,
     READY_BUTTONS,
     RESTART,
@@ -30,16 +32,18 @@ from tests.routine_helpers import (
     START_HOLD,
     START_SET,
     STOP,
+    TAP_CLOSES_AND_SENDS,
+    begin,
     closed,
     countdown,
     exercise_name,
     header,
     holds,
-    leave_out_warm_up,
     led,
     methods,
     names,
     next_step,
+    only_hold,
     plan_ids,
     preference,
     sessions,
@@ -56,18 +60,6 @@ KNEES_1R = title("knees_to_chest", rep=1, reps=3, side="right")
 BRIDGE_2_OF_6 = header(2, 6, "glute_bridge")
 
 
-async def begin(bot: BotHarness, user_id: int = ALICE, *, without_warm_up: bool = True) -> None:
-    """/routine and skip the pain question: the first card is showing.
-
-    These tests are about holds, so the routine starts at knees to chest (a per-side hold):
-    the warm-up before it (the pelvic tilt, sets of reps) is left out, six exercises remain.
-    """
-    if without_warm_up:
-        await leave_out_warm_up(bot, user_id)
-    await bot.send(user_id, "/routine")
-    await bot.tap(user_id, SKIP_PAIN)
-
-
 # --- finishing, skipping ----------------------------------------------------------------
 
 
@@ -81,7 +73,7 @@ async def test_finish_early_records_the_real_duration_and_cancels_the_timer(
 
     calls = await bot.tap(ALICE, FINISH)
 
-    assert methods(calls) == ["answerCallbackQuery", "editMessageText", "sendMessage"]
+    assert methods(calls) == TAP_CLOSES_AND_SENDS
     assert calls[1].text == closed(KNEES_1L, "early", seconds=7, target=20)
     assert calls[2].text == next_step(
         "knees_to_chest", 20, lead="early", lead_seconds=7, rep=1, reps=3, side="right"
@@ -104,7 +96,7 @@ async def test_skip_moves_to_the_next_exercise_and_the_summary_lists_it(bot: Bot
 
     calls = await bot.tap(ALICE, SKIP)
 
-    assert methods(calls) == ["answerCallbackQuery", "editMessageText", "sendMessage"]
+    assert methods(calls) == TAP_CLOSES_AND_SENDS
     assert calls[1].text == closed(KNEES_1L, "skipped")
     # "Skipped." once, on the skipped step's message (issue 13.8: it was printed twice).
     assert (calls[2].text or "").startswith(BRIDGE_2_OF_6 + "\n")
@@ -134,12 +126,7 @@ async def test_it_hurts_during_a_hold_stops_that_exercise_and_goes_on(bot: BotHa
 
     calls = await bot.tap(ALICE, HURTS)
 
-    assert methods(calls) == [
-        "answerCallbackQuery",
-        "editMessageText",
-        "sendMessage",
-        "sendMessage",
-    ]
+    assert methods(calls) == HURT_TAP
     assert calls[1].text == closed(KNEES_1L, "hurt")
     assert calls[2].text == (
         _t("routine.hurt", name=exercise_name("knees_to_chest")) + "\n\n" + _t("routine.hurt_offer")
@@ -147,8 +134,7 @@ async def test_it_hurts_during_a_hold_stops_that_exercise_and_goes_on(bot: BotHa
     assert calls[2].buttons == [[LEAVE_OUT]]
     assert (calls[3].text or "").startswith(led("hurt", BRIDGE_2_OF_6 + "\n"))
     assert timer_jobs(bot) == []
-    [hold] = await holds(bot)
-    assert (hold.outcome, hold.actual_seconds) == ("hurt", 5)
+    assert await only_hold(bot) == ("hurt", 5)
 
 
 async def test_leaving_a_painful_exercise_out_keeps_it_out_of_later_routines(
@@ -208,7 +194,7 @@ async def test_stop_mid_routine_then_routine_starts_afresh(bot: BotHarness) -> N
 
     calls = await bot.tap(ALICE, STOP)
 
-    assert methods(calls) == ["answerCallbackQuery", "editMessageText", "sendMessage"]
+    assert methods(calls) == TAP_CLOSES_AND_SENDS
     assert calls[1].text == closed(KNEES_1R, "stopped")
     assert calls[2].text == _t("routine.stopped")
     [stopped] = await sessions(bot)
@@ -234,12 +220,7 @@ async def test_routine_while_one_is_in_progress_offers_to_continue(bot: BotHarne
 
     calls = await bot.tap(ALICE, RESUME)
 
-    assert methods(calls) == [
-        "answerCallbackQuery",
-        "editMessageReplyMarkup",  # the offer's buttons go
-        "editMessageText",  # the old card is closed
-        "sendMessage",
-    ]
+    assert methods(calls) == OFFER_TAP
     assert calls[2].params["message_id"] == old_card.message_id
     assert calls[2].text == closed(KNEES_1L, "moved")
     assert (calls[3].text or "").startswith(led("resumed", header(1, 6, "knees_to_chest")))
@@ -261,19 +242,13 @@ async def test_start_again_leaves_the_old_routine_and_starts_a_new_one(bot: BotH
 
     calls = await bot.tap(ALICE, RESTART)
 
-    assert methods(calls) == [
-        "answerCallbackQuery",
-        "editMessageReplyMarkup",
-        "editMessageText",
-        "sendMessage",
-    ]
+    assert methods(calls) == OFFER_TAP
     assert calls[2].text == closed(KNEES_1L, "stopped")
     assert calls[3].buttons == PAIN_BUTTONS
     assert timer_jobs(bot) == []
     first, second = await sessions(bot)
     assert (first.status, second.status) == ("stopped", "active")
-    [hold] = await holds(bot)
-    assert (hold.outcome, hold.actual_seconds) == ("stopped_early", 10)
+    assert await only_hold(bot) == ("stopped_early", 10)
 
 
 # --- taps that must not count -----------------------------------------------------------
@@ -395,7 +370,7 @@ async def test_with_timers_off_each_hold_is_a_done_button(bot: BotHarness) -> No
 
     calls = await bot.tap(ALICE, DONE)
 
-    assert methods(calls) == ["answerCallbackQuery", "editMessageText", "sendMessage"]
+    assert methods(calls) == TAP_CLOSES_AND_SENDS
     assert calls[1].text == closed(KNEES_1L, "done")
     assert calls[2].text == next_step(
         "knees_to_chest", 20, lead="done", rep=1, reps=3, side="right"
@@ -565,12 +540,7 @@ async def test_it_hurts_on_the_last_exercise_goes_to_the_pain_question(bot: BotH
 
     calls = await bot.tap(ALICE, HURTS)
 
-    assert methods(calls) == [
-        "answerCallbackQuery",
-        "editMessageText",
-        "sendMessage",
-        "sendMessage",
-    ]
+    assert methods(calls) == HURT_TAP
     assert calls[1].text == closed(title("pelvic_tilt"), "hurt")
     assert calls[3].text == _t("routine.pain_after")
     assert calls[3].buttons == PAIN_BUTTONS
