@@ -55,8 +55,9 @@ from bot.runtime.clock import ManualClock
 from content import load_content
 from storage.models import Hold, PainRating, RoutineSession, User
 
-START = ("▶ Start hold", "▶ Start set")
-FINISH = ("■ Finish hold", "✓ Set done")
+_t = load_content().t
+START = (_t("routine.button_start_hold"), _t("routine.button_start_set"))
+FINISH = (_t("routine.button_finish"), _t("routine.button_set_done"))
 PAIN_BEFORE = "5"
 TARGET_P99_MS = 50.0
 NOW = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)

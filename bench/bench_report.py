@@ -22,24 +22,15 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 if __package__ in (None, ""):  # run as a file: python bench/bench_report.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pypdf import PdfReader
 
-from bench.report_sample import (
-    SAMPLE_NAME,
-    SAMPLE_NOW,
-    SAMPLE_USER,
-    SAMPLE_ZONE,
-    sample_screenings,
-    seed_history,
-)
+from bench.report_sample import gather_sample, seed_history
 from bench.support import DEFAULT_PG_URL, count_rows, database, machine
 from bot.features.report.pdf import render_report
-from bot.services.report import gather_report
 from content import Content, load_content
 from storage.db import create_engine, create_sessionmaker
 from storage.models import Hold, PainRating, RoutineSession
@@ -74,18 +65,7 @@ async def _run(url: str, content: Content, days: int, runs: int) -> Result:
         for _ in range(runs + 1):  # the first run is the cold one
             started = time.perf_counter()
             async with sessions() as session:
-                data = await gather_report(
-                    session,
-                    SAMPLE_USER,
-                    days=days,
-                    now=SAMPLE_NOW,
-                    zone=ZoneInfo(SAMPLE_ZONE),
-                    zone_key=SAMPLE_ZONE,
-                    include_notes=True,
-                    name=SAMPLE_NAME,
-                    exercises=content.exercises,
-                    screenings=sample_screenings(days=days),
-                )
+                data = await gather_sample(session, content, days=days)
             gathered = time.perf_counter()
             pdf = await asyncio.to_thread(render_report, data, content)
             gather.append(gathered - started)

@@ -239,20 +239,27 @@ async def sample_report(
         async with sessions() as session:
             await seed_history(session, content.exercises, days=days)
         async with sessions() as session:
-            return await gather_report(
-                session,
-                SAMPLE_USER,
-                days=days,
-                now=SAMPLE_NOW,
-                zone=ZoneInfo(SAMPLE_ZONE),
-                zone_key=SAMPLE_ZONE,
-                include_notes=include_notes,
-                name=SAMPLE_NAME,
-                exercises=content.exercises,
-                screenings=sample_screenings(days=days),
-            )
+            return await gather_sample(session, content, days=days, include_notes=include_notes)
     finally:
         await engine.dispose()
+
+
+async def gather_sample(
+    session: AsyncSession, content: Content, *, days: int, include_notes: bool = True
+) -> ReportData:
+    """The sample user's report over ``days`` days, from rows ``seed_history`` wrote."""
+    return await gather_report(
+        session,
+        SAMPLE_USER,
+        days=days,
+        now=SAMPLE_NOW,
+        zone=ZoneInfo(SAMPLE_ZONE),
+        zone_key=SAMPLE_ZONE,
+        include_notes=include_notes,
+        name=SAMPLE_NAME,
+        exercises=content.exercises,
+        screenings=sample_screenings(days=days),
+    )
 
 
 def write_sample(folder: Path) -> list[Path]:

@@ -12,17 +12,10 @@ from bot.features.questions.views import exercise_card
 from content import ContentError, load_content
 from content.loader import CONTENT_DIR
 from tests.harness import BotHarness, make_settings
+from tests.routine_helpers import ROUTINE_ORDER
 
 # Floor, sitting, kneeling, standing; the pelvic tilt first as a warm-up.
-EXPECTED_IDS = [
-    "pelvic_tilt",
-    "knees_to_chest",
-    "glute_bridge",
-    "seated_pigeon",
-    "seated_twist",
-    "childs_pose",
-    "standing_hamstring",
-]
+EXPECTED_IDS = list(ROUTINE_ORDER)
 
 
 @pytest.fixture

@@ -27,7 +27,16 @@ from bot.plumbing.errors import describe_update
 from bot.runtime.logs import describe_exception
 from storage.models import ExercisePreference, Hold, PainRating, RoutineSession
 from tests.harness import BotHarness, make_settings
-from tests.routine_helpers import FINISH, HURTS, SKIP, SKIP_PAIN, START_HOLD, STOP, keep_only
+from tests.routine_helpers import (
+    FINISH,
+    HURTS,
+    RESUME,
+    SKIP,
+    SKIP_PAIN,
+    START_HOLD,
+    STOP,
+    keep_only,
+)
 
 ALICE = 7_500_000_001
 SECRET = "my neighbour Gertrude saw me limp"
@@ -187,7 +196,7 @@ async def test_a_routine_step_whose_card_cannot_be_shown_is_kept_and_found_again
     errors = [type(e).__name__ for e in bot.errors]
     bot.errors.clear()
     offered = await bot.send(ALICE, "/routine")
-    resumed = await bot.tap(ALICE, "Continue")
+    resumed = await bot.tap(ALICE, RESUME)
 
     assert [c.method for c in calls] == [
         "answerCallbackQuery",
@@ -201,7 +210,7 @@ async def test_a_routine_step_whose_card_cannot_be_shown_is_kept_and_found_again
     assert errors == ["NetworkError"]
     assert routine.cursor["phase"] == "ready"  # the step moved on and was saved
     assert routine.step_no == 1
-    assert "Continue" in offered[0].buttons[0]
+    assert RESUME in offered[0].buttons[0]
     assert START_HOLD in resumed[-1].buttons[0]
     warning = [r.getMessage() for r in caplog.records if r.name == "bot.plumbing.errors"]
     assert re.match(

@@ -4,25 +4,17 @@ stretch that hurts (make it easier, leave it out, log the pain) and pain scores 
 from __future__ import annotations
 
 from bot.entry.fake_records import ApiCall
-from bot.features.questions.views import answer_text
 from bot.plumbing.callbacks import Action, encode
 from storage.models import ExercisePreference, PainRating
 from tests.harness import BotHarness
+from tests.question_helpers import answer_of, topic
 
 ALICE = 111_111_111_111
 BOB = 222_222_222
 
 
-def answer_of(bot: BotHarness, topic_id: str) -> str:
-    answer = bot.content.answer(topic_id)
-    assert answer is not None
-    return answer_text(bot.content, answer)
-
-
 def title_of(bot: BotHarness, topic_id: str) -> str:
-    answer = bot.content.answer(topic_id)
-    assert answer is not None
-    return answer.title
+    return topic(bot, topic_id).title
 
 
 def sent(calls: list[ApiCall]) -> list[tuple[str, list[list[str]]]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -128,7 +129,7 @@ async def test_without_any_data_history_says_how_to_start(bot: BotHarness) -> No
 
 async def test_forged_period_buttons_are_refused(bot: BotHarness) -> None:
     await bot.send(ALICE, "/pain 4")
-    message = bot.message_with_button(ALICE, "Add a note")
+    message = bot.message_with_button(ALICE, bot.content.t("pain.button_add_note"))
 
     for data in (encode(Action.HISTORY_PERIOD, 45), "1|ph|x", "1|ph"):
         calls = await bot.tap_data(ALICE, message.message_id, data)
@@ -145,13 +146,12 @@ async def test_words_too_long_for_a_caption_go_in_their_own_message(
     shutil.copytree(CONTENT_DIR, root)
     catalog = root / "messages" / "en" / "pain.yaml"
     long_heading = "Your pain over the last {days} days. " + "Many words here. " * 70
-    catalog.write_text(
-        catalog.read_text(encoding="utf-8").replace(
-            'history.heading: "Your pain over the last {days} days"',
-            f'history.heading: "{long_heading}"',
-        ),
-        encoding="utf-8",
+    shipped = catalog.read_text(encoding="utf-8")
+    edited = re.sub(
+        r"^history\.heading: .*$", f'history.heading: "{long_heading}"', shipped, flags=re.M
     )
+    assert edited != shipped
+    catalog.write_text(edited, encoding="utf-8")
     bot = await BotHarness.start(make_settings(database_url), content=load_content(root))
     try:
         await bot.send(ALICE, "/pain 4")
@@ -161,7 +161,7 @@ async def test_words_too_long_for_a_caption_go_in_their_own_message(
         assert [c.method for c in calls] == ["sendPhoto", "sendMessage"]
         assert "caption" not in calls[0].params
         assert png_size(calls[0].files["photo"]) == (1080, 1350)
-        assert (calls[1].text or "").startswith("Your pain over the last 30 days. Many words")
+        assert (calls[1].text or "").startswith(long_heading.format(days=30).strip())
         assert len(calls[1].text or "") > 1024
         assert calls[1].buttons == [_periods(bot, 30)]
     finally:

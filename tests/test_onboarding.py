@@ -18,10 +18,26 @@ def _methods(calls: list) -> list[tuple[str, str | None]]:  # type: ignore[type-
     return [(call.method, call.text) for call in calls]
 
 
+def _zone_set(bot: BotHarness, zone: str, clock: str) -> str:
+    return bot.content.t("remind.zone_set", zone=zone, clock=clock)
+
+
+def _zone_button(bot: BotHarness, zone: str, clock: str) -> str:
+    return bot.content.t("remind.zone_button", zone=zone, clock=clock)
+
+
+def _today_at(bot: BotHarness, hhmm: str) -> str:
+    return bot.content.t("remind.when_today", time=hhmm)
+
+
+def _subscribed(bot: BotHarness, hhmm: str, zone: str) -> str:
+    return bot.content.t("remind.subscribed", when=_today_at(bot, hhmm), zone=zone, time=hhmm)
+
+
 async def _answer_no_to_all(bot: BotHarness, user_id: int) -> list:  # type: ignore[type-arg]
     calls = []
     for _ in bot.content.safety.red_flag_questions:
-        calls = await bot.tap(user_id, "No")
+        calls = await bot.tap(user_id, bot.content.t("onboard.no"))
     return calls
 
 
@@ -29,9 +45,9 @@ async def test_safety_questions_come_one_at_a_time_in_the_same_message(bot: BotH
     content = bot.content
     questions = content.safety.red_flag_questions
     await bot.send(ALICE, "/start")
-    message_id = bot.message_with_button(ALICE, "No").message_id
+    message_id = bot.message_with_button(ALICE, content.t("onboard.no")).message_id
 
-    calls = await bot.tap(ALICE, "No")
+    calls = await bot.tap(ALICE, content.t("onboard.no"))
 
     second = content.t(
         "onboard.safety_question", number=2, total=len(questions), question=questions[1].question
@@ -39,8 +55,8 @@ async def test_safety_questions_come_one_at_a_time_in_the_same_message(bot: BotH
     assert _methods(calls) == [("answerCallbackQuery", None), ("editMessageText", second)]
     assert calls[1].params["message_id"] == message_id
     assert calls[1].button_data == {
-        "Yes": encode(Action.SAFETY_ANSWER, 1, "y"),
-        "No": encode(Action.SAFETY_ANSWER, 1, "n"),
+        content.t("onboard.yes"): encode(Action.SAFETY_ANSWER, 1, "y"),
+        content.t("onboard.no"): encode(Action.SAFETY_ANSWER, 1, "n"),
     }
     (user,) = await bot.rows(User)
     assert (user.onboarding_step, user.awaiting_ref) == ("safety", 1)
@@ -58,12 +74,14 @@ async def test_the_whole_start_flow_ends_with_when_the_first_prompt_comes(bot: B
         ("sendMessage", content.t("remind.ask_zone")),
     ]
     assert last[2].params["reply_markup"]["keyboard"] == [
-        [{"text": "Share my location", "request_location": True}]
+        [{"text": content.t("remind.share_location"), "request_location": True}]
     ]
 
     zone_calls = await bot.send(ALICE, "Berlin")
 
-    # 06:00 UTC on Monday 2 March 2026 is 07:00 in Berlin.
+    # 06:00 UTC on Monday 2 March 2026 is 07:00 in Berlin. Read as a person would (one of
+    # the few tests that check the English itself, so that a broken template shows): the
+    # other tests build this line from the catalog.
     assert _methods(zone_calls) == [
         ("sendMessage", "Time zone: Europe/Berlin (it's 07:00 there now)."),
         ("sendMessage", content.t("remind.ask_time")),
@@ -79,9 +97,7 @@ async def test_the_whole_start_flow_ends_with_when_the_first_prompt_comes(bot: B
 
     time_calls = await bot.tap(ALICE, "07:30")
 
-    confirmation = content.t(
-        "remind.subscribed", when="today at 07:30", zone="Europe/Berlin", time="07:30"
-    )
+    confirmation = _subscribed(bot, "07:30", "Europe/Berlin")
     assert _methods(time_calls) == [
         ("answerCallbackQuery", None),
         ("editMessageText", confirmation),
@@ -109,11 +125,7 @@ async def test_a_typed_time_in_twelve_hour_form_subscribes_for_tomorrow(bot: Bot
     calls = await bot.send(ALICE, "7.30 am")
 
     assert calls[0].method == "editMessageReplyMarkup"  # the question's buttons go
-    assert [call.text for call in calls[1:]] == [
-        bot.content.t(
-            "remind.subscribed", when="today at 07:30", zone="America/New_York", time="07:30"
-        )
-    ]
+    assert [call.text for call in calls[1:]] == [_subscribed(bot, "07:30", "America/New_York")]
     sub = await subscription(bot, ALICE)
     assert sub.next_due_at == datetime(2026, 3, 2, 12, 30, tzinfo=UTC)
 
@@ -248,16 +260,16 @@ async def test_a_typo_offers_suggestions_and_a_tap_picks_one(bot: BotHarness) ->
 
     assert [call.text for call in calls] == [content.t("remind.zone_suggest_echo", text="Berlni")]
     assert calls[0].button_data == {
-        "Europe/Berlin · 07:00 now": encode(Action.ZONE_PICK, "Europe", "Berlin")
+        _zone_button(bot, "Europe/Berlin", "07:00"): encode(Action.ZONE_PICK, "Europe", "Berlin")
     }
     assert await bot.rows(Subscription) == []
 
-    picked = await bot.tap(ALICE, "Europe/Berlin · 07:00 now")
+    picked = await bot.tap(ALICE, _zone_button(bot, "Europe/Berlin", "07:00"))
 
     assert _methods(picked) == [
         ("answerCallbackQuery", None),
         ("editMessageReplyMarkup", None),
-        ("sendMessage", "Time zone: Europe/Berlin (it's 07:00 there now)."),
+        ("sendMessage", _zone_set(bot, "Europe/Berlin", "07:00")),
         ("sendMessage", content.t("remind.ask_time")),
     ]
     sub = await subscription(bot, ALICE)
@@ -271,9 +283,9 @@ async def test_an_abbreviation_is_never_taken_silently(bot: BotHarness) -> None:
     calls = await bot.send(ALICE, "IST")
 
     assert list(calls[0].button_data) == [
-        "Asia/Kolkata · 11:30 now",
-        "Europe/Dublin · 06:00 now",
-        "Asia/Jerusalem · 08:00 now",
+        _zone_button(bot, "Asia/Kolkata", "11:30"),
+        _zone_button(bot, "Europe/Dublin", "06:00"),
+        _zone_button(bot, "Asia/Jerusalem", "08:00"),
     ]
 
 
@@ -284,9 +296,7 @@ async def test_a_utc_offset_is_stored_as_a_fixed_offset_with_a_note(bot: BotHarn
 
     calls = await bot.send(ALICE, "UTC+5:30")
 
-    expected = "Time zone: UTC+05:30 (it's 11:30 there now).\n\n" + content.t(
-        "remind.zone_fixed_note"
-    )
+    expected = _zone_set(bot, "UTC+05:30", "11:30") + "\n\n" + content.t("remind.zone_fixed_note")
     assert calls[0].text == expected
     assert (await subscription(bot, ALICE)).timezone == "UTC+05:30"
 
@@ -297,7 +307,7 @@ async def test_a_shared_location_sets_the_zone(bot: BotHarness) -> None:
 
     calls = await bot.share_location(ALICE, 19.07, 72.88)  # Mumbai
 
-    assert calls[0].text == "Time zone: Asia/Kolkata (it's 11:30 there now)."
+    assert calls[0].text == _zone_set(bot, "Asia/Kolkata", "11:30")
     assert (await subscription(bot, ALICE)).timezone == "Asia/Kolkata"
 
 
@@ -312,7 +322,7 @@ async def test_a_location_at_sea_becomes_an_offset_and_one_not_asked_for_gets_a_
     await _answer_no_to_all(bot, ALICE)
     calls = await bot.share_location(ALICE, 0.0, -30.0)  # mid-Atlantic: Etc/GMT+2
 
-    assert (calls[0].text or "").startswith("Time zone: UTC-02:00 (it's 04:00 there now).")
+    assert (calls[0].text or "").startswith(_zone_set(bot, "UTC-02:00", "04:00"))
     assert (await subscription(bot, ALICE)).timezone == "UTC-02:00"
 
 
@@ -325,9 +335,7 @@ async def test_start_survives_a_restart_half_way(bot: BotHarness) -> None:
     calls = await bot.send(ALICE, "8:15")
 
     assert [call.text for call in calls if call.method == "sendMessage"] == [
-        bot.content.t(
-            "remind.subscribed", when="today at 08:15", zone="Europe/Berlin", time="08:15"
-        )
+        _subscribed(bot, "08:15", "Europe/Berlin")
     ]
 
 
@@ -346,15 +354,17 @@ async def test_start_again_shows_the_schedule_and_brings_a_stopped_reminder_back
             "remind.already_set_up",
             time="07:30",
             zone="Europe/Berlin",
-            days="every day",
-            next="Next prompt: today at 07:30.",
+            days=content.t("remind.days_every"),
+            next=content.t("remind.next_line", when=_today_at(bot, "07:30")),
         ),
     ]
     await bot.send(ALICE, "/stop")
     back = await bot.send(ALICE, "/start")
     assert [call.text for call in back] == [
         welcome,
-        content.t("remind.welcome_back", next="Next prompt: today at 07:30."),
+        content.t(
+            "remind.welcome_back", next=content.t("remind.next_line", when=_today_at(bot, "07:30"))
+        ),
     ]
     assert (await subscription(bot, ALICE)).status == "active"
 

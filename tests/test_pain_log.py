@@ -9,7 +9,7 @@ import pytest
 from bot.entry.fake_records import ApiCall
 from bot.plumbing.callbacks import Action, encode
 from storage.models import PainRating, User
-from tests.harness import BotHarness, texts
+from tests.harness import BotHarness, catalog_fragment, texts
 
 ALICE = 111_111_111_111
 
@@ -27,6 +27,18 @@ def sent_texts(calls: list[ApiCall]) -> list[str]:
     return [call.text or "" for call in calls if call.method == "sendMessage"]
 
 
+def add_note(bot: BotHarness) -> str:
+    return bot.content.t("pain.button_add_note")
+
+
+def logged(bot: BotHarness, score: int, average: float | None = None) -> str:
+    """The reply to a rating, with the past week's average when there was one."""
+    text = bot.content.t("pain.logged", score=score)
+    if average is not None:
+        text += "\n" + bot.content.t("pain.recent_average", average=f"{average:.1f}")
+    return text
+
+
 async def test_the_keyboard_records_the_tapped_score(bot: BotHarness) -> None:
     calls = await bot.send(ALICE, "/pain")
 
@@ -42,8 +54,8 @@ async def test_the_keyboard_records_the_tapped_score(bot: BotHarness) -> None:
     ]
     assert rows[0].rated_at == bot.runtime.clock.now()
     assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
-    assert calls[1].text == "Logged: 4/10."
-    assert calls[1].button_data == {"Add a note": encode(Action.PAIN_NOTE, rows[0].id)}
+    assert calls[1].text == logged(bot, 4)
+    assert calls[1].button_data == {add_note(bot): encode(Action.PAIN_NOTE, rows[0].id)}
 
 
 async def test_a_double_tap_on_the_keyboard_records_once(bot: BotHarness) -> None:
@@ -72,7 +84,7 @@ async def test_a_note_can_follow_the_rating(bot: BotHarness) -> None:
     await bot.send(ALICE, "/pain")
     await bot.tap(ALICE, "3")
 
-    calls = await bot.tap(ALICE, "Add a note")
+    calls = await bot.tap(ALICE, add_note(bot))
 
     assert sent_texts(calls) == [bot.content.t("pain.note_ask")]
     [user] = await bot.rows(User)
@@ -81,7 +93,7 @@ async def test_a_note_can_follow_the_rating(bot: BotHarness) -> None:
 
     calls = await bot.send(ALICE, "after a long drive")
 
-    assert sent_texts(calls) == ["Note saved with your 3/10 rating."]
+    assert sent_texts(calls) == [bot.content.t("pain.note_saved", score=3)]
     assert await ratings(bot) == [(3, "any", "after a long drive")]
     [user] = await bot.rows(User)
     assert (user.awaiting, user.awaiting_ref) == (None, None)
@@ -93,19 +105,19 @@ async def test_a_note_can_follow_the_rating(bot: BotHarness) -> None:
 
 async def test_a_long_note_is_clipped_to_500_characters_and_says_so(bot: BotHarness) -> None:
     await bot.send(ALICE, "pain 5")
-    await bot.tap(ALICE, "Add a note")
+    await bot.tap(ALICE, add_note(bot))
 
     calls = await bot.send(ALICE, "a" * 499 + "bcdef")
 
     assert sent_texts(calls) == [
-        "Note saved with your 5/10 rating.\n" + bot.content.t("pain.note_clipped")
+        bot.content.t("pain.note_saved", score=5) + "\n" + bot.content.t("pain.note_clipped")
     ]
     assert await ratings(bot) == [(5, "any", "a" * 499 + "b")]
 
 
 async def test_the_note_wait_ends_after_half_an_hour(bot: BotHarness) -> None:
     await bot.send(ALICE, "pain 5")
-    await bot.tap(ALICE, "Add a note")
+    await bot.tap(ALICE, add_note(bot))
     await bot.advance(minutes=31)
 
     calls = await bot.send(ALICE, "blorp")
@@ -118,7 +130,7 @@ async def test_the_note_wait_ends_after_half_an_hour(bot: BotHarness) -> None:
 
 async def test_a_new_rating_while_a_note_is_awaited_is_a_rating(bot: BotHarness) -> None:
     await bot.send(ALICE, "pain 5")
-    await bot.tap(ALICE, "Add a note")
+    await bot.tap(ALICE, add_note(bot))
 
     await bot.send(ALICE, "pain 6")
 
@@ -131,20 +143,20 @@ async def test_the_command_records_at_once_with_an_optional_note(bot: BotHarness
     calls = await bot.send(ALICE, "/pain 6 after a long drive")
 
     assert [(c.method, c.text, c.buttons) for c in calls] == [
-        ("sendMessage", "Logged: 6/10, with your note.", [])
+        ("sendMessage", bot.content.t("pain.logged_with_note", score=6), [])
     ]
 
     calls = await bot.send(ALICE, "/pain 2")
 
-    assert calls[0].text == "Logged: 2/10.\nYour average over the past 7 days was 6.0."
-    assert calls[0].buttons == [["Add a note"]]
+    assert calls[0].text == logged(bot, 2, average=6.0)
+    assert calls[0].buttons == [[add_note(bot)]]
     assert await ratings(bot) == [(6, "any", "after a long drive"), (2, "any", None)]
 
 
 async def test_plain_text_records_but_questions_pass_through(bot: BotHarness) -> None:
     calls = await bot.send(ALICE, "Pain: 7/10")
 
-    assert sent_texts(calls) == ["Logged: 7/10."]
+    assert sent_texts(calls) == [logged(bot, 7)]
     assert await ratings(bot) == [(7, "any", None)]
 
     for question in ("pain in my left leg for 6 weeks?", "how long does the pain last"):
@@ -153,7 +165,7 @@ async def test_plain_text_records_but_questions_pass_through(bot: BotHarness) ->
         # the ordinary-sciatica explanation first: bot.features.safety).
         answers = [text for text in sent_texts(calls) if text != ordinary_sciatica(bot)]
         assert len(answers) == 1
-        assert not answers[0].startswith("Logged")
+        assert not answers[0].startswith(catalog_fragment(bot.content, "pain.logged"))
     assert await ratings(bot) == [(7, "any", None)]
 
 
@@ -176,7 +188,7 @@ async def test_unclear_and_out_of_range_values_get_a_clear_answer(bot: BotHarnes
 async def test_severe_pain_on_two_different_days_brings_the_gp_advice(bot: BotHarness) -> None:
     """One rating of 8 is not a reason on its own (bot.domain.pain): two days of it are."""
     calls = await bot.send(ALICE, "/pain 8")
-    assert sent_texts(calls) == ["Logged: 8/10."]
+    assert sent_texts(calls) == [logged(bot, 8)]
 
     await bot.advance(days=1)
     await bot.send(ALICE, "/pain")
@@ -198,14 +210,14 @@ async def test_a_rise_of_two_and_thirty_percent_says_ease_off_never_rest(bot: Bo
 
     ease_off = bot.content.t("pain.ease_off").strip()
     assert sent_texts(calls) == [
-        "Logged: 5/10.\nYour average over the past 7 days was 3.0.",
+        logged(bot, 5, average=3.0),
         ease_off,
     ]
     assert " rest" not in ease_off.replace("rest of", "")
 
     await bot.advance(days=1)
     calls = await bot.send(ALICE, "pain 4")  # 1 point over the baseline: not a rise that matters
-    assert sent_texts(calls) == ["Logged: 4/10.\nYour average over the past 7 days was 3.7."]
+    assert sent_texts(calls) == [logged(bot, 4, average=3.7)]
 
 
 async def test_forged_score_buttons_record_nothing(bot: BotHarness) -> None:
@@ -218,7 +230,7 @@ async def test_forged_score_buttons_record_nothing(bot: BotHarness) -> None:
             ("answerCallbackQuery", bot.content.t("button_forged"))
         ], data
     assert await ratings(bot) == []
-    assert texts(await bot.tap(ALICE, "5")) == ["Logged: 5/10."]
+    assert texts(await bot.tap(ALICE, "5")) == [logged(bot, 5)]
 
 
 async def test_notes_never_reach_the_logs(
@@ -227,7 +239,7 @@ async def test_notes_never_reach_the_logs(
     with caplog.at_level(logging.INFO):
         await bot.send(ALICE, "/pain 6 lifted my grandson")
         await bot.send(ALICE, "pain 4")
-        await bot.tap(ALICE, "Add a note")
+        await bot.tap(ALICE, add_note(bot))
         await bot.send(ALICE, "argued with my landlord")
 
     assert await ratings(bot) == [

@@ -8,7 +8,7 @@ from datetime import time
 
 from bot.plumbing.callbacks import Action, encode
 from storage.models import PainRating, User
-from tests.harness import BotHarness
+from tests.harness import BotHarness, catalog
 from tests.progress_fixtures import add_everything, rows_per_table
 
 ALICE = 111_111_111_111
@@ -72,7 +72,7 @@ async def test_nothing_alice_does_reaches_bobs_data(bot: BotHarness) -> None:
     # Her settings and her erase touch only her own rows, whatever the buttons carry.
     await bot.tap_data(ALICE, 1, encode(Action.SETTINGS_WEEKLY))
     await bot.tap(ALICE, "Tue")
-    await bot.tap(ALICE, "Turn off")
+    await bot.tap(ALICE, catalog().t("weekly_summary.button_off"))
     await bot.send(ALICE, "/delete")
     await bot.tap(ALICE, bot.content.t("erase.button_yes"))
     assert await bot.rows(User, User.id == ALICE) == []
@@ -84,7 +84,7 @@ async def test_nothing_alice_does_reaches_bobs_data(bot: BotHarness) -> None:
 
 async def test_bobs_pending_note_survives_alices_messages(bot: BotHarness) -> None:
     await bot.send(BOB, "/pain 6")
-    await bot.tap(BOB, "Add a note")
+    await bot.tap(BOB, catalog().t("pain.button_add_note"))
     [bobs_rating] = await bot.rows(PainRating, PainRating.user_id == BOB)
 
     # Alice forges Bob's button too: the rating is not hers, so nothing is awaited for her.

@@ -47,7 +47,7 @@ from storage.models import (
     Subscription,
     User,
 )
-from tests.harness import TEST_TOKEN, BotHarness
+from tests.harness import TEST_TOKEN, BotHarness, catalog
 from tests.progress_fixtures import add_everything
 from tests.routine_helpers import HURTS, SKIP, START_HOLD, keep_only
 
@@ -229,7 +229,7 @@ async def _full_session(bot: BotHarness, s: Session) -> None:
     # /pain with a note typed afterwards, and one given inline.
     await s.act(bot.send(ALICE, "/pain"))
     await s.act(bot.tap(ALICE, "5"))
-    await s.act(bot.tap(ALICE, "Add a note"))
+    await s.act(bot.tap(ALICE, catalog().t("pain.button_add_note")))
     await s.act(bot.send(ALICE, NOTE))
     await s.act(bot.send(ALICE, f"/pain 3 {INLINE_NOTE}"))
     # Free text: questions, thanks, and a red flag.
@@ -247,7 +247,7 @@ async def _full_session(bot: BotHarness, s: Session) -> None:
     await s.act(bot.send(ALICE, "/resume"))
     # Erase everything.
     await s.act(bot.send(ALICE, "/delete"))
-    await s.act(bot.tap(ALICE, "Yes, erase everything"))
+    await s.act(bot.tap(ALICE, catalog().t("erase.button_yes")))
 
 
 async def test_a_full_session_logs_nothing_private_and_touches_only_its_own_rows(

@@ -46,14 +46,28 @@ def content() -> Content:
 def test_summary_text_gives_every_figure_in_words(content: Content) -> None:
     summary = summarise(RATINGS, ROUTINE_DAYS, TODAY, 7)
 
-    assert summary_text(content, summary) == (
-        "Your pain over the last 7 days\n"
-        "\n"
-        "Average 4.3 (lowest 2, highest 6), from 8 ratings on 5 days.\n"
-        "Before routines 5.3 on average, after 3.0: 2.3 points lower after.\n"
-        "Trend: improving, down about 2.2 points a week.\n"
-        "Streak: 4 days in a row (best 6 days).\n"
-        "Routine done on 5 of 7 days (71%)."
+    t = content.t
+    assert summary_text(content, summary) == "\n".join(
+        [
+            t("history.heading", days=7),
+            "",
+            t(
+                "history.figures",
+                average="4.3",
+                lowest=2,
+                highest=6,
+                ratings=t("history.ratings_other", count=8),
+                days_rated=t("history.days_other", count=5),
+            ),
+            t("history.before_after_lower", before="5.3", after="3.0", points="2.3"),
+            t("history.trend_better", points="2.2"),
+            t(
+                "history.streak",
+                current=t("history.days_other", count=4),
+                best=t("history.days_other", count=6),
+            ),
+            t("history.routine_share", done=5, days=7, percent=71),
+        ]
     )
 
 

@@ -11,24 +11,29 @@ from tests.routine_helpers import (
     ALICE,
     FINISH,
     HOLDING_BUTTONS,
+    OFFER_TAP,
     READY_BUTTONS,
-    SKIP_PAIN,
+    RESUME,
     START_HOLD,
+    TAP_CLOSES_AND_SENDS,
+    begin,
+    closed,
     countdown,
     holds,
-    leave_out_warm_up,
+    led,
     methods,
+    next_step,
+    only_hold,
     sessions,
     timer_jobs,
+    title,
 )
 
-KNEES_1L = "Knees to chest: rep 1 of 3, left leg"
+KNEES_1L = title("knees_to_chest", rep=1, reps=3, side="left")
 
 
 async def _holding(bot: BotHarness) -> None:
-    await leave_out_warm_up(bot)  # these tests are about a hold: start at knees to chest
-    await bot.send(ALICE, "/routine")
-    await bot.tap(ALICE, SKIP_PAIN)
+    await begin(bot)  # these tests are about a hold: start at knees to chest
     await bot.tap(ALICE, START_HOLD)
 
 
@@ -60,9 +65,9 @@ async def test_a_restart_mid_hold_rebuilds_the_timer_which_then_finishes_it(
     assert [call.params["message_id"] for call in calls[:3]] == [card.message_id] * 3
     assert calls[0].text == countdown(KNEES_1L, 7, 20)
     assert calls[1].text == countdown(KNEES_1L, 2, 20)
-    assert calls[2].text == f"{KNEES_1L}\n\n✓ Held 20 seconds."
-    assert (
-        calls[3].text == "Release. Next: rep 1 of 3, right leg.\nKnees to chest: hold 20 seconds."
+    assert calls[2].text == closed(KNEES_1L, "held", seconds=20)
+    assert calls[3].text == next_step(
+        "knees_to_chest", 20, lead="release", rep=1, reps=3, side="right"
     )
     [hold] = await holds(bot)
     assert (hold.outcome, hold.actual_seconds) == ("completed", 20)
@@ -77,11 +82,10 @@ async def test_after_a_restart_the_cards_buttons_keep_working(bot: BotHarness) -
 
     calls = await bot.tap(ALICE, FINISH)
 
-    assert methods(calls) == ["answerCallbackQuery", "editMessageText", "sendMessage"]
-    assert calls[1].text == f"{KNEES_1L}\n\nStopped early: held 11 of 20 seconds."
+    assert methods(calls) == TAP_CLOSES_AND_SENDS
+    assert calls[1].text == closed(KNEES_1L, "early", seconds=11, target=20)
     assert timer_jobs(bot) == []
-    [hold] = await holds(bot)
-    assert (hold.outcome, hold.actual_seconds) == ("stopped_early", 11)
+    assert await only_hold(bot) == ("stopped_early", 11)
 
 
 async def test_a_hold_that_ended_while_the_bot_was_down_is_closed_at_its_end(
@@ -98,7 +102,9 @@ async def test_a_hold_that_ended_while_the_bot_was_down_is_closed_at_its_end(
     calls = [call for call in bot.fake.calls[before:] if call.chat_id == ALICE]
     assert methods(calls) == ["editMessageText", "sendMessage"]
     assert calls[0].params["message_id"] == card.message_id
-    assert calls[0].text == f"{KNEES_1L}\n\n✓ Held 20 seconds."
+    assert calls[0].text == closed(KNEES_1L, "held", seconds=20)
+    # Read as a person would (one of the few tests that check the English itself): the note
+    # after a restart must make sense as a sentence before the next step.
     assert calls[1].text == (
         "I was restarted while you were holding that stretch. Your 20-second hold is recorded. "
         "Next: rep 1 of 3, right leg.\nKnees to chest: hold 20 seconds."
@@ -134,17 +140,12 @@ async def test_continue_during_a_hold_moves_the_countdown_to_a_new_message(
     old = bot.message_with_button(ALICE, FINISH)
     await bot.send(ALICE, "/routine")
 
-    calls = await bot.tap(ALICE, "Continue")
+    calls = await bot.tap(ALICE, RESUME)
 
-    assert methods(calls) == [
-        "answerCallbackQuery",
-        "editMessageReplyMarkup",
-        "editMessageText",
-        "sendMessage",
-    ]
+    assert methods(calls) == OFFER_TAP
     assert calls[2].params["message_id"] == old.message_id
-    assert calls[2].text == f"{KNEES_1L}\n\nContinued below."
-    assert calls[3].text == "Here's where you left off.\n\n" + countdown(KNEES_1L, 15, 20)
+    assert calls[2].text == closed(KNEES_1L, "moved")
+    assert calls[3].text == led("resumed", countdown(KNEES_1L, 15, 20))
     assert calls[3].buttons == HOLDING_BUTTONS
     new = bot.message_with_button(ALICE, FINISH)
     assert new.message_id != old.message_id
@@ -152,8 +153,7 @@ async def test_continue_during_a_hold_moves_the_countdown_to_a_new_message(
     calls = await bot.advance(seconds=15)
 
     assert {call.params.get("message_id") for call in calls[:-1]} == {new.message_id}
-    assert calls[-1].text == (
-        "Release. Next: rep 1 of 3, right leg.\nKnees to chest: hold 20 seconds."
+    assert calls[-1].text == next_step(
+        "knees_to_chest", 20, lead="release", rep=1, reps=3, side="right"
     )
-    [hold] = await holds(bot)
-    assert (hold.outcome, hold.actual_seconds) == ("completed", 20)
+    assert await only_hold(bot) == ("completed", 20)

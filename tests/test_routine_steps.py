@@ -10,48 +10,54 @@ import pytest
 
 from bot.plumbing.callbacks import Action, encode
 from storage.models import Hold, PainRating, ReminderDelivery, RoutineSession, Subscription
-from tests.harness import BotHarness
+from tests.harness import BotHarness, catalog
 from tests.routine_helpers import (
     ALICE,
     BOB,
     DONE,
     FINISH,
     HOLDING_BUTTONS,
+    HURT_TAP,
     HURTS,
     LEAVE_OUT,
+    OFFER_BUTTONS,
+    OFFER_TAP,
     PAIN_BUTTONS,
     READY_BUTTONS,
+    RESTART,
+    RESUME,
     SET_DONE,
     SKIP,
     SKIP_PAIN,
     START_HOLD,
     START_SET,
     STOP,
+    TAP_CLOSES_AND_SENDS,
+    begin,
+    closed,
     countdown,
+    exercise_name,
+    header,
     holds,
-    leave_out_warm_up,
+    led,
     methods,
+    names,
+    next_step,
+    only_hold,
     plan_ids,
     preference,
     sessions,
     set_user,
     skip_through,
     timer_jobs,
+    title,
+    where,
 )
 
-KNEES_1L = "Knees to chest: rep 1 of 3, left leg"
-
-
-async def begin(bot: BotHarness, user_id: int = ALICE, *, without_warm_up: bool = True) -> None:
-    """/routine and skip the pain question: the first card is showing.
-
-    These tests are about holds, so the routine starts at knees to chest (a per-side hold):
-    the warm-up before it (the pelvic tilt, sets of reps) is left out, six exercises remain.
-    """
-    if without_warm_up:
-        await leave_out_warm_up(bot, user_id)
-    await bot.send(user_id, "/routine")
-    await bot.tap(user_id, SKIP_PAIN)
+_t = catalog().t
+KNEES_1L = title("knees_to_chest", rep=1, reps=3, side="left")
+KNEES_1R = title("knees_to_chest", rep=1, reps=3, side="right")
+BRIDGE_2_OF_6 = header(2, 6, "glute_bridge")
 
 
 # --- finishing, skipping ----------------------------------------------------------------
@@ -67,10 +73,10 @@ async def test_finish_early_records_the_real_duration_and_cancels_the_timer(
 
     calls = await bot.tap(ALICE, FINISH)
 
-    assert methods(calls) == ["answerCallbackQuery", "editMessageText", "sendMessage"]
-    assert calls[1].text == f"{KNEES_1L}\n\nStopped early: held 7 of 20 seconds."
-    assert calls[2].text == (
-        "Held 7 seconds. Next: rep 1 of 3, right leg.\nKnees to chest: hold 20 seconds."
+    assert methods(calls) == TAP_CLOSES_AND_SENDS
+    assert calls[1].text == closed(KNEES_1L, "early", seconds=7, target=20)
+    assert calls[2].text == next_step(
+        "knees_to_chest", 20, lead="early", lead_seconds=7, rep=1, reps=3, side="right"
     )
     assert calls[2].buttons == READY_BUTTONS
     assert timer_jobs(bot) == []
@@ -90,10 +96,10 @@ async def test_skip_moves_to_the_next_exercise_and_the_summary_lists_it(bot: Bot
 
     calls = await bot.tap(ALICE, SKIP)
 
-    assert methods(calls) == ["answerCallbackQuery", "editMessageText", "sendMessage"]
-    assert calls[1].text == f"{KNEES_1L}\n\nSkipped."
+    assert methods(calls) == TAP_CLOSES_AND_SENDS
+    assert calls[1].text == closed(KNEES_1L, "skipped")
     # "Skipped." once, on the skipped step's message (issue 13.8: it was printed twice).
-    assert (calls[2].text or "").startswith("Exercise 2 of 6: Glute bridge\n")
+    assert (calls[2].text or "").startswith(BRIDGE_2_OF_6 + "\n")
     [hold] = await holds(bot)
     assert (hold.exercise_id, hold.outcome, hold.actual_seconds) == (
         "knees_to_chest",
@@ -104,8 +110,9 @@ async def test_skip_moves_to_the_next_exercise_and_the_summary_lists_it(bot: Bot
     await skip_through(bot)
     calls = await bot.tap(ALICE, "2")
     summary = calls[-1].text or ""
-    assert "Exercises done: 0 of 6\n" in summary
-    assert "Skipped: Knees to chest, Glute bridge, Seated pigeon pose, Seated twist" in summary
+    assert _t("routine.summary_done", done=0, total=6) + "\n" in summary
+    skipped = names("knees_to_chest", "glute_bridge", "seated_pigeon", "seated_twist")
+    assert _t("routine.summary_skipped", names=skipped) in summary
     assert len(await holds(bot, Hold.outcome == "skipped")) == 6
 
 
@@ -119,28 +126,15 @@ async def test_it_hurts_during_a_hold_stops_that_exercise_and_goes_on(bot: BotHa
 
     calls = await bot.tap(ALICE, HURTS)
 
-    assert methods(calls) == [
-        "answerCallbackQuery",
-        "editMessageText",
-        "sendMessage",
-        "sendMessage",
-    ]
-    assert calls[1].text == f"{KNEES_1L}\n\nStopped: it hurt."
+    assert methods(calls) == HURT_TAP
+    assert calls[1].text == closed(KNEES_1L, "hurt")
     assert calls[2].text == (
-        "Knees to chest: stop here, and rest for a moment in a position that feels "
-        "comfortable.\n\n"
-        "A stretch may pull and feel tight, but it should never make your pain worse or bring "
-        "on a new pain. Not every exercise suits everyone: the cause of sciatica differs from "
-        "person to person.\n\n"
-        "You can also leave it out of your routines altogether."
+        _t("routine.hurt", name=exercise_name("knees_to_chest")) + "\n\n" + _t("routine.hurt_offer")
     )
     assert calls[2].buttons == [[LEAVE_OUT]]
-    assert (calls[3].text or "").startswith(
-        "Let's go on with the next one.\n\nExercise 2 of 6: Glute bridge\n"
-    )
+    assert (calls[3].text or "").startswith(led("hurt", BRIDGE_2_OF_6 + "\n"))
     assert timer_jobs(bot) == []
-    [hold] = await holds(bot)
-    assert (hold.outcome, hold.actual_seconds) == ("hurt", 5)
+    assert await only_hold(bot) == ("hurt", 5)
 
 
 async def test_leaving_a_painful_exercise_out_keeps_it_out_of_later_routines(
@@ -156,22 +150,21 @@ async def test_leaving_a_painful_exercise_out_keeps_it_out_of_later_routines(
 
     assert methods(calls) == ["answerCallbackQuery", "editMessageText"]
     assert (calls[1].text or "").endswith(
-        "Left out: Knees to chest won't be in your routines any more. "
-        "You can bring it back in /settings, under Routine."
+        _t("routine.left_out", name=exercise_name("knees_to_chest"))
     )
     assert calls[1].buttons == []
     assert (await preference(bot, "knees_to_chest")).excluded is True
 
     await skip_through(bot)
     calls = await bot.tap(ALICE, "4")
-    assert "Stopped because it hurt: Knees to chest" in (calls[-1].text or "")
+    assert _t("routine.summary_hurt", names=names("knees_to_chest")) in (calls[-1].text or "")
 
     await bot.advance(days=1)
     await begin(bot)
     newest = await sessions(bot)
     assert "knees_to_chest" not in await plan_ids(bot, newest[-1])
     card = bot.message_with_button(ALICE, START_SET)
-    assert (card.text or "").startswith("Exercise 1 of 5: Glute bridge\n")
+    assert (card.text or "").startswith(header(1, 5, "glute_bridge") + "\n")
 
 
 async def test_it_hurts_steps_the_dose_down_at_once_and_says_so(bot: BotHarness) -> None:
@@ -185,10 +178,8 @@ async def test_it_hurts_steps_the_dose_down_at_once_and_says_so(bot: BotHarness)
 
     calls = await bot.tap(ALICE, HURTS)
 
-    assert (
-        "If you keep it in your routine, it will be a step easier next time: "
-        "holds of 25 seconds (was 30)."
-    ) in (calls[2].text or "")
+    easier = _t("routine.change_hold", after=25, before=30)
+    assert _t("routine.hurt_easier", what=easier) in (calls[2].text or "")
     pref = await preference(bot, "knees_to_chest")
     assert (pref.level, pref.level_reason, pref.excluded) == (1, "hurt", False)
 
@@ -203,12 +194,9 @@ async def test_stop_mid_routine_then_routine_starts_afresh(bot: BotHarness) -> N
 
     calls = await bot.tap(ALICE, STOP)
 
-    assert methods(calls) == ["answerCallbackQuery", "editMessageText", "sendMessage"]
-    assert calls[1].text == "Knees to chest: rep 1 of 3, right leg\n\nRoutine stopped here."
-    assert calls[2].text == (
-        "Routine stopped. That's fine: some days are like that. "
-        "Send /routine whenever you'd like to start again."
-    )
+    assert methods(calls) == TAP_CLOSES_AND_SENDS
+    assert calls[1].text == closed(KNEES_1R, "stopped")
+    assert calls[2].text == _t("routine.stopped")
     [stopped] = await sessions(bot)
     assert (stopped.status, stopped.finished_at) == ("stopped", bot.runtime.clock.now())
 
@@ -226,23 +214,16 @@ async def test_routine_while_one_is_in_progress_offers_to_continue(bot: BotHarne
 
     calls = await bot.send(ALICE, "/routine")
 
-    assert [call.text for call in calls] == [
-        "You have a routine in progress (at Knees to chest, exercise 1 of 6).\n"
-        "Continue where you left off, or start again from the beginning?"
-    ]
-    assert calls[0].buttons == [["Continue", "Start again"]]
+    here = _t("routine.offer_at_exercise", name=exercise_name("knees_to_chest"), number=1, total=6)
+    assert [call.text for call in calls] == [_t("routine.offer", where=here)]
+    assert calls[0].buttons == OFFER_BUTTONS
 
-    calls = await bot.tap(ALICE, "Continue")
+    calls = await bot.tap(ALICE, RESUME)
 
-    assert methods(calls) == [
-        "answerCallbackQuery",
-        "editMessageReplyMarkup",  # the offer's buttons go
-        "editMessageText",  # the old card is closed
-        "sendMessage",
-    ]
+    assert methods(calls) == OFFER_TAP
     assert calls[2].params["message_id"] == old_card.message_id
-    assert calls[2].text == f"{KNEES_1L}\n\nContinued below."
-    assert (calls[3].text or "").startswith("Here's where you left off.\n\nExercise 1 of 6")
+    assert calls[2].text == closed(KNEES_1L, "moved")
+    assert (calls[3].text or "").startswith(led("resumed", header(1, 6, "knees_to_chest")))
     assert calls[3].buttons == READY_BUTTONS
     # The old card's button is now stale: it records nothing.
     data = encode(Action.ROUTINE_START_HOLD, (await sessions(bot))[0].id, 1)
@@ -259,21 +240,15 @@ async def test_start_again_leaves_the_old_routine_and_starts_a_new_one(bot: BotH
     await bot.advance(seconds=10)
     await bot.send(ALICE, "/routine")
 
-    calls = await bot.tap(ALICE, "Start again")
+    calls = await bot.tap(ALICE, RESTART)
 
-    assert methods(calls) == [
-        "answerCallbackQuery",
-        "editMessageReplyMarkup",
-        "editMessageText",
-        "sendMessage",
-    ]
-    assert calls[2].text == f"{KNEES_1L}\n\nRoutine stopped here."
+    assert methods(calls) == OFFER_TAP
+    assert calls[2].text == closed(KNEES_1L, "stopped")
     assert calls[3].buttons == PAIN_BUTTONS
     assert timer_jobs(bot) == []
     first, second = await sessions(bot)
     assert (first.status, second.status) == ("stopped", "active")
-    [hold] = await holds(bot)
-    assert (hold.outcome, hold.actual_seconds) == ("stopped_early", 10)
+    assert await only_hold(bot) == ("stopped_early", 10)
 
 
 # --- taps that must not count -----------------------------------------------------------
@@ -324,13 +299,13 @@ async def test_a_button_from_yesterdays_routine_is_told_it_has_ended(bot: BotHar
     # Yesterday's routine is left behind (its card loses its buttons); today's starts.
     assert methods(calls) == ["editMessageText", "sendMessage"]
     assert calls[0].params["message_id"] == old_card.message_id
-    assert calls[0].text == f"{KNEES_1L}\n\nRoutine stopped here."
+    assert calls[0].text == closed(KNEES_1L, "stopped")
     assert calls[1].buttons == PAIN_BUTTONS
 
     calls = await bot.tap_data(ALICE, old_card.message_id, old_data)
 
     assert methods(calls) == ["answerCallbackQuery", "sendMessage"]
-    assert calls[1].text == "That routine has ended. Send /routine to start a new one."
+    assert calls[1].text == _t("routine.stale_over")
     assert await holds(bot) == []
     yesterday, today = await sessions(bot)
     assert (yesterday.status, today.status, today.step_no) == ("stopped", "active", 0)
@@ -370,10 +345,7 @@ async def test_malformed_routine_data_is_answered_as_invalid(
         calls = await bot.tap_data(ALICE, 1, "1|rth|abc|1")
         calls += await bot.tap_data(ALICE, 1, "1|rtp|5|0|11")
 
-    assert [call.params.get("text") for call in calls] == [
-        "This button isn't valid.",
-        "This button isn't valid.",
-    ]
+    assert [call.params.get("text") for call in calls] == [_t("button_forged")] * 2
     assert sum("rejected button" in r.getMessage() for r in caplog.records) == 2
 
 
@@ -398,14 +370,16 @@ async def test_with_timers_off_each_hold_is_a_done_button(bot: BotHarness) -> No
 
     calls = await bot.tap(ALICE, DONE)
 
-    assert methods(calls) == ["answerCallbackQuery", "editMessageText", "sendMessage"]
-    assert calls[1].text == f"{KNEES_1L}\n\n✓ Done."
-    assert calls[2].text == "Done. Next: rep 1 of 3, right leg.\nKnees to chest: hold 20 seconds."
+    assert methods(calls) == TAP_CLOSES_AND_SENDS
+    assert calls[1].text == closed(KNEES_1L, "done")
+    assert calls[2].text == next_step(
+        "knees_to_chest", 20, lead="done", rep=1, reps=3, side="right"
+    )
     assert timer_jobs(bot) == []
     for _ in range(5):
         await bot.tap(ALICE, DONE)
     bridge = bot.message_with_button(ALICE, SET_DONE)  # a set is one tap too
-    assert (bridge.text or "").startswith("Done.\n\nExercise 2 of 6: Glute bridge")
+    assert (bridge.text or "").startswith(led("done", BRIDGE_2_OF_6))
     await bot.tap(ALICE, SET_DONE)
     rows = await holds(bot)
     assert [(h.outcome, h.actual_seconds, h.target_reps) for h in rows] == [
@@ -455,7 +429,7 @@ async def test_start_now_on_the_daily_prompt_links_the_routine_to_it(bot: BotHar
     # Tapped again much later, with the routine not begun: offered to continue.
     await bot.advance(minutes=5)
     later = await bot.tap_data(ALICE, 1, start_now)
-    assert later[-1].buttons == [["Continue", "Start again"]]
+    assert later[-1].buttons == OFFER_BUTTONS
 
     # Someone else's prompt id starts a routine, but is not linked to it.
     await bot.tap_data(BOB, 1, start_now)
@@ -468,21 +442,30 @@ async def test_do_this_one_now_runs_one_exercise_alone(bot: BotHarness) -> None:
 
     assert methods(calls) == ["answerCallbackQuery", "sendMessage"]
     card = calls[1].text or ""
-    assert card.startswith("Seated pigeon pose\nStretches the buttock muscles")
+    pigeon = bot.content.exercise("seated_pigeon")
+    assert pigeon is not None
+    assert card.startswith(_t("routine.header_single", name=pigeon.name) + "\n" + pigeon.targets)
+    # Read as a person would (one of the few tests that check the English itself): the steps
+    # are written for the right side, and the left side's card must mirror every side word.
     assert "1. Bend your left leg and rest your left ankle on your right leg" in card
-    assert card.endswith("Now: left side. Hold 10 seconds.")
+    left = where("seated_pigeon", side="left")
+    assert card.endswith(_t("routine.now_hold", where=left, seconds=10))
     assert calls[1].buttons == READY_BUTTONS
 
     await bot.tap(ALICE, START_HOLD)
     calls = await bot.advance(seconds=10)
-    assert calls[-1].text == "Release. Next: right side.\nSeated pigeon pose: hold 10 seconds."
+    assert calls[-1].text == next_step("seated_pigeon", 10, lead="release", side="right")
     await bot.tap(ALICE, START_HOLD)
     calls = await bot.advance(seconds=10)
 
     assert methods(calls) == ["editMessageText", "editMessageText", "sendMessage"]
-    assert calls[0].text == countdown("Seated pigeon pose: right side", 5, 10)
+    assert calls[0].text == countdown(title("seated_pigeon", side="right"), 5, 10)
     assert calls[0].buttons == HOLDING_BUTTONS
-    assert calls[2].text == "Seated pigeon pose: done. Nice work.\n\nTime: 20 s"
+    assert calls[2].text == (
+        _t("routine.single_title", name=pigeon.name)
+        + "\n\n"
+        + _t("routine.summary_time", time=_t("routine.time_seconds", seconds=20))
+    )
     [routine] = await sessions(bot)
     assert (routine.kind, routine.status, routine.pain_before) == ("single", "completed", None)
     assert [(h.side, h.outcome) for h in await holds(bot)] == [
@@ -494,9 +477,7 @@ async def test_do_this_one_now_runs_one_exercise_alone(bot: BotHarness) -> None:
 async def test_do_this_one_now_with_an_unknown_exercise(bot: BotHarness) -> None:
     calls = await bot.tap_data(ALICE, 1, encode(Action.START_SINGLE, "handstand"))
 
-    assert [call.text for call in calls[1:]] == [
-        "I can't find that exercise any more. Send /help to see what I can do."
-    ]
+    assert [call.text for call in calls[1:]] == [_t("routine.unknown_exercise")]
     assert await sessions(bot) == []
 
 
@@ -508,11 +489,8 @@ async def test_leaving_every_exercise_out_points_to_the_settings(bot: BotHarness
 
     calls = await bot.send(ALICE, "/routine")
 
-    assert [call.text for call in calls] == [
-        "Every exercise is left out of your routine at the moment. "
-        "Bring some back in the routine settings."
-    ]
-    assert calls[0].button_data == {"Routine settings": encode(Action.SETTINGS_ROUTINE)}
+    assert [call.text for call in calls] == [_t("routine.empty")]
+    assert calls[0].button_data == {_t("routine.button_settings"): encode(Action.SETTINGS_ROUTINE)}
     assert await sessions(bot) == []
 
 
@@ -524,7 +502,7 @@ async def test_a_warning_when_the_pain_rose(bot: BotHarness) -> None:
     calls = await bot.tap(ALICE, "5")
 
     summary = calls[-1].text or ""
-    assert "Pain: 2 → 5" in summary
+    assert _t("routine.summary_pain", before=2, after=5) in summary
     assert summary.endswith(bot.content.t("pain.ease_off").strip())  # never "rest"
     assert not summary.startswith(bot.content.t("routine.summary_title"))
 
@@ -550,7 +528,7 @@ async def test_a_streak_counts_days_in_the_users_zone(bot: BotHarness) -> None:
         await skip_through(bot)
         calls = await bot.tap(ALICE, SKIP_PAIN)
         await bot.advance(hours=1)
-    assert "Streak: 2 days in a row" in (calls[-1].text or "")
+    assert _t("routine.summary_streak", days=2) in (calls[-1].text or "")
 
 
 async def test_it_hurts_on_the_last_exercise_goes_to_the_pain_question(bot: BotHarness) -> None:
@@ -562,24 +540,22 @@ async def test_it_hurts_on_the_last_exercise_goes_to_the_pain_question(bot: BotH
 
     calls = await bot.tap(ALICE, HURTS)
 
-    assert methods(calls) == [
-        "answerCallbackQuery",
-        "editMessageText",
-        "sendMessage",
-        "sendMessage",
-    ]
-    assert calls[1].text == "Pelvic tilt\n\nStopped: it hurt."
-    assert calls[3].text == "That's the last one. How much does it hurt now, from 0 to 10?"
+    assert methods(calls) == HURT_TAP
+    assert calls[1].text == closed(title("pelvic_tilt"), "hurt")
+    assert calls[3].text == _t("routine.pain_after")
     assert calls[3].buttons == PAIN_BUTTONS
 
     calls = await bot.tap(ALICE, "4")
 
-    assert calls[-1].text == (
-        "That's the end of the routine. Some days are harder than others.\n\n"
-        "Exercises done: 0 of 1\n"
-        "Stopped because it hurt: Pelvic tilt\n"
-        "Time: 0 s\n"
-        "Pain: – → 4\n"
-        # Stopping what hurts is the right call: showing up still counts for the streak.
-        "Streak: 1 day. Come back tomorrow to build it up."
+    assert calls[-1].text == "\n".join(
+        [
+            _t("routine.summary_title_not_done"),
+            "",
+            _t("routine.summary_done", done=0, total=1),
+            _t("routine.summary_hurt", names=names("pelvic_tilt")),
+            _t("routine.summary_time", time=_t("routine.time_seconds", seconds=0)),
+            _t("routine.summary_pain", before=_t("routine.summary_pain_none"), after=4),
+            # Stopping what hurts is the right call: showing up still counts for the streak.
+            _t("routine.summary_streak_one"),
+        ]
     )

@@ -8,7 +8,9 @@ question index the check keeps in ``awaiting_ref``; the next typed text then cra
 from __future__ import annotations
 
 from storage.models import PainRating, User
-from tests.harness import BotHarness, catalog_fragment
+from tests.harness import BotHarness, catalog, catalog_fragment
+
+ADD_NOTE = catalog().t("pain.button_add_note")
 
 ALICE = 7_700_000_001
 
@@ -24,7 +26,7 @@ async def test_a_note_waits_until_the_safety_check_is_done(bot: BotHarness) -> N
     await bot.tap(ALICE, "No")  # now on question 3
     await bot.send(ALICE, "/pain 5")
 
-    refused = await bot.tap(ALICE, "Add a note")
+    refused = await bot.tap(ALICE, ADD_NOTE)
     typed = await bot.send(ALICE, "stiff after the drive")
     user = await _user(bot)
 
@@ -43,7 +45,7 @@ async def test_a_note_waits_until_the_safety_check_is_done(bot: BotHarness) -> N
         await bot.tap(ALICE, "No")
     assert (await _user(bot)).onboarding_step == "zone"
     # Now a note works, even in the middle of /start (the zone question waits).
-    await bot.tap(ALICE, "Add a note")
+    await bot.tap(ALICE, ADD_NOTE)
     await bot.send(ALICE, "stiff after the drive")
     [rating] = await bot.rows(PainRating)
     assert rating.note == "stiff after the drive"  # a note is free text: any sentence

@@ -35,6 +35,7 @@ from tests.reminder_flow import START_NOW, insert_subscribers
 from tests.routine_helpers import (
     DONE,
     FINISH,
+    RESUME,
     SET_DONE,
     START_HOLD,
     START_SET,
@@ -51,7 +52,7 @@ ROUTINE_ACTIONS = {
     Action.ROUTINE_FINISH,
     Action.ROUTINE_RESUME,
 }
-CONTINUE = "Continue"
+CONTINUE = RESUME
 TIMEOUTS = ("timeout", "late_timeout")
 SENDS = ("sendMessage", "sendPhoto", "sendDocument")
 MAX_ACTIONS = 80
@@ -226,7 +227,7 @@ async def test_random_telegram_failures_spare_everyone_else_and_lose_nothing(
         prompts = [
             m
             for m in bot.fake.messages[delivery.user_id].values()
-            if m.from_bot and "Start now" in _labels(m)
+            if m.from_bot and START_NOW in _labels(m)
         ]
         if delivery.user_id in blocked:
             assert delivery.status == DeliveryStatus.BLOCKED

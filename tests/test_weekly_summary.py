@@ -32,6 +32,42 @@ def photos(calls: list, chat_id: int) -> list:  # type: ignore[type-arg]
     return [c for c in calls if c.method == "sendPhoto" and c.chat_id == chat_id]
 
 
+def label(bot: BotHarness, key: str) -> str:
+    """A button of the weekly-summary screen (``key`` after ``weekly_summary.button_``)."""
+    return bot.content.t(f"weekly_summary.button_{key}")
+
+
+def chosen(bot: BotHarness, text: str) -> str:
+    return bot.content.t("weekly_summary.button_current", label=text)
+
+
+def day(bot: BotHarness, weekday: int) -> str:
+    return bot.content.t(f"day_short.{weekday}")
+
+
+def status_on(bot: BotHarness, weekday: int, at: str, zone: str, next_: str) -> str:
+    """The screen's "on" status; ``zone`` is the user's zone, or "" for UTC."""
+    content = bot.content
+    return content.t(
+        "weekly_summary.status_on",
+        weekday=content.t(f"day.{weekday}"),
+        time=at,
+        zone=(
+            content.t("weekly_summary.zone_local", zone=zone)
+            if zone
+            else content.t("weekly_summary.zone_utc")
+        ),
+        next=next_,
+    )
+
+
+def next_one(bot: BotHarness, weekday: int, day_of_march: int, at: str) -> str:
+    """The screen's date of the next summary (assembled by the view from the day and month
+    names in the catalog)."""
+    content = bot.content
+    return f"{content.t(f'day.{weekday}')} {day_of_march} {content.t('month.3')}, {at}"
+
+
 async def test_the_summary_goes_out_on_sunday_evening_in_each_users_zone(bot: BotHarness) -> None:
     await bot.send(ALICE, "/pain 5")  # no subscription: UTC
     await set_zone(bot, BOB, "Europe/Berlin")
@@ -47,12 +83,22 @@ async def test_the_summary_goes_out_on_sunday_evening_in_each_users_zone(bot: Bo
     [summary] = photos(calls, BOB)
     assert png_size(summary.files["photo"]) == (1080, 1350)
     assert summary.text is not None
-    assert summary.text.startswith(
-        "Your weekly summary: pain and routines over the last 7 days\n\n"
-        "Average 4.0 (lowest 4, highest 4), from 1 rating on 1 day."
+    content = bot.content
+    figures = content.t(
+        "history.figures",
+        average="4.0",
+        lowest=4,
+        highest=4,
+        ratings=content.t("history.ratings_one", count=1),
+        days_rated=content.t("history.days_one", count=1),
     )
+    assert summary.text.startswith(content.t("weekly_summary.header") + "\n\n" + figures)
     assert summary.buttons == [
-        ["• 7 days •", "30 days", "90 days"],
+        [
+            content.t("history.button_current", days=7),
+            content.t("history.button_period", days=30),
+            content.t("history.button_period", days=90),
+        ],
         [bot.content.t("report.button_offer")],
     ]
     # The report button under the summary sends the 30-day report.
@@ -123,40 +169,42 @@ async def test_the_settings_screen_changes_day_and_time_or_turns_it_off(bot: Bot
     # In place of the /settings message, like every settings screen, with a way back.
     assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
     screen = calls[1]
-    assert "On: Sundays at 18:00 (your time, Europe/Berlin)." in (screen.text or "")
-    assert "Next one: Sunday 8 March, 18:00." in (screen.text or "")
+    sunday_18 = status_on(bot, 6, "18:00", "Europe/Berlin", next_one(bot, 6, 8, "18:00"))
+    assert screen.text == bot.content.t("weekly_summary.screen", status=sunday_18)
     assert screen.buttons == [
-        ["Turn off"],
-        ["Mon", "Tue", "Wed", "Thu"],
-        ["Fri", "Sat", "✓ Sun"],
+        [label(bot, "off")],
+        [day(bot, 0), day(bot, 1), day(bot, 2), day(bot, 3)],
+        [day(bot, 4), day(bot, 5), chosen(bot, day(bot, 6))],
         ["07:00", "08:00", "09:00"],
-        ["12:00", "17:00", "✓ 18:00"],
+        ["12:00", "17:00", chosen(bot, "18:00")],
         ["19:00", "20:00", "21:00"],
-        ["Other time…"],
+        [label(bot, "other_time")],
         [bot.content.t("remind.btn_back")],
     ]
 
-    calls = await bot.tap(ALICE, "Wed")
+    calls = await bot.tap(ALICE, day(bot, 2))
     assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
-    assert "On: Wednesdays at 18:00" in (calls[1].text or "")
+    wednesday_18 = status_on(bot, 2, "18:00", "Europe/Berlin", next_one(bot, 2, 4, "18:00"))
+    assert calls[1].text == bot.content.t("weekly_summary.screen", status=wednesday_18)
     calls = await bot.tap(ALICE, "08:00")
-    assert "Next one: Wednesday 4 March, 08:00." in (calls[1].text or "")
+    wednesday_8 = status_on(bot, 2, "08:00", "Europe/Berlin", next_one(bot, 2, 4, "08:00"))
+    assert calls[1].text == bot.content.t("weekly_summary.screen", status=wednesday_8)
     row = await user(bot, ALICE)
     assert (row.weekly_summary_weekday, row.weekly_summary_time) == (2, time(8))
     assert row.weekly_summary_next_at == datetime(2026, 3, 4, 7, tzinfo=UTC)
 
     # Tapping what is already chosen changes nothing and breaks nothing.
-    calls = await bot.tap(ALICE, "✓ Wed")
+    calls = await bot.tap(ALICE, chosen(bot, day(bot, 2)))
     assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
 
-    calls = await bot.tap(ALICE, "Turn off")
-    assert calls[1].buttons == [["Turn on"], [bot.content.t("remind.btn_back")]]
+    calls = await bot.tap(ALICE, label(bot, "off"))
+    assert calls[1].buttons == [[label(bot, "on")], [bot.content.t("remind.btn_back")]]
     row = await user(bot, ALICE)
     assert (row.weekly_summary_enabled, row.weekly_summary_next_at) == (False, None)
     calls = await bot.advance(days=3)
     assert photos(calls, ALICE) == []
 
-    await bot.tap(ALICE, "Turn on")
+    await bot.tap(ALICE, label(bot, "on"))
     row = await user(bot, ALICE)
     assert row.weekly_summary_enabled
     assert row.weekly_summary_next_at == datetime(2026, 3, 11, 7, tzinfo=UTC)
@@ -166,19 +214,20 @@ async def test_another_time_can_be_typed(bot: BotHarness) -> None:
     await bot.send(ALICE, "/pain 5")
     await bot.tap_data(ALICE, 1, encode(Action.SETTINGS_WEEKLY))
 
-    calls = await bot.tap(ALICE, "Other time…")
+    calls = await bot.tap(ALICE, label(bot, "other_time"))
     assert [c.text for c in calls if c.method == "sendMessage"] == [
         bot.content.t("weekly_summary.ask_time")
     ]
 
     calls = await bot.send(ALICE, "7:30 pm")
 
-    assert "On: Sundays at 19:30 (UTC;" in (calls[0].text or "")
+    sunday_1930 = status_on(bot, 6, "19:30", "", next_one(bot, 6, 8, "19:30"))
+    assert calls[0].text == bot.content.t("weekly_summary.screen", status=sunday_1930)
     row = await user(bot, ALICE)
     assert (row.weekly_summary_time, row.awaiting) == (time(19, 30), None)
     assert row.weekly_summary_next_at == datetime(2026, 3, 8, 19, 30, tzinfo=UTC)
 
-    await bot.tap(ALICE, "Other time…")
+    await bot.tap(ALICE, label(bot, "other_time"))
     calls = await bot.send(ALICE, "whenever")
     assert [c.text for c in calls] == [bot.content.t("weekly_summary.time_unclear")]
     assert (await user(bot, ALICE)).weekly_summary_time == time(19, 30)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -23,7 +24,11 @@ from bot.services.zones import user_zone
 from storage.db import wipe_deleted
 from storage.pain import erase_user, holds_of, ratings_since, routine_sessions_of
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 log = logging.getLogger(__name__)
+Record = TypeVar("Record", bound="DataclassInstance")
 
 EXPORT_PERIOD = 90
 ERASE_CONFIRM_WINDOW = timedelta(minutes=10)
@@ -54,46 +59,9 @@ async def export_data(
     picture's data. ``titles``: each file's first line, a template with {start}, {end} and
     {zone}; ``names``: exercise ids to their names."""
     zone, zone_key = await user_zone(session, user_id)
-    pain = [
-        PainRecord(
-            id=row.id,
-            rated_at=row.rated_at,
-            score=row.score,
-            context=row.context,
-            note=row.note,
-            session_id=row.session_id,
-        )
-        for row in await ratings_since(session, user_id)
-    ]
-    routines = [
-        RoutineRecord(
-            id=row.id,
-            started_at=row.started_at,
-            finished_at=row.finished_at,
-            status=row.status,
-            kind=row.kind,
-            pain_before=row.pain_before,
-            pain_after=row.pain_after,
-        )
-        for row in await routine_sessions_of(session, user_id)
-    ]
-    holds = [
-        HoldRecord(
-            id=row.id,
-            session_id=row.session_id,
-            started_at=row.started_at,
-            ended_at=row.ended_at,
-            exercise_id=row.exercise_id,
-            side=row.side,
-            rep=row.rep,
-            set_no=row.set_no,
-            target_seconds=row.target_seconds,
-            target_reps=row.target_reps,
-            actual_seconds=row.actual_seconds,
-            outcome=row.outcome,
-        )
-        for row in await holds_of(session, user_id)
-    ]
+    pain = _records(PainRecord, await ratings_since(session, user_id))
+    routines = _records(RoutineRecord, await routine_sessions_of(session, user_id))
+    holds = _records(HoldRecord, await holds_of(session, user_id))
     history = await load_history(session, user_id=user_id, days=EXPORT_PERIOD, now=now)
     log.info(
         "export: user=%s ratings=%s routines=%s holds=%s",
@@ -119,6 +87,13 @@ async def export_data(
         sets=sum(1 for hold in holds if hold.is_set),
         history=history,
     )
+
+
+def _records(record: type[Record], rows: Iterable[object]) -> list[Record]:
+    """One plain record per row: each of the record's fields read from the row's column of
+    the same name."""
+    names = [field.name for field in fields(record)]
+    return [record(**{name: getattr(row, name) for name in names}) for row in rows]
 
 
 def confirmation_is_fresh(asked_at: int, now: datetime) -> bool:

@@ -6,6 +6,7 @@ The sweep that sends the prompts is in ``bot.services.reminder_sweep``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
 from enum import StrEnum
@@ -152,6 +153,26 @@ async def _subscribed(
     return user, subscription
 
 
+async def _change_subscription(
+    session: AsyncSession,
+    user_id: int,
+    now: datetime,
+    change: Callable[[User | None, Subscription], Refusal | None],
+) -> Schedule | Refusal:
+    """The one path of a schedule change: the subscriber's subscription, changed by ``change``
+    (which may refuse), rescheduled from its new state and saved."""
+    found = await _subscribed(session, user_id)
+    if isinstance(found, Refusal):
+        return found
+    user, subscription = found
+    refusal = change(user, subscription)
+    if refusal is not None:
+        return refusal
+    await _reschedule(session, subscription, now)
+    await session.commit()
+    return schedule_of(subscription)
+
+
 def _refusal_for(user: User | None, subscription: Subscription | None) -> Refusal | None:
     """Why schedule changes are not possible yet, or None when they are."""
     if user is not None and user.onboarding_step in (Step.SAFETY, Step.URGENT):
@@ -276,44 +297,36 @@ async def pause(
     """Pause for ``days`` days (the next prompt is the first one after that), or until /resume."""
     if days is not None and not 1 <= days <= MAX_PAUSE_DAYS:
         return Refusal.BAD_PAUSE
-    found = await _subscribed(session, user_id)
-    if isinstance(found, Refusal):
-        return found
-    _user, subscription = found
-    subscription.status = SubscriptionStatus.PAUSED
-    subscription.paused_until = resume_after(now, days) if days is not None else None
-    await _reschedule(session, subscription, now)
-    await session.commit()
-    return schedule_of(subscription)
+
+    def paused(_user: User | None, subscription: Subscription) -> None:
+        subscription.status = SubscriptionStatus.PAUSED
+        subscription.paused_until = resume_after(now, days) if days is not None else None
+
+    return await _change_subscription(session, user_id, now, paused)
 
 
 async def resume(session: AsyncSession, user_id: int, now: datetime) -> Schedule | Refusal:
     """Turn prompts back on after a pause, /stop, or having blocked the bot."""
-    found = await _subscribed(session, user_id)
-    if isinstance(found, Refusal):
-        return found
-    user, subscription = found
-    if subscription.status == SubscriptionStatus.ACTIVE:
-        return Refusal.ALREADY_ON
-    subscription.status = SubscriptionStatus.ACTIVE
-    subscription.paused_until = None
-    subscription.chat_id = user.chat_id if user is not None else subscription.chat_id
-    await _reschedule(session, subscription, now)
-    await session.commit()
-    return schedule_of(subscription)
+
+    def resumed(user: User | None, subscription: Subscription) -> Refusal | None:
+        if subscription.status == SubscriptionStatus.ACTIVE:
+            return Refusal.ALREADY_ON
+        subscription.status = SubscriptionStatus.ACTIVE
+        subscription.paused_until = None
+        subscription.chat_id = user.chat_id if user is not None else subscription.chat_id
+        return None
+
+    return await _change_subscription(session, user_id, now, resumed)
 
 
 async def stop(session: AsyncSession, user_id: int, now: datetime) -> Schedule | Refusal:
     """No more prompts; the subscription and everything logged stay until /delete."""
-    found = await _subscribed(session, user_id)
-    if isinstance(found, Refusal):
-        return found
-    _user, subscription = found
-    subscription.status = SubscriptionStatus.STOPPED
-    subscription.paused_until = None
-    await _reschedule(session, subscription, now)
-    await session.commit()
-    return schedule_of(subscription)
+
+    def stopped(_user: User | None, subscription: Subscription) -> None:
+        subscription.status = SubscriptionStatus.STOPPED
+        subscription.paused_until = None
+
+    return await _change_subscription(session, user_id, now, stopped)
 
 
 async def set_days(
@@ -322,11 +335,8 @@ async def set_days(
     """Choose the days of the week (a Monday-first bit mask) prompts come on."""
     if not 0 < days <= EVERY_DAY:
         return Refusal.NO_DAYS
-    found = await _subscribed(session, user_id)
-    if isinstance(found, Refusal):
-        return found
-    _user, subscription = found
-    subscription.days = days
-    await _reschedule(session, subscription, now)
-    await session.commit()
-    return schedule_of(subscription)
+
+    def new_days(_user: User | None, subscription: Subscription) -> None:
+        subscription.days = days
+
+    return await _change_subscription(session, user_id, now, new_days)

@@ -3,8 +3,12 @@ and skip on the daily prompt."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.onboarding import Awaiting
@@ -20,12 +24,52 @@ from bot.features.reminders.screens import (
 )
 from bot.plumbing.callbacks import CallbackData, CallbackDataError
 from bot.plumbing.replies import replace_tapped
-from bot.plumbing.taps import Tap, read_tap, whole_number
+from bot.plumbing.taps import Parser, Tap, no_args, read_tap, whole_number
 from bot.runtime import BotContext
 from bot.services import daily_prompt
 from bot.services import reminder_commands as commands
 from bot.services import reminders as service
 from bot.services.reminders import Refusal, Schedule
+
+A = TypeVar("A")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Served(Generic[A, R]):
+    """A tap the service accepted: the tap, the service's answer, and the instant it ran at."""
+
+    tap: Tap[A]
+    outcome: R
+    now: datetime
+
+
+async def _serve(
+    update: Update,
+    context: BotContext,
+    parse: Parser[A],
+    call: Callable[[AsyncSession, int, A, datetime], Awaitable[R | Refusal]],
+    *,
+    drop_stale: bool = True,
+) -> Served[A, R] | None:
+    """The one path of every reminder button: read the tap, run ``call(session, user id, the
+    tap's arguments, now)`` in one session, and answer a refusal (with ``drop_stale``, a
+    stale one also takes the tapped message's buttons away). None when there is nothing more
+    to show."""
+    button = await read_tap(update, context, parse)
+    if button is None:
+        return None
+    runtime = context.runtime
+    now = runtime.clock.now()
+    async with runtime.session() as session:
+        outcome = await call(session, button.user_id, button.args, now)
+    if isinstance(outcome, Refusal):
+        if drop_stale:
+            await refuse_button(context, button, outcome)
+        else:
+            await refuse(context, button.chat_id, outcome)
+        return None
+    return Served(button, outcome, now)
 
 
 def _zone_arg(data: CallbackData) -> str:
@@ -59,49 +103,33 @@ def _snooze_args(data: CallbackData) -> tuple[int, int]:
 
 
 async def on_time_pick(update: Update, context: BotContext) -> None:
-    button = await read_tap(update, context, lambda data: data.time_arg(0))
-    if button is None:
-        return
-    picked = button.args
-    runtime = context.runtime
-    async with runtime.session() as session:
-        outcome = await service.choose_time(session, button.user_id, picked, runtime.clock.now())
-    if isinstance(outcome, Refusal):
-        await refuse(context, button.chat_id, outcome)
-    else:
-        await show_changed(context, button.chat_id, outcome, button)
+    served = await _serve(
+        update, context, lambda data: data.time_arg(0), service.choose_time, drop_stale=False
+    )
+    if served is not None:
+        await show_changed(context, served.tap.chat_id, served.outcome, served.tap)
 
 
 async def on_zone_pick(update: Update, context: BotContext) -> None:
-    button = await read_tap(update, context, _zone_arg)
-    if button is None:
-        return
-    zone_key = button.args
-    runtime = context.runtime
-    async with runtime.session() as session:
-        outcome = await service.choose_zone(session, button.user_id, zone_key, runtime.clock.now())
-    if isinstance(outcome, Refusal):
-        await refuse_button(context, button, outcome)
-    else:
-        await show_changed(context, button.chat_id, outcome, button)
+    served = await _serve(update, context, _zone_arg, service.choose_zone)
+    if served is not None:
+        await show_changed(context, served.tap.chat_id, served.outcome, served.tap)
+
+
+async def _open_screen(
+    session: AsyncSession, user_id: int, screen: str, now: datetime
+) -> Schedule | Refusal:
+    """The time and zone screens wait for a typed answer; the others show the schedule."""
+    if screen in ("time", "zone"):
+        what = Awaiting.TIME if screen == "time" else Awaiting.ZONE
+        return await service.ask(session, user_id, what, now)
+    return await service.current_schedule(session, user_id)
 
 
 async def on_settings_screen(update: Update, context: BotContext) -> None:
-    button = await read_tap(update, context, _screen_arg)
-    if button is None:
-        return
-    screen = button.args
-    runtime = context.runtime
-    async with runtime.session() as session:
-        if screen in ("time", "zone"):
-            what = Awaiting.TIME if screen == "time" else Awaiting.ZONE
-            outcome = await service.ask(session, button.user_id, what, runtime.clock.now())
-        else:
-            outcome = await service.current_schedule(session, button.user_id)
-    if isinstance(outcome, Refusal):
-        await refuse_button(context, button, outcome)
-    else:
-        await show_settings_screen(context, button, screen, outcome)
+    served = await _serve(update, context, _screen_arg, _open_screen)
+    if served is not None:
+        await show_settings_screen(context, served.tap, served.tap.args, served.outcome)
 
 
 async def show_settings_screen(
@@ -141,108 +169,83 @@ async def show_settings_screen(
 
 
 async def on_days_set(update: Update, context: BotContext) -> None:
-    button = await read_tap(update, context, lambda data: _bounded_int(data, 0, 0, EVERY_DAY))
-    if button is None:
-        return
-    days = button.args
-    runtime = context.runtime
-    async with runtime.session() as session:
-        outcome = await service.set_days(session, button.user_id, days, runtime.clock.now())
-    if isinstance(outcome, Refusal):
-        await refuse(context, button.chat_id, outcome)
-        return
-    await replace_tapped(
-        context.bot,
-        button,
-        *views.days_screen(runtime.content, outcome.days),
+    served = await _serve(
+        update,
+        context,
+        lambda data: _bounded_int(data, 0, 0, EVERY_DAY),
+        service.set_days,
+        drop_stale=False,
     )
+    if served is not None:
+        content = context.runtime.content
+        await replace_tapped(
+            context.bot, served.tap, *views.days_screen(content, served.outcome.days)
+        )
+
+
+async def _pause(
+    session: AsyncSession, user_id: int, days: int, now: datetime
+) -> Schedule | Refusal:
+    return await service.pause(session, user_id, days or None, now)  # 0: until /resume
 
 
 async def on_pause_pick(update: Update, context: BotContext) -> None:
-    button = await read_tap(update, context, lambda data: _bounded_int(data, 0, 0, MAX_PAUSE_DAYS))
-    if button is None:
-        return
-    days = button.args
-    runtime = context.runtime
-    now = runtime.clock.now()
-    async with runtime.session() as session:
-        outcome = await service.pause(session, button.user_id, days or None, now)
-    if isinstance(outcome, Refusal):
-        await refuse_button(context, button, outcome)
-        return
-    await replace_tapped(
-        context.bot,
-        button,
-        views.paused_text(runtime.content, outcome, now),
+    served = await _serve(
+        update, context, lambda data: _bounded_int(data, 0, 0, MAX_PAUSE_DAYS), _pause
     )
+    if served is not None:
+        text = views.paused_text(context.runtime.content, served.outcome, served.now)
+        await replace_tapped(context.bot, served.tap, text)
+
+
+async def _resume(
+    session: AsyncSession, user_id: int, _: None, now: datetime
+) -> Schedule | Refusal:
+    return await service.resume(session, user_id, now)
 
 
 async def on_resume(update: Update, context: BotContext) -> None:
-    button = await read_tap(update, context)
-    if button is None:
-        return
-    _ = button.args
-    runtime = context.runtime
-    now = runtime.clock.now()
-    async with runtime.session() as session:
-        outcome = await service.resume(session, button.user_id, now)
-    if isinstance(outcome, Refusal):
-        await refuse_button(context, button, outcome)
-        return
-    content = runtime.content
-    text = content.t("remind.resumed", next=views.next_text(content, outcome, now))
-    await replace_tapped(context.bot, button, text)
+    served = await _serve(update, context, no_args, _resume)
+    if served is not None:
+        content = context.runtime.content
+        upcoming = views.next_text(content, served.outcome, served.now)
+        await replace_tapped(context.bot, served.tap, content.t("remind.resumed", next=upcoming))
+
+
+async def _snooze(
+    session: AsyncSession, user_id: int, args: tuple[int, int], now: datetime
+) -> daily_prompt.Snoozed | Refusal:
+    delivery_id, minutes = args
+    return await daily_prompt.snooze(session, user_id, delivery_id, minutes, now)
 
 
 async def on_snooze(update: Update, context: BotContext) -> None:
-    button = await read_tap(update, context, _snooze_args)
-    if button is None:
-        return
-    delivery_id, minutes = button.args
-    runtime = context.runtime
-    async with runtime.session() as session:
-        outcome = await daily_prompt.snooze(
-            session, button.user_id, delivery_id, minutes, runtime.clock.now()
-        )
-    if isinstance(outcome, Refusal):
-        await refuse_button(context, button, outcome)
-        return
-    text = runtime.content.t(
-        "remind.snoozed", prompt=button.text, time=views.clock(outcome.until, outcome.zone_key)
-    )
-    await replace_tapped(context.bot, button, text)
+    served = await _serve(update, context, _snooze_args, _snooze)
+    if served is not None:
+        until = views.clock(served.outcome.until, served.outcome.zone_key)
+        text = context.runtime.content.t("remind.snoozed", prompt=served.tap.text, time=until)
+        await replace_tapped(context.bot, served.tap, text)
 
 
 async def on_skip(update: Update, context: BotContext) -> None:
-    button = await read_tap(update, context, whole_number(0))
-    if button is None:
-        return
-    delivery_id = button.args
-    runtime = context.runtime
-    now = runtime.clock.now()
-    async with runtime.session() as session:
-        outcome = await daily_prompt.skip_today(session, button.user_id, delivery_id, now)
-    if isinstance(outcome, Refusal):
-        await refuse_button(context, button, outcome)
-        return
-    content = runtime.content
-    text = content.t(
-        "remind.skipped", prompt=button.text, next=views.next_text(content, outcome, now)
-    )
-    await replace_tapped(context.bot, button, text)
+    served = await _serve(update, context, whole_number(0), daily_prompt.skip_today)
+    if served is not None:
+        content = context.runtime.content
+        upcoming = views.next_text(content, served.outcome, served.now)
+        text = content.t("remind.skipped", prompt=served.tap.text, next=upcoming)
+        await replace_tapped(context.bot, served.tap, text)
+
+
+async def _note_when_done(
+    session: AsyncSession, user_id: int, note: int, now: datetime
+) -> Schedule | Refusal:
+    return await commands.set_note_when_done(session, user_id, bool(note), now)
 
 
 async def on_when_done(update: Update, context: BotContext) -> None:
     """The /settings toggle: what a prompt does once today's routine is done."""
-    button = await read_tap(update, context, lambda data: _bounded_int(data, 0, 0, 1))
-    if button is None:
-        return
-    runtime = context.runtime
-    async with runtime.session() as session:
-        outcome = await commands.set_note_when_done(
-            session, button.user_id, bool(button.args), runtime.clock.now()
-        )
-    if isinstance(outcome, Refusal):
-        await refuse_button(context, button, outcome)
-        return
-    await show_settings_screen(context, button, "main", outcome)
+    served = await _serve(
+        update, context, lambda data: _bounded_int(data, 0, 0, 1), _note_when_done
+    )
+    if served is not None:
+        await show_settings_screen(context, served.tap, "main", served.outcome)
