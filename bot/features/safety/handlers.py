@@ -17,12 +17,14 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.domain.safety import Screening, Tier
 from bot.features.onboarding import views as onboarding_views
+from bot.features.routine import screen as routine_screen
 from bot.features.safety import views
 from bot.plumbing.callbacks import Action, CallbackData, CallbackDataError, pattern
 from bot.plumbing.mapping import sender_of
 from bot.plumbing.replies import replace_tapped
 from bot.plumbing.taps import Tap, read_tap
 from bot.runtime import BotApp, BotContext
+from bot.services import routine as routine_service
 from bot.services import safety as service
 
 log = logging.getLogger(__name__)
@@ -83,23 +85,32 @@ async def _warn(
     screening: Screening,
     source: service.Source,
 ) -> None:
-    """A warning tier: its text, stored as a screening (an emergency pauses the routine)."""
+    """A warning tier: its text, stored as a screening (an emergency closes the routine gate
+    until a doctor has checked them). A routine in progress ends first, either tier: the
+    exercises wait (its buttons go, its timers stop, a later tap on them says why)."""
     runtime = context.runtime
     content = runtime.content
+    now = runtime.clock.now()
     async with runtime.session() as session:
         await service.record(
             session,
             user_id=user_id,
             chat_id=chat_id,
             language_code=language_code,
-            now=runtime.clock.now(),
+            now=now,
             source=source,
             tier=screening.tier.value,
             signs=screening.signs,
         )
+    async with runtime.session() as session:
+        stopped = await routine_service.stop_for_safety(session, user_id=user_id, now=now)
+    if stopped is not None:
+        await routine_screen.show_outcome(routine_screen.app_of(context), stopped, tapped=None)
     await context.bot.send_message(chat_id, views.tier_text(content, screening.tier))
     if screening.tier is Tier.EMERGENCY:
         await context.bot.send_message(chat_id, content.t("safety.after_message_emergency"))
+    elif stopped is not None:
+        await context.bot.send_message(chat_id, content.t("safety.routine_stopped_see_doctor"))
 
 
 # --- the clarifying question -------------------------------------------------------------

@@ -47,6 +47,7 @@ from bot.services.routine.steps import (
     skip_exercise,
     start_hold,
     stop,
+    stop_for_safety,
 )
 from bot.services.routine.timers import recover_timers, timer_due
 
@@ -89,5 +90,6 @@ __all__ = [
     "skip_exercise",
     "start_hold",
     "stop",
+    "stop_for_safety",
     "timer_due",
 ]

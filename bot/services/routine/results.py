@@ -141,6 +141,9 @@ class Outcome:
     """Hands-free: send ``next_view`` with a notification (the next exercise, the end)."""
     quiet: bool = False
     """Hands-free: the summary or the "stopped" note goes without a sound (a tap's answer)."""
+    for_safety: bool = False
+    """The routine was ended by a warning sign typed mid-routine (``stop_for_safety``): its
+    "stopped" note and any later tap on its buttons say so."""
 
 
 @dataclass(frozen=True, slots=True)
