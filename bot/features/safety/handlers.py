@@ -110,7 +110,9 @@ async def _warn(
     if screening.tier is Tier.EMERGENCY:
         await context.bot.send_message(chat_id, content.t("safety.after_message_emergency"))
     elif stopped is not None:
-        await context.bot.send_message(chat_id, content.t("safety.routine_stopped_see_doctor"))
+        await context.bot.send_message(
+            chat_id, content.t("safety.routine_stopped_see_doctor").strip()
+        )
 
 
 # --- the clarifying question -------------------------------------------------------------
