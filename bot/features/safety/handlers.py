@@ -64,12 +64,35 @@ async def screen_typed(
         await _send(context, chat_id, *views.clarify(content, screening))
         return "asked"
     if screening.tier is Tier.ORDINARY_SCIATICA:
-        await context.bot.send_message(chat_id, views.tier_text(content, screening.tier))
+        await _explain_sciatica(context, user_id, chat_id, language_code)
         if update_id is not None and context.chat_data is not None:
             context.chat_data[EXPLAINED_KEY] = update_id
         return "explained"
     await _warn(context, user_id, chat_id, language_code, screening, "message")
     return "warned"
+
+
+async def _explain_sciatica(
+    context: BotContext, user_id: int, chat_id: int, language_code: str | None
+) -> None:
+    """The "this is how sciatica usually feels" explanation, at most once a day; after that
+    the same day, one line (the message itself is then answered as usual)."""
+    runtime = context.runtime
+    async with runtime.session() as session:
+        whole = await service.explain_sciatica_today(
+            session,
+            user_id=user_id,
+            chat_id=chat_id,
+            language_code=language_code,
+            now=runtime.clock.now(),
+        )
+    content = runtime.content
+    text = (
+        views.tier_text(content, Tier.ORDINARY_SCIATICA)
+        if whole
+        else content.t("safety.ordinary_sciatica_again")
+    )
+    await context.bot.send_message(chat_id, text)
 
 
 def explained(context: BotContext, update_id: int) -> bool:
@@ -144,7 +167,7 @@ async def on_clarify(update: Update, context: BotContext) -> None:
     if result.is_warning:
         await _warn(context, tap.user_id, tap.chat_id, tap.language_code, result, "message")
     elif result.tier is Tier.ORDINARY_SCIATICA:
-        await context.bot.send_message(tap.chat_id, views.tier_text(content, result.tier))
+        await _explain_sciatica(context, tap.user_id, tap.chat_id, tap.language_code)
     else:
         await context.bot.send_message(tap.chat_id, content.t("safety.clarify_no_reply"))
 
