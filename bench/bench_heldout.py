@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> None:
         "--free-text",
         type=Path,
         nargs="+",
+        action="extend",
         metavar="PATH",
         help="reader test sets (default: bench/heldout/free_text_*.yaml)",
     )
@@ -38,6 +39,7 @@ def main(argv: list[str] | None = None) -> None:
         "--red-flags",
         type=Path,
         nargs="+",
+        action="extend",
         metavar="PATH",
         help="safety test sets (default: bench/heldout/red_flags_*.yaml)",
     )

@@ -115,8 +115,9 @@ class SafetyScore:
         out = [f"{title}:"]
         for tier in ("emergency", "see_doctor"):
             caught, total = self.caught(tier)
+            recall = f"{caught / total:.1%}" if total else "n/a"  # a file may lack a tier
             out.append(
-                f"  {tier}: recall {caught / total:.1%} ({caught}/{total}), "
+                f"  {tier}: recall {recall} ({caught}/{total}), "
                 f"precision of its text {self.precision(tier):.1%}"
             )
         for tier in ("ordinary", "unrelated"):

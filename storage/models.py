@@ -69,6 +69,9 @@ class User(Base):
     # signs ("none", "see_doctor", "emergency"), and when the user confirmed a doctor's check.
     safety_tier: Mapped[str] = mapped_column(String(16), default="none", server_default="none")
     safety_cleared_at: Mapped[datetime | None]
+    # When the whole "this is how sciatica usually feels" explanation was last shown (0011):
+    # at most once a day, then a one-line reminder.
+    sciatica_explained_at: Mapped[datetime | None]
     # Routine preferences.
     routine_length: Mapped[str] = mapped_column(String(8), default="full")
     timers_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -167,6 +170,9 @@ class RoutineSession(Base):
     phase_ends_at: Mapped[datetime | None]
     paused_seconds: Mapped[int | None] = mapped_column(Integer)
     cue_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Why the session ended early (0011): "safety" when a warning sign typed mid-routine ended
+    # it (a later tap on its buttons says so); NULL otherwise.
+    stop_reason: Mapped[str | None] = mapped_column(String(16))
     pain_before: Mapped[int | None] = mapped_column(SmallInteger)
     pain_after: Mapped[int | None] = mapped_column(SmallInteger)
     started_at: Mapped[datetime]

@@ -284,7 +284,11 @@ async def test_the_first_routine_after_two_weeks_away_offers_the_recheck(bot: Bo
     first = content.safety.red_flag_questions[0].question
     assert first in sent(recheck)[0]
     found = await answer_until(bot, "night_pain")
-    assert sent(found) == [content.safety.see_doctor.strip()]
+    # The routine that came with the offer waits too (a warning sign ends it).
+    assert sent(found) == [
+        content.safety.see_doctor.strip(),
+        content.t("safety.routine_stopped_see_doctor").strip(),
+    ]
     assert ("rescreen", "see_doctor", "night_pain") in await screenings(bot)
 
 

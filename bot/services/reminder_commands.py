@@ -28,6 +28,7 @@ from bot.services.reminders import (
     pause,
     schedule_of,
 )
+from bot.services.safety import needs_check_first
 from storage.users import get_user
 
 
@@ -59,7 +60,7 @@ async def time_command(
     onboarding = user is not None and user.onboarding_step == Step.TIME
     if user is not None and user.onboarding_step == Step.ZONE:
         return Refusal.NEED_ZONE
-    refusal = None if onboarding else _refusal_for(user, subscription)
+    refusal = None if onboarding else await _refusal_for(session, user, subscription)
     return refusal or TimeNotUnderstood(_echo(argument), onboarding)
 
 
@@ -87,6 +88,8 @@ async def choose_located_zone(
         user.onboarding_step == Step.ZONE or user.awaiting == Awaiting.ZONE
     )
     if not waiting:
+        if user is not None and await needs_check_first(session, user_id):
+            return Refusal.CHECK_FIRST  # no set-up after an emergency answer at /start
         return LocationNotUnderstood(asked=False)
     if zone_key is None:
         return LocationNotUnderstood(asked=True)

@@ -21,6 +21,7 @@ from bot.domain.zoneparse import ZoneMatch
 from bot.domain.zones import zone_for
 from bot.services.pending import begin_wait, end_wait
 from bot.services.progress import reschedule_weekly
+from bot.services.safety import needs_check_first
 from storage.models import Subscription, User
 from storage.reminders import get_subscription, has_delivery_on
 from storage.users import get_user
@@ -33,6 +34,7 @@ class Refusal(StrEnum):
 
     NOT_SUBSCRIBED = "not_subscribed"  # no reminder set up (send /start)
     FINISH_SAFETY = "finish_safety"  # /start's safety check is not done yet
+    CHECK_FIRST = "check_first"  # /start stopped at an emergency answer: /start again once checked
     NEED_ZONE = "need_zone"  # /start: the zone comes before the time
     UNKNOWN_ZONE = "unknown_zone"  # a zone key that does not exist (forged or outdated button)
     NO_DAYS = "no_days"  # a schedule needs at least one day
@@ -147,7 +149,7 @@ async def _subscribed(
 ) -> tuple[User | None, Subscription] | Refusal:
     """The user and their subscription, or why a reminder command cannot go on."""
     user, subscription = await _user_and_subscription(session, user_id)
-    refusal = _refusal_for(user, subscription)
+    refusal = await _refusal_for(session, user, subscription)
     if refusal is not None or subscription is None:
         return refusal or Refusal.NOT_SUBSCRIBED
     return user, subscription
@@ -173,11 +175,17 @@ async def _change_subscription(
     return schedule_of(subscription)
 
 
-def _refusal_for(user: User | None, subscription: Subscription | None) -> Refusal | None:
-    """Why schedule changes are not possible yet, or None when they are."""
+async def _refusal_for(
+    session: AsyncSession, user: User | None, subscription: Subscription | None
+) -> Refusal | None:
+    """Why schedule changes are not possible yet, or None when they are. After an emergency
+    answer at /start no reminder is set up until a doctor has checked them (``CHECK_FIRST``:
+    /start again, which asks about that check first)."""
     if user is not None and user.onboarding_step in (Step.SAFETY, Step.URGENT):
         return Refusal.FINISH_SAFETY
     if subscription is None or subscription.status == SubscriptionStatus.SETUP:
+        if user is not None and await needs_check_first(session, user.id):
+            return Refusal.CHECK_FIRST
         return Refusal.NOT_SUBSCRIBED
     return None
 
@@ -211,7 +219,7 @@ async def choose_zone(
         begin_wait(user, Awaiting.TIME, now)
         await session.commit()
         return Changed("zone", schedule_of(subscription), onboarding=True)
-    refusal = _refusal_for(user, subscription)
+    refusal = await _refusal_for(session, user, subscription)
     if refusal is not None or subscription is None:
         return refusal or Refusal.NOT_SUBSCRIBED
     subscription.timezone = zone_key
@@ -239,7 +247,7 @@ async def choose_time(
         user.updated_at = now
         await session.commit()
         return Changed("time", schedule_of(subscription), onboarding=True)
-    refusal = _refusal_for(user, subscription)
+    refusal = await _refusal_for(session, user, subscription)
     if refusal is not None or subscription is None:
         return refusal or Refusal.NOT_SUBSCRIBED
     subscription.local_time = local_time
@@ -264,7 +272,7 @@ async def ask(
     if user.onboarding_step == Step.ZONE and what != Awaiting.ZONE:
         return Refusal.NEED_ZONE
     if user.onboarding_step not in (Step.ZONE, Step.TIME):
-        refusal = _refusal_for(user, subscription)
+        refusal = await _refusal_for(session, user, subscription)
         if refusal is not None:
             return refusal
     begin_wait(user, what, now)

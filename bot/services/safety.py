@@ -17,6 +17,8 @@ from typing import Literal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.onboarding import Step
+from bot.domain.schedule import local_date
+from storage.reminders import get_subscription
 from storage.safety import (
     Source,
     clear_safety,
@@ -26,7 +28,15 @@ from storage.safety import (
 )
 from storage.users import get_user, upsert_user
 
-__all__ = ["Gate", "Source", "confirm_checked", "needs_check_first", "record", "routine_gate"]
+__all__ = [
+    "Gate",
+    "Source",
+    "confirm_checked",
+    "explain_sciatica_today",
+    "needs_check_first",
+    "record",
+    "routine_gate",
+]
 
 log = logging.getLogger(__name__)
 
@@ -113,3 +123,23 @@ async def needs_check_first(session: AsyncSession, user_id: int) -> bool:
     """An emergency answer not yet cleared: /start asks about the doctor's check first."""
     state = await safety_state(session, user_id)
     return state.tier == "emergency" and state.cleared_at is None
+
+
+async def explain_sciatica_today(
+    session: AsyncSession, *, user_id: int, chat_id: int, language_code: str | None, now: datetime
+) -> bool:
+    """Whether the whole "this is how sciatica usually feels" explanation is due: at most once
+    a day (the user's local day, by their reminder's zone; UTC without one). True records it
+    as shown now; False: it was shown earlier today (a one-line reminder does instead)."""
+    user = await upsert_user(
+        session, user_id=user_id, chat_id=chat_id, language_code=language_code, now=now
+    )
+    subscription = await get_subscription(session, user_id)
+    zone = subscription.timezone if subscription is not None else "UTC"
+    last = user.sciatica_explained_at
+    if last is not None and local_date(last, zone) == local_date(now, zone):
+        await session.commit()
+        return False
+    user.sciatica_explained_at = now
+    await session.commit()
+    return True

@@ -52,6 +52,7 @@ TIMES_PER_ROW = 4
 REFUSAL_KEYS = {
     Refusal.NOT_SUBSCRIBED: "remind.not_subscribed",
     Refusal.FINISH_SAFETY: "remind.finish_safety",
+    Refusal.CHECK_FIRST: "safety.after_emergency",
     Refusal.NEED_ZONE: "remind.need_zone",
     Refusal.UNKNOWN_ZONE: "remind.unknown_zone_button",
     Refusal.NO_DAYS: "remind.no_days",
@@ -62,7 +63,7 @@ REFUSAL_KEYS = {
 
 
 def refusal_text(content: Content, refusal: Refusal) -> str:
-    return content.t(REFUSAL_KEYS[refusal])
+    return content.t(REFUSAL_KEYS[refusal]).strip()
 
 
 # --- dates and times ---------------------------------------------------------------------

@@ -142,7 +142,9 @@ async def show_outcome(app: BotApp, outcome: service.Outcome, *, tapped: int | N
     if outcome.verdict == "stale":
         if tapped is not None and tapped != outcome.card_message_id:
             await drop_buttons(app.bot, chat_id, tapped)
-        if outcome.over:
+        if outcome.for_safety and tapped is not None:  # ended by a warning sign: say so
+            await app.bot.send_message(chat_id, content.t("safety.routine_stopped_tap"))
+        elif outcome.over:
             await app.bot.send_message(chat_id, content.t("routine.stale_over"))
         return
     edited = {
@@ -204,7 +206,8 @@ async def show_outcome(app: BotApp, outcome: service.Outcome, *, tapped: int | N
     if outcome.stopped:
         if outcome.quiet:
             await _cue(app, outcome, None)  # hands-free: no cue left behind
-        await _say(app, chat_id, content.t("routine.stopped"), quiet=outcome.quiet)
+        if not outcome.for_safety:  # a warning sign's own advice follows instead
+            await _say(app, chat_id, content.t("routine.stopped"), quiet=outcome.quiet)
     if outcome.timer is not None:
         schedule_timer(app, outcome.timer)
 

@@ -17,12 +17,14 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.domain.safety import Screening, Tier
 from bot.features.onboarding import views as onboarding_views
+from bot.features.routine import screen as routine_screen
 from bot.features.safety import views
 from bot.plumbing.callbacks import Action, CallbackData, CallbackDataError, pattern
 from bot.plumbing.mapping import sender_of
 from bot.plumbing.replies import replace_tapped
 from bot.plumbing.taps import Tap, read_tap
 from bot.runtime import BotApp, BotContext
+from bot.services import routine as routine_service
 from bot.services import safety as service
 
 log = logging.getLogger(__name__)
@@ -62,12 +64,35 @@ async def screen_typed(
         await _send(context, chat_id, *views.clarify(content, screening))
         return "asked"
     if screening.tier is Tier.ORDINARY_SCIATICA:
-        await context.bot.send_message(chat_id, views.tier_text(content, screening.tier))
+        await _explain_sciatica(context, user_id, chat_id, language_code)
         if update_id is not None and context.chat_data is not None:
             context.chat_data[EXPLAINED_KEY] = update_id
         return "explained"
     await _warn(context, user_id, chat_id, language_code, screening, "message")
     return "warned"
+
+
+async def _explain_sciatica(
+    context: BotContext, user_id: int, chat_id: int, language_code: str | None
+) -> None:
+    """The "this is how sciatica usually feels" explanation, at most once a day; after that
+    the same day, one line (the message itself is then answered as usual)."""
+    runtime = context.runtime
+    async with runtime.session() as session:
+        whole = await service.explain_sciatica_today(
+            session,
+            user_id=user_id,
+            chat_id=chat_id,
+            language_code=language_code,
+            now=runtime.clock.now(),
+        )
+    content = runtime.content
+    text = (
+        views.tier_text(content, Tier.ORDINARY_SCIATICA)
+        if whole
+        else content.t("safety.ordinary_sciatica_again")
+    )
+    await context.bot.send_message(chat_id, text)
 
 
 def explained(context: BotContext, update_id: int) -> bool:
@@ -83,23 +108,34 @@ async def _warn(
     screening: Screening,
     source: service.Source,
 ) -> None:
-    """A warning tier: its text, stored as a screening (an emergency pauses the routine)."""
+    """A warning tier: its text, stored as a screening (an emergency closes the routine gate
+    until a doctor has checked them). A routine in progress ends first, either tier: the
+    exercises wait (its buttons go, its timers stop, a later tap on them says why)."""
     runtime = context.runtime
     content = runtime.content
+    now = runtime.clock.now()
     async with runtime.session() as session:
         await service.record(
             session,
             user_id=user_id,
             chat_id=chat_id,
             language_code=language_code,
-            now=runtime.clock.now(),
+            now=now,
             source=source,
             tier=screening.tier.value,
             signs=screening.signs,
         )
+    async with runtime.session() as session:
+        stopped = await routine_service.stop_for_safety(session, user_id=user_id, now=now)
+    if stopped is not None:
+        await routine_screen.show_outcome(routine_screen.app_of(context), stopped, tapped=None)
     await context.bot.send_message(chat_id, views.tier_text(content, screening.tier))
     if screening.tier is Tier.EMERGENCY:
         await context.bot.send_message(chat_id, content.t("safety.after_message_emergency"))
+    elif stopped is not None:
+        await context.bot.send_message(
+            chat_id, content.t("safety.routine_stopped_see_doctor").strip()
+        )
 
 
 # --- the clarifying question -------------------------------------------------------------
@@ -131,7 +167,7 @@ async def on_clarify(update: Update, context: BotContext) -> None:
     if result.is_warning:
         await _warn(context, tap.user_id, tap.chat_id, tap.language_code, result, "message")
     elif result.tier is Tier.ORDINARY_SCIATICA:
-        await context.bot.send_message(tap.chat_id, views.tier_text(content, result.tier))
+        await _explain_sciatica(context, tap.user_id, tap.chat_id, tap.language_code)
     else:
         await context.bot.send_message(tap.chat_id, content.t("safety.clarify_no_reply"))
 

@@ -48,6 +48,7 @@ from bot.services.routine.steps import (
     skip_exercise,
     start_hold,
     stop,
+    stop_for_safety,
 )
 from bot.services.routine.timers import recover_timers, timer_due
 
@@ -91,5 +92,6 @@ __all__ = [
     "skip_exercise",
     "start_hold",
     "stop",
+    "stop_for_safety",
     "timer_due",
 ]

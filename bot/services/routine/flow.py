@@ -26,12 +26,21 @@ def ok_outcome(routine: RoutineSession) -> Outcome:
     return Outcome("ok", routine.chat_id, routine.id, card_message_id=routine.card_message_id)
 
 
+STOP_FOR_SAFETY = "safety"
+"""``routine_sessions.stop_reason`` of a routine a warning sign ended (``stop_for_safety``)."""
+
+
 def stale_outcome(routine: RoutineSession, step_no: int) -> Outcome:
     """A tap for a step that is not the current one. ``over`` when its routine has ended,
     unless it is a second tap on the button that ended it (the step just before the end)."""
     over = routine.status != SessionStatus.ACTIVE and step_no != routine.step_no - 1
     return Outcome(
-        "stale", routine.chat_id, routine.id, card_message_id=routine.card_message_id, over=over
+        "stale",
+        routine.chat_id,
+        routine.id,
+        card_message_id=routine.card_message_id,
+        over=over,
+        for_safety=routine.stop_reason == STOP_FOR_SAFETY,
     )
 
 

@@ -155,6 +155,9 @@ class Outcome:
     rating after, as the session's card."""
     late: LateRating | None = None
     """Hands-free: the rating after came once the routine had completed: what it brings."""
+    for_safety: bool = False
+    """The routine was ended by a warning sign typed mid-routine (``stop_for_safety``): its
+    "stopped" note and any later tap on its buttons say so."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from bot.services.routine.ending import complete_session
 from bot.services.routine.flow import (
     READY,
     READY_OR_HOLDING,
+    STOP_FOR_SAFETY,
     after_step_outcome,
     at_step,
     close_hold,
@@ -38,7 +39,7 @@ from bot.services.routine.results import Closed, HurtNote, Lead, LeftOut, Outcom
 from bot.services.routine.rows import advance, cursor_of, plan_of, step_view
 from content import Exercise
 from storage.models import RoutineSession
-from storage.routine import lock_session, preference
+from storage.routine import active_session, lock_session, preference
 
 log = logging.getLogger(__name__)
 
@@ -250,6 +251,23 @@ async def stop(
         cancel_timer=had_timer,
         quiet=routine.hands_free,
     )
+
+
+async def stop_for_safety(db: AsyncSession, *, user_id: int, now: datetime) -> Outcome | None:
+    """A warning sign typed mid-routine: the routine in progress ends through ``stop`` (the
+    same as the Stop button), marked so that its "stopped" note and any later tap on its old
+    buttons say why. Every timer job of the chat goes (a hands-free countdown too). None when
+    no routine is in progress."""
+    active = await active_session(db, user_id)
+    if active is None:
+        return None
+    outcome = await stop(db, user_id=user_id, session_id=active.id, step_no=active.step_no, now=now)
+    if outcome.verdict != "ok":
+        return None
+    active.stop_reason = STOP_FOR_SAFETY
+    await db.commit()
+    log.info("routine session %s of user %s stopped for safety", active.id, user_id)
+    return replace(outcome, for_safety=True, cancel_timer=True)
 
 
 async def leave_out(
