@@ -26,7 +26,7 @@ from bot.features.routine import handlers as routine
 from bot.features.safety import handlers as safety
 from bot.plumbing import pictures, text_router
 from bot.plumbing.errors import on_error
-from bot.plumbing.pace import PacedRateLimiter
+from bot.plumbing.pace import BudgetFlood, PacedRateLimiter
 from bot.plumbing.retry import RetryingRequest, Sleep
 from bot.plumbing.update_processor import DrainingApplication, PerUserUpdateProcessor
 from bot.runtime import CONTEXT_TYPES, RUNTIME_KEY, BotApp, Runtime, runtime_of
@@ -164,6 +164,7 @@ def build_application(
     """
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
     transport = request if request is not None else HTTPXRequest(connection_pool_size=256)
+    budget = send_budget(settings)
     builder = (
         ApplicationBuilder()
         .token(token or CONSOLE_TOKEN)
@@ -171,7 +172,7 @@ def build_application(
         .context_types(CONTEXT_TYPES)
         .post_init(open_runtime)
         .post_shutdown(close_runtime)
-        .request(RetryingRequest(transport, sleep=retry_sleep))
+        .request(RetryingRequest(transport, sleep=retry_sleep, flood=BudgetFlood(budget)))
         .concurrent_updates(PerUserUpdateProcessor())
         .application_class(DrainingApplication)
     )
@@ -179,7 +180,6 @@ def build_application(
         builder = builder.get_updates_request(request)
     if not with_updater:
         builder = builder.updater(None)
-    budget = send_budget(settings)
     builder = builder.rate_limiter(PacedRateLimiter(budget))
     app: BotApp = builder.build()
     runtime = Runtime(
