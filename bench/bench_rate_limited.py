@@ -3,7 +3,8 @@
     .venv/bin/python bench/bench_rate_limited.py [--count 3000] [--backend sqlite|postgresql]
         [--pg-url ...] [--limit 30] [--rtt-ms 0] [--rtt-jump-ms MS] [--paid]
 
-The fake Bot API runs as an HTTP server on loopback (``tests.fakes.http_server``) and answers
+The fake Bot API runs as an HTTP server on loopback, in a process of its own
+(``tests.fakes.fake_process``: the bot's process is measured alone, as in production), and answers
 429 with ``retry_after`` to any send past ``--limit`` in a sliding one-second window, as
 Telegram does past its bulk limit. The bot is the real Application configured as in
 production: ``TELEGRAM_API_BASE_URL`` pointing at the fake, PTB's HTTP client, the rate limiter
@@ -29,10 +30,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import sys
 import time
-from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -53,14 +52,12 @@ from bench.support import (
 )
 from bot.composition import build_application, close_runtime, freeze_startup_objects, open_runtime
 from bot.domain.statuses import DeliveryStatus
-from bot.entry.fake_records import ApiCall, FakeMessage
-from bot.entry.fake_telegram import FakeTelegram
 from bot.features.reminders.jobs import JOB_NAME
 from bot.runtime import BotApp, runtime_of
 from content import load_content
 from storage.db import create_engine
 from storage.models import ReminderDelivery, Subscription
-from tests.fakes.http_server import FakeTelegramServer
+from tests.fakes.fake_process import FakeProcess
 
 TARGET_RATE = 28.5
 PAID_TARGET_RATE = 900.0
@@ -121,6 +118,16 @@ def _pace(times: list[float]) -> float:
     return (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 else 0.0
 
 
+async def _wait_for_prompts(fake: FakeProcess, count: int, seconds: float) -> None:
+    """Until ``count`` chats got a prompt (asked of the fake twice a second; the benchmark's
+    own polling, not the bot's), or ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if (await fake.stats())["chats"] >= count:
+            return
+        await asyncio.sleep(0.5)
+
+
 async def deliver(
     count: int,
     *,
@@ -133,28 +140,15 @@ async def deliver(
     paid_limit: int = 1000,
     max_in_flight: int | None = None,
 ) -> RateLimitedResult:
-    fake = FakeTelegram()
-    server = FakeTelegramServer(
-        fake, max_per_second=limit, paid_per_second=paid_limit, delay=rtt_ms / 1000
+    fake = FakeProcess(
+        limit=limit,
+        paid_limit=paid_limit,
+        delay_ms=rtt_ms,
+        jump_after=count // 2 if jump_ms is not None else None,
+        jump_ms=jump_ms or 0.0,
     )
-    jumped_at: list[int] = []
-    prompt_times: list[float] = []
-    prompted: Counter[int] = Counter()
-    all_arrived = asyncio.Event()
-
-    def on_call(call: ApiCall, _message: FakeMessage | None) -> None:
-        if call.method == "sendMessage" and call.chat_id is not None:
-            prompt_times.append(time.monotonic())
-            prompted[call.chat_id] += 1
-            if jump_ms is not None and not jumped_at and len(prompt_times) >= count // 2:
-                jumped_at.append(len(prompt_times))
-                server.delay = jump_ms / 1000
-            if len(prompted) >= count:
-                all_arrived.set()
-
-    fake.listeners.append(on_call)
-    base_url = await server.start()
     try:
+        base_url = await fake.start()
         async with database(backend, pg_url) as url:
             now = datetime.now(UTC).replace(microsecond=0)
             await insert_subscribers(url, count, now=now - timedelta(days=1), due_at=now)
@@ -175,25 +169,25 @@ async def deliver(
             _sweep_now(app)
             pace = paid_limit if paid else limit
             timeout = count / (pace * 0.9) + 3 * settings.reminder_sweep_seconds + 30
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(all_arrived.wait(), timeout)
-            await asyncio.sleep(1 + server.delay)  # let the last results be recorded
+            await _wait_for_prompts(fake, count, timeout)
+            await asyncio.sleep(1 + max(rtt_ms, jump_ms or 0) / 1000)  # the last records
             budget = runtime_of(app).budget
             await app.stop()
             await close_runtime(app)
             await app.shutdown()
             lost = await _lost(url, now)
+        stats = await fake.stats()
+        times = await fake.times()
     finally:
-        await server.stop()
-    times = prompt_times
-    half = jumped_at[0] if jumped_at else len(times) // 2
+        fake.stop()
+    half = stats["jumped_at"] or len(times) // 2
     return RateLimitedResult(
         count=count,
         limit=limit,
-        delivered=len(prompted),
-        rejected=server.rejected,
+        delivered=stats["chats"],
+        rejected=stats["rejected"],
         lost=lost,
-        duplicated=sum(1 for sends in prompted.values() if sends > 1),
+        duplicated=stats["twice"],
         first_to_last=times[-1] - times[0] if len(times) > 1 else 0.0,
         sweep_to_last=times[-1] - started if times else 0.0,
         rtt_ms=rtt_ms,
