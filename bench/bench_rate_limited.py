@@ -80,6 +80,11 @@ class RateLimitedResult:
     peak_in_flight: int = 0
     before_jump: float = 0.0  # msg/s over the first half (with --rtt-jump-ms)
     after_jump: float = 0.0  # msg/s over the second half
+    cpu_seconds: float = 0.0  # the bot's process, from the first sweep to the end
+
+    @property
+    def cpu_ms_per_prompt(self) -> float:
+        return self.cpu_seconds * 1000 / self.delivered if self.delivered else 0.0
 
     @property
     def rate(self) -> float:
@@ -166,11 +171,13 @@ async def deliver(
             await open_runtime(app)
             await app.start()  # the JobQueue runs the sweep every REMINDER_SWEEP_SECONDS
             started = time.monotonic()
+            cpu_started = time.process_time()
             _sweep_now(app)
             pace = paid_limit if paid else limit
             timeout = count / (pace * 0.9) + 3 * settings.reminder_sweep_seconds + 30
             await _wait_for_prompts(fake, count, timeout)
             await asyncio.sleep(1 + max(rtt_ms, jump_ms or 0) / 1000)  # the last records
+            cpu = time.process_time() - cpu_started
             budget = runtime_of(app).budget
             await app.stop()
             await close_runtime(app)
@@ -178,6 +185,7 @@ async def deliver(
             lost = await _lost(url, now)
         stats = await fake.stats()
         times = await fake.times()
+        await fake.close()
     finally:
         fake.stop()
     half = stats["jumped_at"] or len(times) // 2
@@ -197,6 +205,7 @@ async def deliver(
         peak_in_flight=budget.stats.peak_in_flight,
         before_jump=_pace(times[:half]),
         after_jump=_pace(times[half:]),
+        cpu_seconds=cpu,
     )
 
 
@@ -254,6 +263,12 @@ def report(result: RateLimitedResult) -> str:
         lines.append(
             f"first half {result.before_jump:.2f} msg/s, second half {result.after_jump:.2f} "
             f"msg/s (round trip {result.rtt_ms:.0f} → {result.jump_ms:.0f} ms)"
+        )
+    if result.cpu_ms_per_prompt > 0:
+        lines.append(
+            f"the bot's process used {result.cpu_seconds:.1f} s of CPU: "
+            f"{result.cpu_ms_per_prompt:.2f} ms a prompt (one free core: at most "
+            f"{1000 / result.cpu_ms_per_prompt:,.0f} prompts/s)"
         )
     lines.append(
         f"target: ≥ {target(result)} msg/s, zero 429s, zero lost, none twice: "

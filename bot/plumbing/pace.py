@@ -115,9 +115,11 @@ class BudgetFlood:
     def __init__(self, budget: SendBudget) -> None:
         self.budget = budget
 
-    def refused(self, retry_after: float, *, paid: bool) -> None:
+    def refused(self, api_method: str, chat_id: object, retry_after: float, *, paid: bool) -> None:
         log.warning(
-            "Telegram's flood control (429): %s sends paused for %.0f s",
+            "Telegram's flood control (429) on %s for chat %s: %s sends paused for %.0f s",
+            api_method,
+            chat_id,
             "paid" if paid else "all",
             retry_after,
         )

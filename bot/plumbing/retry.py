@@ -73,8 +73,8 @@ NOT_ANSWERED = json.dumps({"ok": True, "result": False}).encode()
 class FloodListener(Protocol):
     """Who hears of Telegram's 429s (``bot.plumbing.pace.BudgetFlood``: the send budget)."""
 
-    def refused(self, retry_after: float, *, paid: bool) -> None:
-        """Telegram answered 429: nothing more for ``retry_after`` seconds."""
+    def refused(self, api_method: str, chat_id: object, retry_after: float, *, paid: bool) -> None:
+        """Telegram answered 429 to this call: nothing more for ``retry_after`` seconds."""
 
     async def before_resend(self, api_method: str, chat_id: object, *, paid: bool) -> None:
         """A 429'd call is about to go again: wait for its slot."""
@@ -174,7 +174,7 @@ class RetryingRequest(BaseRequest):
                 if code == 429 and self.flood is not None:
                     retry_after = _retry_after(payload)
                     if retry_after is not None:
-                        self.flood.refused(retry_after, paid=paid)
+                        self.flood.refused(api_method, chat_id, retry_after, paid=paid)
                 if api_method == CALLBACK_ANSWER and code != 200:
                     return self._unanswered(_description(payload, code))
                 wait = self._wait_after_answer(code, payload, attempt)

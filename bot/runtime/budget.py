@@ -48,6 +48,7 @@ RTT_WEIGHT = 0.25  # how fast the measured round trip follows a change
 WINDOW_MARGIN = 1.25
 STALL_DETECT_SECONDS = 0.005  # a pump this late means the loop was held up
 STALL_SECONDS = 0.1  # the pipeline also covers this long a pause in recording (a batch claim)
+BATCH_WAIT = 0.05  # a "sent" result waits at most this for its batch's record (the sweep's)
 DEMAND_SECONDS = 5.0  # how far back "what answers and reminders use" looks
 CADENCES = (5.0, 10.0, 15.0)  # countdown edits: every 5 s when there is room, else 10, 15
 COUNTDOWN_SHARE = 0.8  # of the spare slots, the most countdowns are planned to use
@@ -281,11 +282,12 @@ class SendBudget:
     def window(self, *, paid: bool = False) -> int:
         """How many prompts the sweep keeps in flight: rate × round trip, with a margin (and
         room for a tenth of a second when recording pauses, e.g. while the next batch is
-        claimed), within ``max_in_flight``."""
+        claimed, and for a result's wait for its batch record), within ``max_in_flight``."""
         rate = self.paid_rate if paid else self.rate
         if rate is None:
             return self.max_in_flight
-        wanted = math.ceil(rate * (self.rtt * WINDOW_MARGIN + STALL_SECONDS)) + 1
+        held = self.rtt * WINDOW_MARGIN + STALL_SECONDS + BATCH_WAIT
+        wanted = math.ceil(rate * held) + 1
         return max(1, min(self.max_in_flight, wanted))
 
     async def take_off(self, *, paid: bool = False) -> None:
