@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import resource
 import sys
 import time
 from dataclasses import dataclass
@@ -81,6 +82,7 @@ class RateLimitedResult:
     before_jump: float = 0.0  # msg/s over the first half (with --rtt-jump-ms)
     after_jump: float = 0.0  # msg/s over the second half
     cpu_seconds: float = 0.0  # the bot's process, from the first sweep to the end
+    system_seconds: float = 0.0  # of which in the kernel (sockets, mostly)
 
     @property
     def cpu_ms_per_prompt(self) -> float:
@@ -172,12 +174,14 @@ async def deliver(
             await app.start()  # the JobQueue runs the sweep every REMINDER_SWEEP_SECONDS
             started = time.monotonic()
             cpu_started = time.process_time()
+            system_started = resource.getrusage(resource.RUSAGE_SELF).ru_stime
             _sweep_now(app)
             pace = paid_limit if paid else limit
             timeout = count / (pace * 0.9) + 3 * settings.reminder_sweep_seconds + 30
             await _wait_for_prompts(fake, count, timeout)
             await asyncio.sleep(1 + max(rtt_ms, jump_ms or 0) / 1000)  # the last records
             cpu = time.process_time() - cpu_started
+            system = resource.getrusage(resource.RUSAGE_SELF).ru_stime - system_started
             budget = runtime_of(app).budget
             await app.stop()
             await close_runtime(app)
@@ -206,6 +210,7 @@ async def deliver(
         before_jump=_pace(times[:half]),
         after_jump=_pace(times[half:]),
         cpu_seconds=cpu,
+        system_seconds=system,
     )
 
 
@@ -266,7 +271,8 @@ def report(result: RateLimitedResult) -> str:
         )
     if result.cpu_ms_per_prompt > 0:
         lines.append(
-            f"the bot's process used {result.cpu_seconds:.1f} s of CPU: "
+            f"the bot's process used {result.cpu_seconds:.1f} s of CPU "
+            f"({result.system_seconds:.1f} s in the kernel): "
             f"{result.cpu_ms_per_prompt:.2f} ms a prompt (one free core: at most "
             f"{1000 / result.cpu_ms_per_prompt:,.0f} prompts/s)"
         )
