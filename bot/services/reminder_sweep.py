@@ -46,7 +46,6 @@ from storage.reminders import (
     insert_deliveries,
     mark_done_today,
     mark_many_sent,
-    mark_sent,
     routine_started_since,
 )
 
@@ -374,15 +373,6 @@ async def record_result(
         )
     await session.commit()
     return delivery.status
-
-
-async def record_sent(
-    connection: AsyncConnection, item: Dispatch, message_id: int, *, now: datetime
-) -> bool:
-    """Record a sent prompt in one statement on an autocommit connection (the common result,
-    written on the dispatch's hot path); False if the delivery is no longer claimed, for
-    ``record_result`` to sort out."""
-    return await mark_sent(connection, item.delivery_id, message_id, now)
 
 
 async def record_many_sent(

@@ -6,15 +6,17 @@ layer's own retries are switched off for prompts, see ``bot.plumbing.retry.no_re
 
 Pipelined: each send takes a round trip to Telegram, so the sweep keeps about rate x round
 trip prompts in flight (``SendBudget.window``: measured as it goes, never more than
-``REMINDER_SEND_CONCURRENCY``, 16 by default), and records each result the moment its answer
-arrives. The next batch is claimed while the current one is still being sent, so the pipeline
-never drains between batches. Prompts take the REMINDER priority: answers to users go first.
+``REMINDER_SEND_CONCURRENCY``, 16 by default), and records the results in batches as their
+answers arrive (``_Recorder``: one statement for up to FLUSH_SIZE "sent" answers, written
+FLUSH_SECONDS after the first at the latest). The next batch of claims is made while the
+current one is still being sent, so the pipeline never drains between batches. Prompts take
+the REMINDER priority: answers to users go first.
 
 The duplicate window: Telegram has no idempotency key, so a prompt whose send was accepted
 but whose result was not yet committed when the process died is sent again after the lease.
-A prompt holds its place in flight until its result is committed, so at most
-``REMINDER_SEND_CONCURRENCY`` prompts can be in that window at any instant, and a kill
-duplicates at most that many.
+A prompt holds its place in flight until its result is committed (its batch's statement),
+so the prompts in flight plus those answered and waiting for their batch are at most
+``REMINDER_SEND_CONCURRENCY`` at any instant, and a kill duplicates at most that many.
 """
 
 from __future__ import annotations
