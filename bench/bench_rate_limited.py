@@ -22,14 +22,17 @@ timeout). Any chat that got two prompts is reported too. It runs in real time: a
 ``--rtt-jump-ms`` changes it to that once half the prompts have arrived, and the pace before
 and after is printed. ``--paid`` sends the prompts as paid broadcasts (``allow_paid_broadcast``)
 against a fake allowing 1,000 of those a second (``--paid-limit``), with the in-flight bound
-raised to ``--max-in-flight`` (default 250). Also printed: the round trip the bot measured and
-the most prompts it had in flight at once (the crash window actually used).
+raised to ``--max-in-flight`` (default 250). ``--profile FILE`` writes a cProfile of the bot's
+process from the first sweep to the last prompt (``python -m pstats FILE``). Also printed:
+the round trip the bot measured, the most prompts it had in flight at once (the crash window
+actually used), and the CPU the bot's process used per prompt.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import resource
 import sys
 import time
@@ -146,7 +149,9 @@ async def deliver(
     paid: bool = False,
     paid_limit: int = 1000,
     max_in_flight: int | None = None,
+    profile: str | None = None,
 ) -> RateLimitedResult:
+    profiler = cProfile.Profile() if profile else None
     fake = FakeProcess(
         limit=limit,
         paid_limit=paid_limit,
@@ -175,11 +180,16 @@ async def deliver(
             started = time.monotonic()
             cpu_started = time.process_time()
             system_started = resource.getrusage(resource.RUSAGE_SELF).ru_stime
+            if profiler is not None:
+                profiler.enable()
             _sweep_now(app)
             pace = paid_limit if paid else limit
             timeout = count / (pace * 0.9) + 3 * settings.reminder_sweep_seconds + 30
             await _wait_for_prompts(fake, count, timeout)
             await asyncio.sleep(1 + max(rtt_ms, jump_ms or 0) / 1000)  # the last records
+            if profiler is not None:
+                profiler.disable()
+                profiler.dump_stats(str(profile))
             cpu = time.process_time() - cpu_started
             system = resource.getrusage(resource.RUSAGE_SELF).ru_stime - system_started
             budget = runtime_of(app).budget
@@ -294,6 +304,7 @@ def main(argv: list[str] | None = None) -> RateLimitedResult:
     parser.add_argument("--paid", action="store_true", help="send as paid broadcasts")
     parser.add_argument("--paid-limit", type=int, default=1000)
     parser.add_argument("--max-in-flight", type=int, default=None)
+    parser.add_argument("--profile", default=None, help="cProfile the bot's run into this file")
     args = parser.parse_args(argv)
     quiet_logging()
     result = asyncio.run(
@@ -307,6 +318,7 @@ def main(argv: list[str] | None = None) -> RateLimitedResult:
             paid=args.paid,
             paid_limit=args.paid_limit,
             max_in_flight=args.max_in_flight,
+            profile=args.profile,
         )
     )
     print(report(result))
