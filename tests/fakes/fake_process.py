@@ -155,6 +155,8 @@ class FakeProcess:
         except subprocess.TimeoutExpired:
             self.popen.kill()
             self.popen.wait()
+        if self.popen.stdout is not None:
+            self.popen.stdout.close()
 
 
 def main(argv: list[str] | None = None) -> None:
