@@ -7,10 +7,10 @@ layer's own retries are switched off for prompts, see ``bot.plumbing.retry.no_re
 Pipelined: each send takes a round trip to Telegram, so the sweep keeps about rate x round
 trip prompts in flight (``SendBudget.window``: measured as it goes, never more than
 ``REMINDER_SEND_CONCURRENCY``, 16 by default), and records the results in batches as their
-answers arrive (``_Recorder``: one statement for up to FLUSH_SIZE "sent" answers, written
-FLUSH_SECONDS after the first at the latest). The next batch of claims is made while the
-current one is still being sent, so the pipeline never drains between batches. Prompts take
-the REMINDER priority: answers to users go first.
+answers arrive (``_Recorder``: a group commit, one statement for the "sent" answers that
+arrived while the previous one was written, FLUSH_SIZE at most). The next batch of claims
+is made while the current one is still being sent, so the pipeline never drains between
+batches. Prompts take the REMINDER priority: answers to users go first.
 
 The duplicate window: Telegram has no idempotency key, so a prompt whose send was accepted
 but whose result was not yet committed when the process died is sent again after the lease.
@@ -37,7 +37,7 @@ from bot.features.reminders.views import prompt_markup, prompt_text
 from bot.plumbing.pace import sending_as
 from bot.plumbing.retry import no_retries
 from bot.runtime import BotContext, Runtime
-from bot.runtime.budget import BATCH_WAIT, Priority
+from bot.runtime.budget import Priority
 from bot.services.reminder_sweep import (
     MIN_BATCH,
     Dispatch,
@@ -57,9 +57,6 @@ LEASE_MARGIN = timedelta(seconds=10)
 MAX_BATCHES = 200  # a safety stop per run; the next run takes the rest
 FLUSH_SIZE = 64
 """The most "sent" results one statement records."""
-FLUSH_SECONDS = BATCH_WAIT
-"""How long the first "sent" result of a batch waits for others to join it (the send
-budget's window counts this wait: ``bot.runtime.budget.BATCH_WAIT``)."""
 
 
 @dataclass(slots=True)
@@ -188,26 +185,29 @@ async def _claim_batches(
         queue.put(None)
 
 
+_Waiting = tuple[Dispatch, int, datetime, "asyncio.Future[bool]"]
+"""A "sent" answer waiting for its batch: the prompt, its message id, when, and its future."""
+
+
 class _Recorder:
     """Writes the sends' results as their answers arrive, the "sent" ones in batches.
 
-    A sent prompt (nearly every result) waits for its batch: one autocommit statement on a
-    connection held for the sweep records every "sent" answer that arrived meanwhile (one
-    round trip and one commit per batch, where a statement each cost the event loop the most
-    of a prompt's CPU at 1,000 a second). A batch is written when FLUSH_SIZE answers wait,
-    when every prompt in flight waits (nothing more can join), or FLUSH_SECONDS after its
-    first; the prompts keep their places in flight until it is committed, so the crash window
-    stays within the prompts in flight. Anything else, a prompt the batch did not find still
-    claimed, or a failure of that connection, goes through ``record_result`` in a
-    transaction of its own.
+    A group commit: a "sent" answer is written at once when no write is under way; while one
+    is, the answers that arrive wait and go together in the next (one autocommit statement
+    for up to FLUSH_SIZE of them, on a connection held for the sweep). At Telegram's 30 a
+    second nearly every batch is one prompt, as before; at 1,000 a second one round trip and
+    one commit serve dozens, where a statement each cost the event loop most of a prompt's
+    CPU. The prompts keep their places in flight until their batch is committed, so the
+    crash window stays within the prompts in flight. Anything else, a prompt the batch did
+    not find still claimed, or a failure of that connection, goes through ``record_result``
+    in a transaction of its own.
     """
 
     def __init__(self, runtime: Runtime, connection: AsyncConnection) -> None:
         self._runtime = runtime
         self._connection: AsyncConnection | None = connection
-        self._lock = asyncio.Lock()  # one statement at a time on the shared connection
-        self._waiting: list[tuple[Dispatch, int, datetime, asyncio.Future[bool]]] = []
-        self._timer: asyncio.TimerHandle | None = None
+        self._waiting: list[_Waiting] = []
+        self._writer: asyncio.Task[None] | None = None
         self.batches = 0
 
     async def record(self, item: Dispatch, result: SendResult) -> str:
@@ -223,33 +223,23 @@ class _Recorder:
             return False
         done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._waiting.append((item, message_id, now, done))
-        in_flight = self._runtime.budget.in_flight
-        if len(self._waiting) >= min(FLUSH_SIZE, max(in_flight, 1)):
-            self._flush_now()
-        elif self._timer is None:
-            self._timer = asyncio.get_running_loop().call_later(FLUSH_SECONDS, self._flush_now)
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_all())
         return await done
 
-    def _flush_now(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        batch, self._waiting = self._waiting, []
-        if batch:
-            task = asyncio.create_task(self._write(batch))
-            _KEEP.add(task)
-            task.add_done_callback(_KEEP.discard)
+    async def _write_all(self) -> None:
+        """Write batches until nobody waits (one statement at a time on the connection)."""
+        while self._waiting:
+            batch, self._waiting = self._waiting[:FLUSH_SIZE], self._waiting[FLUSH_SIZE:]
+            await self._write(batch)
 
-    async def _write(
-        self, batch: list[tuple[Dispatch, int, datetime, asyncio.Future[bool]]]
-    ) -> None:
+    async def _write(self, batch: list[_Waiting]) -> None:
         recorded: set[int] = set()
         try:
-            async with self._lock:
-                if self._connection is not None:
-                    sent = [(item, message_id, at) for item, message_id, at, _ in batch]
-                    recorded = await record_many_sent(self._connection, sent)
-                    self.batches += 1
+            if self._connection is not None:
+                sent = [(item, message_id, at) for item, message_id, at, _ in batch]
+                recorded = await record_many_sent(self._connection, sent)
+                self.batches += 1
         except Exception as error:
             # The statement may or may not have committed: record_result reads each row.
             log.warning(
@@ -263,9 +253,6 @@ class _Recorder:
             for item, _, _, done in batch:
                 if not done.done():
                     done.set_result(item.delivery_id in recorded)
-
-
-_KEEP: set[asyncio.Task[None]] = set()  # batch writes under way (tasks need a reference)
 
 
 async def _deliver(
