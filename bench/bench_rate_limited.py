@@ -3,7 +3,8 @@
     .venv/bin/python bench/bench_rate_limited.py [--count 3000] [--backend sqlite|postgresql]
         [--pg-url ...] [--limit 30] [--rtt-ms 0] [--rtt-jump-ms MS] [--paid]
 
-The fake Bot API runs as an HTTP server on loopback (``tests.fakes.http_server``) and answers
+The fake Bot API runs as an HTTP server on loopback, in a process of its own
+(``tests.fakes.fake_process``: the bot's process is measured alone, as in production), and answers
 429 with ``retry_after`` to any send past ``--limit`` in a sliding one-second window, as
 Telegram does past its bulk limit. The bot is the real Application configured as in
 production: ``TELEGRAM_API_BASE_URL`` pointing at the fake, PTB's HTTP client, the rate limiter
@@ -21,18 +22,20 @@ timeout). Any chat that got two prompts is reported too. It runs in real time: a
 ``--rtt-jump-ms`` changes it to that once half the prompts have arrived, and the pace before
 and after is printed. ``--paid`` sends the prompts as paid broadcasts (``allow_paid_broadcast``)
 against a fake allowing 1,000 of those a second (``--paid-limit``), with the in-flight bound
-raised to ``--max-in-flight`` (default 250). Also printed: the round trip the bot measured and
-the most prompts it had in flight at once (the crash window actually used).
+raised to ``--max-in-flight`` (default 250). ``--profile FILE`` writes a cProfile of the bot's
+process from the first sweep to the last prompt (``python -m pstats FILE``). Also printed:
+the round trip the bot measured, the most prompts it had in flight at once (the crash window
+actually used), and the CPU the bot's process used per prompt.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
+import cProfile
+import resource
 import sys
 import time
-from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -53,14 +56,12 @@ from bench.support import (
 )
 from bot.composition import build_application, close_runtime, freeze_startup_objects, open_runtime
 from bot.domain.statuses import DeliveryStatus
-from bot.entry.fake_records import ApiCall, FakeMessage
-from bot.entry.fake_telegram import FakeTelegram
 from bot.features.reminders.jobs import JOB_NAME
 from bot.runtime import BotApp, runtime_of
 from content import load_content
 from storage.db import create_engine
 from storage.models import ReminderDelivery, Subscription
-from tests.fakes.http_server import FakeTelegramServer
+from tests.fakes.fake_process import FakeProcess
 
 TARGET_RATE = 28.5
 PAID_TARGET_RATE = 900.0
@@ -83,6 +84,12 @@ class RateLimitedResult:
     peak_in_flight: int = 0
     before_jump: float = 0.0  # msg/s over the first half (with --rtt-jump-ms)
     after_jump: float = 0.0  # msg/s over the second half
+    cpu_seconds: float = 0.0  # the bot's process, from the first sweep to the end
+    system_seconds: float = 0.0  # of which in the kernel (sockets, mostly)
+
+    @property
+    def cpu_ms_per_prompt(self) -> float:
+        return self.cpu_seconds * 1000 / self.delivered if self.delivered else 0.0
 
     @property
     def rate(self) -> float:
@@ -121,6 +128,16 @@ def _pace(times: list[float]) -> float:
     return (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 else 0.0
 
 
+async def _wait_for_prompts(fake: FakeProcess, count: int, seconds: float) -> None:
+    """Until ``count`` chats got a prompt (asked of the fake twice a second; the benchmark's
+    own polling, not the bot's), or ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if (await fake.stats())["chats"] >= count:
+            return
+        await asyncio.sleep(0.5)
+
+
 async def deliver(
     count: int,
     *,
@@ -132,29 +149,18 @@ async def deliver(
     paid: bool = False,
     paid_limit: int = 1000,
     max_in_flight: int | None = None,
+    profile: str | None = None,
 ) -> RateLimitedResult:
-    fake = FakeTelegram()
-    server = FakeTelegramServer(
-        fake, max_per_second=limit, paid_per_second=paid_limit, delay=rtt_ms / 1000
+    profiler = cProfile.Profile() if profile else None
+    fake = FakeProcess(
+        limit=limit,
+        paid_limit=paid_limit,
+        delay_ms=rtt_ms,
+        jump_after=count // 2 if jump_ms is not None else None,
+        jump_ms=jump_ms or 0.0,
     )
-    jumped_at: list[int] = []
-    prompt_times: list[float] = []
-    prompted: Counter[int] = Counter()
-    all_arrived = asyncio.Event()
-
-    def on_call(call: ApiCall, _message: FakeMessage | None) -> None:
-        if call.method == "sendMessage" and call.chat_id is not None:
-            prompt_times.append(time.monotonic())
-            prompted[call.chat_id] += 1
-            if jump_ms is not None and not jumped_at and len(prompt_times) >= count // 2:
-                jumped_at.append(len(prompt_times))
-                server.delay = jump_ms / 1000
-            if len(prompted) >= count:
-                all_arrived.set()
-
-    fake.listeners.append(on_call)
-    base_url = await server.start()
     try:
+        base_url = await fake.start()
         async with database(backend, pg_url) as url:
             now = datetime.now(UTC).replace(microsecond=0)
             await insert_subscribers(url, count, now=now - timedelta(days=1), due_at=now)
@@ -172,28 +178,38 @@ async def deliver(
             await open_runtime(app)
             await app.start()  # the JobQueue runs the sweep every REMINDER_SWEEP_SECONDS
             started = time.monotonic()
+            cpu_started = time.process_time()
+            system_started = resource.getrusage(resource.RUSAGE_SELF).ru_stime
+            if profiler is not None:
+                profiler.enable()
             _sweep_now(app)
             pace = paid_limit if paid else limit
             timeout = count / (pace * 0.9) + 3 * settings.reminder_sweep_seconds + 30
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(all_arrived.wait(), timeout)
-            await asyncio.sleep(1 + server.delay)  # let the last results be recorded
+            await _wait_for_prompts(fake, count, timeout)
+            await asyncio.sleep(1 + max(rtt_ms, jump_ms or 0) / 1000)  # the last records
+            if profiler is not None:
+                profiler.disable()
+                profiler.dump_stats(str(profile))
+            cpu = time.process_time() - cpu_started
+            system = resource.getrusage(resource.RUSAGE_SELF).ru_stime - system_started
             budget = runtime_of(app).budget
             await app.stop()
             await close_runtime(app)
             await app.shutdown()
             lost = await _lost(url, now)
+        stats = await fake.stats()
+        times = await fake.times()
+        await fake.close()
     finally:
-        await server.stop()
-    times = prompt_times
-    half = jumped_at[0] if jumped_at else len(times) // 2
+        fake.stop()
+    half = stats["jumped_at"] or len(times) // 2
     return RateLimitedResult(
         count=count,
         limit=limit,
-        delivered=len(prompted),
-        rejected=server.rejected,
+        delivered=stats["chats"],
+        rejected=stats["rejected"],
         lost=lost,
-        duplicated=sum(1 for sends in prompted.values() if sends > 1),
+        duplicated=stats["twice"],
         first_to_last=times[-1] - times[0] if len(times) > 1 else 0.0,
         sweep_to_last=times[-1] - started if times else 0.0,
         rtt_ms=rtt_ms,
@@ -203,6 +219,8 @@ async def deliver(
         peak_in_flight=budget.stats.peak_in_flight,
         before_jump=_pace(times[:half]),
         after_jump=_pace(times[half:]),
+        cpu_seconds=cpu,
+        system_seconds=system,
     )
 
 
@@ -261,6 +279,13 @@ def report(result: RateLimitedResult) -> str:
             f"first half {result.before_jump:.2f} msg/s, second half {result.after_jump:.2f} "
             f"msg/s (round trip {result.rtt_ms:.0f} → {result.jump_ms:.0f} ms)"
         )
+    if result.cpu_ms_per_prompt > 0:
+        lines.append(
+            f"the bot's process used {result.cpu_seconds:.1f} s of CPU "
+            f"({result.system_seconds:.1f} s in the kernel): "
+            f"{result.cpu_ms_per_prompt:.2f} ms a prompt (one free core: at most "
+            f"{1000 / result.cpu_ms_per_prompt:,.0f} prompts/s)"
+        )
     lines.append(
         f"target: ≥ {target(result)} msg/s, zero 429s, zero lost, none twice: "
         f"{'met' if met else 'NOT met'}"
@@ -279,6 +304,7 @@ def main(argv: list[str] | None = None) -> RateLimitedResult:
     parser.add_argument("--paid", action="store_true", help="send as paid broadcasts")
     parser.add_argument("--paid-limit", type=int, default=1000)
     parser.add_argument("--max-in-flight", type=int, default=None)
+    parser.add_argument("--profile", default=None, help="cProfile the bot's run into this file")
     args = parser.parse_args(argv)
     quiet_logging()
     result = asyncio.run(
@@ -292,6 +318,7 @@ def main(argv: list[str] | None = None) -> RateLimitedResult:
             paid=args.paid,
             paid_limit=args.paid_limit,
             max_in_flight=args.max_in_flight,
+            profile=args.profile,
         )
     )
     print(report(result))

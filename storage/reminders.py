@@ -92,6 +92,46 @@ async def mark_sent(
     return bool(cursor.rowcount == 1)
 
 
+# One statement for a batch of "sent" records: each row (id, message id, sent at).
+_MARK_MANY_SENT_ASYNCPG = (
+    "UPDATE reminder_deliveries AS d SET status = 'sent', message_id = v.message_id,"
+    " sent_at = v.sent_at, attempts = d.attempts + 1, retry_at = NULL, error = NULL"
+    " FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[]) AS v(id, message_id, sent_at)"
+    " WHERE d.id = v.id AND d.status = 'claimed' RETURNING d.id"
+)
+_MARK_MANY_SENT_AIOSQLITE = (
+    "UPDATE reminder_deliveries SET status = 'sent', message_id = v.column2,"
+    " sent_at = v.column3, attempts = attempts + 1, retry_at = NULL, error = NULL"
+    " FROM (VALUES {values}) AS v WHERE reminder_deliveries.id = v.column1"
+    " AND reminder_deliveries.status = 'claimed' RETURNING reminder_deliveries.id"
+)
+
+
+async def mark_many_sent(
+    connection: AsyncConnection, sent: Sequence[tuple[int, int, datetime]]
+) -> set[int]:
+    """Record claimed deliveries as sent, each ``(delivery id, message id, sent at)``, in one
+    statement (one round trip, one commit on an autocommit connection): the ids recorded.
+    One missing from the answer was no longer claimed (as for ``mark_sent``)."""
+    if not sent:
+        return set()
+    dialect = connection.dialect
+    driver = (await connection.get_raw_connection()).driver_connection
+    if driver is None:
+        raise RuntimeError("the connection is closed")
+    stored = _stored_time(dialect)
+    if dialect.driver == "asyncpg":
+        ids, message_ids, times = zip(*sent, strict=True)
+        rows = await driver.fetch(
+            _MARK_MANY_SENT_ASYNCPG, list(ids), list(message_ids), [stored(t) for t in times]
+        )
+        return {int(row[0]) for row in rows}
+    values = ", ".join(["(?, ?, ?)"] * len(sent))
+    parameters = [value for d, m, t in sent for value in (d, m, stored(t))]
+    cursor = await driver.execute(_MARK_MANY_SENT_AIOSQLITE.format(values=values), parameters)
+    return {int(row[0]) for row in await cursor.fetchall()}
+
+
 async def due_subscriptions(
     session: AsyncSession, now: datetime, limit: int
 ) -> Sequence[Subscription]:

@@ -189,13 +189,15 @@ def test_the_window_is_rate_times_round_trip_with_a_margin_within_the_bound() ->
     clock = Clock()
     pace = budget(clock, rate=28.8, max_in_flight=16)
     pace.rtt = 0.1
-    assert pace.window() == 8  # ceil(28.8 x (0.1 x 1.25 + 0.1)) + 1
+    # ceil(28.8 x (0.1 x 1.25 + 0.1 + 0.05)) + 1: the round trip with a margin, a pause in
+    # recording, and a result's wait for its batch record
+    assert pace.window() == 9
     pace.rtt = 0.25
-    assert pace.window() == 13
+    assert pace.window() == 15
     for _ in range(40):  # the round trip jumps to 500 ms: the estimate follows
         pace.observe_rtt(0.5)
     assert pace.rtt == pytest.approx(0.5, abs=0.001)
-    assert pace.window() == 16  # 22 wanted, the setting bounds it
+    assert pace.window() == 16  # 24 wanted, the setting bounds it
     pace.rtt = 0.1
     assert pace.window(paid=True) == 16
     assert budget(clock, rate=None, max_in_flight=4).window() == 4

@@ -3,6 +3,7 @@ it runs on, and the size of each claimed batch."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy import select, text
 from bot.domain.statuses import DeliveryStatus
 from bot.services.reminder_sweep import MAX_BATCH, MIN_BATCH, batch_size
 from storage.models import ReminderDelivery, Subscription
-from storage.reminders import mark_sent
+from storage.reminders import mark_many_sent, mark_sent
 from tests.harness import BotHarness
 from tests.reminder_flow import insert_subscribers
 
@@ -124,3 +125,39 @@ def test_a_batch_holds_what_the_last_pace_sends_in_a_quarter_of_the_lease(
     sent: int, seconds: float, expected: int
 ) -> None:
     assert batch_size(sent, timedelta(seconds=seconds), LEASE) == expected
+
+
+async def test_a_batch_of_sent_records_is_one_statement_that_skips_what_is_not_claimed(
+    bot: BotHarness,
+) -> None:
+    first, second = await _claimed_deliveries(bot)
+    async with bot.runtime.autocommit_connection() as connection:
+        assert await mark_sent(connection, second, 5, SENT_AT)  # already recorded
+        later = SENT_AT + timedelta(seconds=1)
+        recorded = await mark_many_sent(
+            connection, [(first, 11, SENT_AT), (second, 12, later), (999_999, 13, later)]
+        )
+        assert await mark_many_sent(connection, []) == set()
+
+    assert recorded == {first}
+    rows = {row.id: row for row in await bot.rows(ReminderDelivery)}
+    assert (rows[first].status, rows[first].message_id, rows[first].attempts) == ("sent", 11, 1)
+    assert (rows[first].sent_at, rows[first].retry_at) == (SENT_AT, None)
+    assert (rows[second].message_id, rows[second].attempts) == (5, 1)  # left alone
+
+
+async def test_the_sweep_records_its_sent_prompts_in_batches(
+    bot: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    users = list(range(7_600_000_001, 7_600_000_101))
+    await insert_subscribers(bot, users, zone="UTC", at=time(7, 0), due_at=DUE)
+
+    with caplog.at_level(logging.INFO, logger="bot.features.reminders.jobs"):
+        await bot.advance_to(DUE)
+
+    sent = await bot.rows(ReminderDelivery, ReminderDelivery.status == DeliveryStatus.SENT)
+    assert sorted(row.user_id for row in sent) == users
+    assert {row.message_id for row in sent} == {1}  # each chat's first message
+    (line,) = [r.getMessage() for r in caplog.records if "reminder sweep:" in r.getMessage()]
+    batches = int(line.rsplit("recorded_in=", 1)[1])
+    assert 1 <= batches < len(users) // 2  # far fewer statements than prompts

@@ -5,6 +5,9 @@ answer, in one place for every handler and job:
 
 - **429 Too Many Requests**: Telegram did not deliver; wait ``retry_after`` and send again, if
   that is at most ``max_wait`` seconds (else give up: the caller's error handling logs it).
+  Every 429, retried or not, is first told to the ``flood`` listener (the send budget: it
+  pauses every send for ``retry_after``, so reminders and countdowns back off too, and counts
+  it), and a retry takes a fresh slot from it before it goes (it is one more send).
 - **502/503/504** (Telegram's front could not reach its servers) and **requests that never
   left** (connection refused, no free connection): back off 0.5 s, 1 s and send again.
 - **Timeouts after the request was sent**: retried only for methods that are safe to repeat
@@ -29,7 +32,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 from telegram.error import NetworkError, TelegramError, TimedOut
@@ -65,6 +68,17 @@ SAFE_TO_REPEAT = frozenset(
 )
 CALLBACK_ANSWER = "answerCallbackQuery"
 NOT_ANSWERED = json.dumps({"ok": True, "result": False}).encode()
+
+
+class FloodListener(Protocol):
+    """Who hears of Telegram's 429s (``bot.plumbing.pace.BudgetFlood``: the send budget)."""
+
+    def refused(self, api_method: str, chat_id: object, retry_after: float, *, paid: bool) -> None:
+        """Telegram answered 429 to this call: nothing more for ``retry_after`` seconds."""
+
+    async def before_resend(self, api_method: str, chat_id: object, *, paid: bool) -> None:
+        """A 429'd call is about to go again: wait for its slot."""
+
 
 _retries_off: ContextVar[bool] = ContextVar("telegram_retries_off", default=False)
 
@@ -104,8 +118,10 @@ class RetryingRequest(BaseRequest):
         sleep: Sleep = asyncio.sleep,
         max_wait: float = MAX_WAIT,
         backoff: tuple[float, ...] = BACKOFF,
+        flood: FloodListener | None = None,
     ) -> None:
         self.inner = inner
+        self.flood = flood
         self._sleep = sleep
         self._max_wait = max_wait
         self._backoff = backoff
@@ -131,9 +147,12 @@ class RetryingRequest(BaseRequest):
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
-        chat_id = request_data.parameters.get("chat_id") if request_data else None
+        parameters = request_data.parameters if request_data else {}
+        chat_id = parameters.get("chat_id")
+        paid = parameters.get("allow_paid_broadcast") in (True, "true", "True")
         attempt = 0
         while True:
+            retry_after: float | None = None  # a 429's, told to the flood listener
             try:
                 code, payload = await self.inner.do_request(
                     url,
@@ -152,6 +171,10 @@ class RetryingRequest(BaseRequest):
                     raise
                 reason = f"{type(error).__name__}: {error}"
             else:
+                if code == 429 and self.flood is not None:
+                    retry_after = _retry_after(payload)
+                    if retry_after is not None:
+                        self.flood.refused(api_method, chat_id, retry_after, paid=paid)
                 if api_method == CALLBACK_ANSWER and code != 200:
                     return self._unanswered(_description(payload, code))
                 wait = self._wait_after_answer(code, payload, attempt)
@@ -168,6 +191,8 @@ class RetryingRequest(BaseRequest):
                 attempt,
             )
             await self._sleep(wait)
+            if self.flood is not None and retry_after is not None:
+                await self.flood.before_resend(api_method, chat_id, paid=paid)
 
     def _wait_after_answer(self, code: int, payload: bytes, attempt: int) -> float | None:
         if _retries_off.get() or attempt >= len(self._backoff):

@@ -48,6 +48,7 @@ RTT_WEIGHT = 0.25  # how fast the measured round trip follows a change
 WINDOW_MARGIN = 1.25
 STALL_DETECT_SECONDS = 0.005  # a pump this late means the loop was held up
 STALL_SECONDS = 0.1  # the pipeline also covers this long a pause in recording (a batch claim)
+BATCH_WAIT = 0.05  # room for a "sent" result's wait for its batch record (one write under way)
 DEMAND_SECONDS = 5.0  # how far back "what answers and reminders use" looks
 CADENCES = (5.0, 10.0, 15.0)  # countdown edits: every 5 s when there is room, else 10, 15
 COUNTDOWN_SHARE = 0.8  # of the spare slots, the most countdowns are planned to use
@@ -262,15 +263,23 @@ class SendBudget:
                 async with asyncio.timeout(delay):
                     await wake.wait()
             except TimeoutError:
-                self._note_lateness(self._now() - (now + delay))
+                self._note_lateness(self._now() - (now + delay), since=now)
 
-    def _note_lateness(self, late: float) -> None:
+    def _note_lateness(self, late: float, *, since: float) -> None:
         """The pump woke ``late`` seconds after it meant to: the event loop (or the machine)
-        was held up, and the send granted just before most likely reaches Telegram only
-        now, together with the next. It counts as sent now, so that the one-second cap
-        holds as Telegram counts."""
-        if late > STALL_DETECT_SECONDS and self._last_second:
-            self._last_second[-1] = max(self._last_second[-1], self._now())
+        was held up, and the sends granted since its last look (``since``) most likely
+        reach Telegram only now, together with the next. They count as sent now, so that
+        the one-second cap holds as Telegram counts. (Only the last one used to: under a
+        load of 10 and more, two or three granted together then bunched with the next
+        second's and drew 429s.)"""
+        window = self._last_second
+        if late <= STALL_DETECT_SECONDS or not window:
+            return
+        now = self._now()
+        for index in range(len(window) - 1, -1, -1):
+            if window[index] < since:
+                break
+            window[index] = max(window[index], now)
 
     # --- the pipeline --------------------------------------------------------------------
 
@@ -281,11 +290,12 @@ class SendBudget:
     def window(self, *, paid: bool = False) -> int:
         """How many prompts the sweep keeps in flight: rate × round trip, with a margin (and
         room for a tenth of a second when recording pauses, e.g. while the next batch is
-        claimed), within ``max_in_flight``."""
+        claimed, and for a result's wait for its batch record), within ``max_in_flight``."""
         rate = self.paid_rate if paid else self.rate
         if rate is None:
             return self.max_in_flight
-        wanted = math.ceil(rate * (self.rtt * WINDOW_MARGIN + STALL_SECONDS)) + 1
+        held = self.rtt * WINDOW_MARGIN + STALL_SECONDS + BATCH_WAIT
+        wanted = math.ceil(rate * held) + 1
         return max(1, min(self.max_in_flight, wanted))
 
     async def take_off(self, *, paid: bool = False) -> None:

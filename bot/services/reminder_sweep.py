@@ -3,13 +3,15 @@
 Claiming happens in one transaction per batch: for each due subscription a delivery row,
 unique on (subscription, local date), is inserted and the next due instant is advanced; due
 retries, expired leases and finished snoozes are claimed again. Only then is anything sent
-(by ``bot.features.reminders.jobs``), and each result is recorded in its own transaction.
+(by ``bot.features.reminders.jobs``); the "sent" results are recorded in batches as their
+answers arrive (one statement for each batch), any other result in its own transaction.
 
 A crash between claim and record leaves a "claimed" row whose lease (``retry_at``) runs out,
 after which any dispatcher sends it: a prompt is never lost. It is sent twice only if the
 process dies in the instant between Telegram accepting the message and the record commit;
-the dispatcher keeps a prompt's place in flight until its result is recorded, so a crash can
-leave at most the prompts in flight in that window: about rate x round trip, never more than
+the dispatcher keeps a prompt's place in flight until its result is recorded (its batch
+committed), so a crash can leave at most the prompts in flight in that window, answered or
+not: about rate x (round trip + the batch's wait), never more than
 ``REMINDER_SEND_CONCURRENCY`` (16 by default).
 """
 
@@ -43,7 +45,7 @@ from storage.reminders import (
     existing_delivery_days,
     insert_deliveries,
     mark_done_today,
-    mark_sent,
+    mark_many_sent,
     routine_started_since,
 )
 
@@ -373,13 +375,15 @@ async def record_result(
     return delivery.status
 
 
-async def record_sent(
-    connection: AsyncConnection, item: Dispatch, message_id: int, *, now: datetime
-) -> bool:
-    """Record a sent prompt in one statement on an autocommit connection (the common result,
-    written on the dispatch's hot path); False if the delivery is no longer claimed, for
-    ``record_result`` to sort out."""
-    return await mark_sent(connection, item.delivery_id, message_id, now)
+async def record_many_sent(
+    connection: AsyncConnection, sent: list[tuple[Dispatch, int, datetime]]
+) -> set[int]:
+    """Record a batch of sent prompts, each (dispatch, message id, when), in one autocommit
+    statement; the delivery ids recorded (one left out is no longer claimed: for
+    ``record_result`` to sort out)."""
+    return await mark_many_sent(
+        connection, [(item.delivery_id, message_id, at) for item, message_id, at in sent]
+    )
 
 
 async def _mark_blocked(session: AsyncSession, item: Dispatch, now: datetime) -> None:

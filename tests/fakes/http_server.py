@@ -128,9 +128,14 @@ class FakeTelegramServer:
         """429 answers given, free and paid."""
         return sum(w.rejected for w in (self.window, self.paid_window) if w is not None)
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        """Start serving; returns the base URL to give the bot (``.../bot``)."""
-        config = uvicorn.Config(self.asgi(), host=host, port=port, log_level="warning")
+    async def start(
+        self, host: str = "127.0.0.1", port: int = 0, *, app: Starlette | None = None
+    ) -> str:
+        """Start serving (``asgi()``, or ``app`` built from it); returns the base URL to give
+        the bot (``.../bot``)."""
+        config = uvicorn.Config(
+            app or self.asgi(), host=host, port=port, log_level="warning", access_log=False
+        )
         self._server = uvicorn.Server(config)
         self._task = asyncio.create_task(self._server.serve())
         while not self._server.started:  # noqa: ASYNC110 (uvicorn offers no started event)

@@ -29,11 +29,13 @@ from bot.features.report.views import report_button
 from bot.features.safety import views as safety_views
 from bot.plumbing.callbacks import Action, CallbackData, pattern
 from bot.plumbing.mapping import Sender
+from bot.plumbing.pace import sending_as
 from bot.plumbing.replies import replace_tapped
 from bot.plumbing.senders import for_sender
 from bot.plumbing.taps import read_tap
 from bot.plumbing.text_router import PRIORITY_AWAITING
 from bot.runtime import BotApp, BotContext, runtime_of
+from bot.runtime.budget import Priority
 from bot.services.progress import (
     AWAITING_WEEKLY_TIME,
     DueSummary,
@@ -126,14 +128,18 @@ async def period_tapped(update: Update, context: BotContext) -> None:
 
 
 async def weekly_summary_sweep(context: BotContext) -> None:
-    """Every minute: give new users a time, then send the summaries that are due."""
+    """Every minute: give new users a time, then send the summaries that are due.
+
+    The summaries are scheduled sends, like the daily prompt: they take the budget's
+    REMINDER priority, so an answer to what a user just did goes before them."""
     runtime = context.runtime
     now = runtime.clock.now()
     async with runtime.session() as session:
         await schedule_new_weekly(session, now)
         due = await claim_due_summaries(session, now)
-    for item in due:
-        await _send_weekly(context, item)
+    with sending_as(Priority.REMINDER):
+        for item in due:
+            await _send_weekly(context, item)
 
 
 async def _send_weekly(context: BotContext, item: DueSummary) -> None:

@@ -6,15 +6,17 @@ layer's own retries are switched off for prompts, see ``bot.plumbing.retry.no_re
 
 Pipelined: each send takes a round trip to Telegram, so the sweep keeps about rate x round
 trip prompts in flight (``SendBudget.window``: measured as it goes, never more than
-``REMINDER_SEND_CONCURRENCY``, 16 by default), and records each result the moment its answer
-arrives. The next batch is claimed while the current one is still being sent, so the pipeline
-never drains between batches. Prompts take the REMINDER priority: answers to users go first.
+``REMINDER_SEND_CONCURRENCY``, 16 by default), and records the results in batches as their
+answers arrive (``_Recorder``: a group commit, one statement for the "sent" answers that
+arrived while the previous one was written, FLUSH_SIZE at most). The next batch of claims
+is made while the current one is still being sent, so the pipeline never drains between
+batches. Prompts take the REMINDER priority: answers to users go first.
 
 The duplicate window: Telegram has no idempotency key, so a prompt whose send was accepted
 but whose result was not yet committed when the process died is sent again after the lease.
-A prompt holds its place in flight until its result is committed, so at most
-``REMINDER_SEND_CONCURRENCY`` prompts can be in that window at any instant, and a kill
-duplicates at most that many.
+A prompt holds its place in flight until its result is committed (its batch's statement),
+so the prompts in flight plus those answered and waiting for their batch are at most
+``REMINDER_SEND_CONCURRENCY`` at any instant, and a kill duplicates at most that many.
 """
 
 from __future__ import annotations
@@ -43,8 +45,8 @@ from bot.services.reminder_sweep import (
     SendResult,
     batch_size,
     claim_due,
+    record_many_sent,
     record_result,
-    record_sent,
 )
 
 log = logging.getLogger(__name__)
@@ -53,6 +55,8 @@ JOB_NAME = "reminder-sweep"
 LEASE_MARGIN = timedelta(seconds=10)
 """A claim is not sent this close to the end of its lease (a send can take that long)."""
 MAX_BATCHES = 200  # a safety stop per run; the next run takes the rest
+FLUSH_SIZE = 64
+"""The most "sent" results one statement records."""
 
 
 @dataclass(slots=True)
@@ -61,6 +65,7 @@ class SweepReport:
     sent: int = 0
     missed: int = 0
     unsent: int = 0  # to retry later, failed, or blocked
+    batches: int = 0  # statements that recorded "sent" results
 
 
 async def sweep_job(context: BotContext) -> None:
@@ -72,11 +77,12 @@ async def sweep_job(context: BotContext) -> None:
         return
     if report.claimed or report.missed:
         log.info(
-            "reminder sweep: claimed=%s sent=%s missed=%s unsent=%s",
+            "reminder sweep: claimed=%s sent=%s missed=%s unsent=%s recorded_in=%s",
             report.claimed,
             report.sent,
             report.missed,
             report.unsent,
+            report.batches,
         )
 
 
@@ -117,6 +123,7 @@ async def run_sweep(runtime: Runtime, bot: Bot) -> SweepReport:
                 claims.cancel()
                 for task in tasks:  # only if cancelled (the process is stopping) or failed
                     task.cancel()
+                report.batches = recorder.batches
     return report
 
 
@@ -178,43 +185,74 @@ async def _claim_batches(
         queue.put(None)
 
 
-class _Recorder:
-    """Writes each send's result the moment its answer arrives.
+_Waiting = tuple[Dispatch, int, datetime, "asyncio.Future[bool]"]
+"""A "sent" answer waiting for its batch: the prompt, its message id, when, and its future."""
 
-    A sent prompt (nearly every result) is one autocommit statement on a connection held for
-    the sweep: one round trip, where a session transaction costs three. Anything else, or a
-    failure of that connection, goes through ``record_result`` in a transaction of its own.
+
+class _Recorder:
+    """Writes the sends' results as their answers arrive, the "sent" ones in batches.
+
+    A group commit: a "sent" answer is written at once when no write is under way; while one
+    is, the answers that arrive wait and go together in the next (one autocommit statement
+    for up to FLUSH_SIZE of them, on a connection held for the sweep). At Telegram's 30 a
+    second nearly every batch is one prompt, as before; at 1,000 a second one round trip and
+    one commit serve dozens, where a statement each cost the event loop most of a prompt's
+    CPU. The prompts keep their places in flight until their batch is committed, so the
+    crash window stays within the prompts in flight. Anything else, a prompt the batch did
+    not find still claimed, or a failure of that connection, goes through ``record_result``
+    in a transaction of its own.
     """
 
     def __init__(self, runtime: Runtime, connection: AsyncConnection) -> None:
         self._runtime = runtime
         self._connection: AsyncConnection | None = connection
-        self._lock = asyncio.Lock()  # one statement at a time on the shared connection
+        self._waiting: list[_Waiting] = []
+        self._writer: asyncio.Task[None] | None = None
+        self.batches = 0
 
     async def record(self, item: Dispatch, result: SendResult) -> str:
         now = self._runtime.clock.now()
-        if result.kind == SendKind.SENT and result.message_id is not None:
-            async with self._lock:
-                if await self._record_sent(item, result.message_id, now):
-                    return DeliveryStatus.SENT
+        sent = result.kind == SendKind.SENT and result.message_id is not None
+        if sent and await self._record_sent(item, result.message_id or 0, now):
+            return DeliveryStatus.SENT
         async with self._runtime.session() as session:
             return await record_result(session, item, result, now=now)
 
     async def _record_sent(self, item: Dispatch, message_id: int, now: datetime) -> bool:
         if self._connection is None:
             return False
+        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._waiting.append((item, message_id, now, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_all())
+        return await done
+
+    async def _write_all(self) -> None:
+        """Write batches until nobody waits (one statement at a time on the connection)."""
+        while self._waiting:
+            batch, self._waiting = self._waiting[:FLUSH_SIZE], self._waiting[FLUSH_SIZE:]
+            await self._write(batch)
+
+    async def _write(self, batch: list[_Waiting]) -> None:
+        recorded: set[int] = set()
         try:
-            return await record_sent(self._connection, item, message_id, now=now)
+            if self._connection is not None:
+                sent = [(item, message_id, at) for item, message_id, at, _ in batch]
+                recorded = await record_many_sent(self._connection, sent)
+                self.batches += 1
         except Exception as error:
-            # The statement may or may not have committed: record_result reads the row.
+            # The statement may or may not have committed: record_result reads each row.
             log.warning(
-                "recording reminder delivery %s on the sweep's connection failed (%s); "
+                "recording %s reminder deliveries on the sweep's connection failed (%s); "
                 "using a new session for the rest of this sweep",
-                item.delivery_id,
+                len(batch),
                 type(error).__name__,
             )
             self._connection = None
-            return False
+        finally:
+            for item, _, _, done in batch:
+                if not done.done():
+                    done.set_result(item.delivery_id in recorded)
 
 
 async def _deliver(
