@@ -36,13 +36,14 @@ async def pref(bot: BotHarness, exercise_id: str) -> ExercisePreference | None:
 
 async def test_an_unsure_reading_offers_both_choices_and_none_of_these(bot: BotHarness) -> None:
     reading = bot.runtime.library.read("should i go to the gym or walk")
-    assert reading.choices == ("activity_walking", "activity_gym")  # the premise
+    assert set(reading.choices) == {"activity_walking", "activity_gym"}  # the premise
 
     calls = await bot.send(ALICE, "should i go to the gym or walk")
 
-    walking, gym = title_of(bot, "activity_walking"), title_of(bot, "activity_gym")
+    first, second = (title_of(bot, choice) for choice in reading.choices)  # likelier first
+    gym = title_of(bot, "activity_gym")
     none = bot.content.t("questions.button.none_of_these")
-    assert sent(calls) == [(bot.content.t("questions.unsure"), [[walking], [gym], [none]])]
+    assert sent(calls) == [(bot.content.t("questions.unsure"), [[first], [second], [none]])]
 
     calls = await bot.tap(ALICE, gym)
     assert sent(calls) == [(answer_of(bot, "activity_gym"), [])]
